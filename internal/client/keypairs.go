@@ -1,0 +1,342 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
+	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
+	tag "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/tag/v20180813"
+)
+
+// KeyPair is a key pair as the API describes it.
+type KeyPair struct {
+	ID                    string
+	Name                  string
+	ProjectID             int64
+	Description           string
+	PublicKey             string
+	PrivateKey            string // only ever set by CreateKeyPair
+	CreatedTime           string
+	AssociatedInstanceIDs []string
+	Tags                  map[string]string
+}
+
+// NotFoundError says that no key pair matched.
+type NotFoundError struct {
+	What string
+}
+
+func (e *NotFoundError) Error() string { return fmt.Sprintf("%s not found", e.What) }
+
+// Filter is one DescribeKeyPairs filter: key-name, project-id, tag-key,
+// tag-value or tag:<key>.
+type Filter struct {
+	Name   string
+	Values []string
+}
+
+// maxIDsPerCall is the API's limit on KeyIds in one call, and its largest
+// page of DescribeKeyPairs.
+const maxIDsPerCall = 100
+
+func tagSpecification(tags map[string]string) []*cvm.TagSpecification {
+	if len(tags) == 0 {
+		return nil
+	}
+	spec := &cvm.TagSpecification{ResourceType: common.StringPtr("keypair")}
+	for _, k := range sortedKeys(tags) {
+		spec.Tags = append(spec.Tags, &cvm.Tag{Key: common.StringPtr(k), Value: common.StringPtr(tags[k])})
+	}
+	return []*cvm.TagSpecification{spec}
+}
+
+// CreateKeyPair generates a key pair, its tags attached in the same call.
+// It is not retried on a lost answer: a second call would make a second key
+// pair, and the private key of the first would be lost.
+func (c *Client) CreateKeyPair(ctx context.Context, name string, projectID int64, tags map[string]string) (*KeyPair, error) {
+	var out *cvm.KeyPair
+	err := c.do(ctx, "CreateKeyPair", false, func(ctx context.Context) (*string, error) {
+		req := cvm.NewCreateKeyPairRequest()
+		req.KeyName = common.StringPtr(name)
+		req.ProjectId = common.Int64Ptr(projectID)
+		req.TagSpecification = tagSpecification(tags)
+		resp, err := c.cvm.CreateKeyPairWithContext(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		out = resp.Response.KeyPair
+		return resp.Response.RequestId, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if out == nil {
+		return nil, fmt.Errorf("CreateKeyPair answered without a key pair")
+	}
+	return fromAPI(out), nil
+}
+
+// ImportKeyPair registers an existing OpenSSH public key and returns its id.
+func (c *Client) ImportKeyPair(ctx context.Context, name string, projectID int64, publicKey string, tags map[string]string) (string, error) {
+	var id string
+	err := c.do(ctx, "ImportKeyPair", false, func(ctx context.Context) (*string, error) {
+		req := cvm.NewImportKeyPairRequest()
+		req.KeyName = common.StringPtr(name)
+		req.ProjectId = common.Int64Ptr(projectID)
+		req.PublicKey = common.StringPtr(publicKey)
+		req.TagSpecification = tagSpecification(tags)
+		resp, err := c.cvm.ImportKeyPairWithContext(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		id = str(resp.Response.KeyId)
+		return resp.Response.RequestId, nil
+	})
+	return id, err
+}
+
+// DescribeKeyPair finds one key pair by id; a *NotFoundError when gone.
+func (c *Client) DescribeKeyPair(ctx context.Context, id string) (*KeyPair, error) {
+	set, _, err := c.describe(ctx, []string{id}, nil, 0)
+	if err != nil {
+		return nil, err
+	}
+	for _, kp := range set {
+		if kp.ID == id {
+			return kp, nil
+		}
+	}
+	return nil, &NotFoundError{What: fmt.Sprintf("key pair %s", id)}
+}
+
+// FindKeyPairByName finds the key pair of a name in the region (names are
+// unique per region); a *NotFoundError when there is none.
+func (c *Client) FindKeyPairByName(ctx context.Context, name string) (*KeyPair, error) {
+	list, err := c.ListKeyPairs(ctx, []Filter{{Name: "key-name", Values: []string{name}}})
+	if err != nil {
+		return nil, err
+	}
+	// The key-name filter of the real API may match more than the exact
+	// name; only an exact match counts.
+	for _, kp := range list {
+		if kp.Name == name {
+			return kp, nil
+		}
+	}
+	return nil, &NotFoundError{What: fmt.Sprintf("key pair named %q", name)}
+}
+
+// ListKeyPairs returns every key pair that matches all filters, paging
+// through DescribeKeyPairs 100 at a time.
+func (c *Client) ListKeyPairs(ctx context.Context, filters []Filter) ([]*KeyPair, error) {
+	var all []*KeyPair
+	for {
+		page, total, err := c.describe(ctx, nil, filters, int64(len(all)))
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page...)
+		if len(page) == 0 || int64(len(all)) >= total {
+			return all, nil
+		}
+	}
+}
+
+func (c *Client) describe(ctx context.Context, ids []string, filters []Filter, offset int64) ([]*KeyPair, int64, error) {
+	var set []*KeyPair
+	var total int64
+	err := c.do(ctx, "DescribeKeyPairs", true, func(ctx context.Context) (*string, error) {
+		req := cvm.NewDescribeKeyPairsRequest()
+		req.KeyIds = common.StringPtrs(ids)
+		for _, f := range filters {
+			req.Filters = append(req.Filters, &cvm.Filter{Name: common.StringPtr(f.Name), Values: common.StringPtrs(f.Values)})
+		}
+		req.Offset = common.Int64Ptr(offset)
+		req.Limit = common.Int64Ptr(maxIDsPerCall)
+		resp, err := c.cvm.DescribeKeyPairsWithContext(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		set = set[:0]
+		for _, kp := range resp.Response.KeyPairSet {
+			set = append(set, fromAPI(kp))
+		}
+		total = i64(resp.Response.TotalCount)
+		return resp.Response.RequestId, nil
+	})
+	return set, total, err
+}
+
+// ModifyKeyPair renames a key pair and/or changes its description; a nil
+// argument is left as it is.
+func (c *Client) ModifyKeyPair(ctx context.Context, id string, name, description *string) error {
+	return c.do(ctx, "ModifyKeyPairAttribute", true, func(ctx context.Context) (*string, error) {
+		req := cvm.NewModifyKeyPairAttributeRequest()
+		req.KeyId = common.StringPtr(id)
+		req.KeyName = name
+		req.Description = description
+		resp, err := c.cvm.ModifyKeyPairAttributeWithContext(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		return resp.Response.RequestId, nil
+	})
+}
+
+// maxTagsPerModify is the Tag API's limit on each list of one
+// ModifyResourceTags call.
+const maxTagsPerModify = 10
+
+// ModifyTags sets and deletes tags of a key pair through the Tag API.
+func (c *Client) ModifyTags(ctx context.Context, id string, replace map[string]string, remove []string) error {
+	// The uin may be left empty in the resource name; the API fills in
+	// the caller's own.
+	resource := fmt.Sprintf("qcs::cvm:%s:uin/:keypair/%s", c.region, id)
+	replaceKeys := sortedKeys(replace)
+	remove = append([]string(nil), remove...)
+	sort.Strings(remove)
+	for len(replaceKeys) > 0 || len(remove) > 0 {
+		var batchReplace []*tag.Tag
+		var batchDelete []*tag.TagKeyObject
+		for len(replaceKeys) > 0 && len(batchReplace) < maxTagsPerModify {
+			k := replaceKeys[0]
+			replaceKeys = replaceKeys[1:]
+			batchReplace = append(batchReplace, &tag.Tag{TagKey: common.StringPtr(k), TagValue: common.StringPtr(replace[k])})
+		}
+		for len(remove) > 0 && len(batchDelete) < maxTagsPerModify {
+			batchDelete = append(batchDelete, &tag.TagKeyObject{TagKey: common.StringPtr(remove[0])})
+			remove = remove[1:]
+		}
+		err := c.do(ctx, "ModifyResourceTags", true, func(ctx context.Context) (*string, error) {
+			req := tag.NewModifyResourceTagsRequest()
+			req.Resource = common.StringPtr(resource)
+			req.ReplaceTags = batchReplace
+			req.DeleteTags = batchDelete
+			resp, err := c.tag.ModifyResourceTagsWithContext(ctx, req)
+			if err != nil {
+				return nil, err
+			}
+			return resp.Response.RequestId, nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DeleteKeyPair deletes one key pair. One that is already gone counts as
+// deleted, also when an earlier attempt whose answer was lost removed it.
+func (c *Client) DeleteKeyPair(ctx context.Context, id string) error {
+	err := c.do(ctx, "DeleteKeyPairs", true, func(ctx context.Context) (*string, error) {
+		req := cvm.NewDeleteKeyPairsRequest()
+		req.KeyIds = common.StringPtrs([]string{id})
+		resp, err := c.cvm.DeleteKeyPairsWithContext(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		return resp.Response.RequestId, nil
+	})
+	if ErrorCode(err) == "InvalidKeyPairId.NotFound" {
+		return nil
+	}
+	return err
+}
+
+// AssociateInstances binds key pairs to instances; forceStop lets the API
+// stop running instances for it.
+func (c *Client) AssociateInstances(ctx context.Context, keyIDs, instanceIDs []string, forceStop bool) error {
+	return c.do(ctx, "AssociateInstancesKeyPairs", true, func(ctx context.Context) (*string, error) {
+		req := cvm.NewAssociateInstancesKeyPairsRequest()
+		req.KeyIds = common.StringPtrs(keyIDs)
+		req.InstanceIds = common.StringPtrs(instanceIDs)
+		req.ForceStop = common.BoolPtr(forceStop)
+		resp, err := c.cvm.AssociateInstancesKeyPairsWithContext(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		return resp.Response.RequestId, nil
+	})
+}
+
+// DisassociateInstances unbinds key pairs from instances; forceStop lets
+// the API stop running instances for it.
+func (c *Client) DisassociateInstances(ctx context.Context, keyIDs, instanceIDs []string, forceStop bool) error {
+	return c.do(ctx, "DisassociateInstancesKeyPairs", true, func(ctx context.Context) (*string, error) {
+		req := cvm.NewDisassociateInstancesKeyPairsRequest()
+		req.KeyIds = common.StringPtrs(keyIDs)
+		req.InstanceIds = common.StringPtrs(instanceIDs)
+		req.ForceStop = common.BoolPtr(forceStop)
+		resp, err := c.cvm.DisassociateInstancesKeyPairsWithContext(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		return resp.Response.RequestId, nil
+	})
+}
+
+func fromAPI(kp *cvm.KeyPair) *KeyPair {
+	out := &KeyPair{
+		ID:          str(kp.KeyId),
+		Name:        str(kp.KeyName),
+		ProjectID:   i64(kp.ProjectId),
+		Description: str(kp.Description),
+		PublicKey:   str(kp.PublicKey),
+		PrivateKey:  str(kp.PrivateKey),
+		CreatedTime: str(kp.CreatedTime),
+		Tags:        map[string]string{},
+	}
+	for _, id := range kp.AssociatedInstanceIds {
+		out.AssociatedInstanceIDs = append(out.AssociatedInstanceIDs, str(id))
+	}
+	for _, t := range kp.Tags {
+		out.Tags[str(t.Key)] = str(t.Value)
+	}
+	return out
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// WaitForKeyPair reads a key pair that was just made, for as long as ctx
+// allows: the API may take a moment before a new key pair shows.
+func (c *Client) WaitForKeyPair(ctx context.Context, id string) (*KeyPair, error) {
+	delay := 100 * time.Millisecond
+	for {
+		kp, err := c.DescribeKeyPair(ctx, id)
+		var notFound *NotFoundError
+		if !errors.As(err, &notFound) {
+			return kp, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, errors.Join(err, ctx.Err())
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, 2*time.Second)
+	}
+}
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func i64(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}

@@ -1,0 +1,451 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
+)
+
+var (
+	_ resource.Resource                = &KeyPairResource{}
+	_ resource.ResourceWithConfigure   = &KeyPairResource{}
+	_ resource.ResourceWithImportState = &KeyPairResource{}
+)
+
+// Default timeouts of the key pair operations. They bound the retries too.
+const (
+	defaultCreateTimeout = 10 * time.Minute
+	defaultUpdateTimeout = 10 * time.Minute
+	defaultDeleteTimeout = 10 * time.Minute
+)
+
+// NewKeyPairResource returns the tencentcloud_key_pair resource.
+func NewKeyPairResource() resource.Resource {
+	return &KeyPairResource{}
+}
+
+// KeyPairResource manages one SSH key pair.
+type KeyPairResource struct {
+	client *client.Client
+}
+
+type keyPairResourceModel struct {
+	ID                    types.String      `tfsdk:"id"`
+	KeyName               types.String      `tfsdk:"key_name"`
+	ProjectID             types.Int64       `tfsdk:"project_id"`
+	Description           types.String      `tfsdk:"description"`
+	PublicKey             sshPublicKeyValue `tfsdk:"public_key"`
+	PrivateKey            types.String      `tfsdk:"private_key"`
+	Fingerprint           types.String      `tfsdk:"fingerprint"`
+	Tags                  types.Map         `tfsdk:"tags"`
+	CreatedTime           types.String      `tfsdk:"created_time"`
+	AssociatedInstanceIDs types.Set         `tfsdk:"associated_instance_ids"`
+	ForceStop             types.Bool        `tfsdk:"force_stop"`
+	Timeouts              timeouts.Value    `tfsdk:"timeouts"`
+}
+
+// Metadata names the resource tencentcloud_key_pair.
+func (r *KeyPairResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_key_pair"
+}
+
+// Schema describes the resource.
+func (r *KeyPairResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = keyPairSchemaV0(ctx)
+}
+
+func keyPairSchemaV0(ctx context.Context) schema.Schema {
+	return schema.Schema{
+		MarkdownDescription: "An SSH key pair of Tencent Cloud CVM. Without `public_key`, Tencent Cloud generates the key pair and " +
+			"the private key is kept in state as a sensitive value; with `public_key`, an existing public key is imported and " +
+			"no private key ever reaches Terraform.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The key pair's id, such as `skey-3glfot13`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"key_name": schema.StringAttribute{
+				MarkdownDescription: "Name of the key pair: 1 to 25 letters, digits and underscores, unique in the region. Renamed in place.",
+				Required:            true,
+				Validators:          keyNameValidators(),
+			},
+			"project_id": schema.Int64Attribute{
+				MarkdownDescription: "Project of the key pair, default `0` (the default project). Changing it replaces the key pair.",
+				Optional:            true,
+				Computed:            true,
+				Default:             int64default.StaticInt64(0),
+				Validators:          []validator.Int64{int64validator.AtLeast(0)},
+				PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "Description of the key pair, at most 60 characters. Updated in place.",
+				Optional:            true,
+				Validators:          descriptionValidators(),
+			},
+			"public_key": schema.StringAttribute{
+				MarkdownDescription: "An OpenSSH RSA public key (`ssh-rsa AAAA... comment`) to import. When set, the key pair is made " +
+					"with ImportKeyPair and has no `private_key`; when not set, Tencent Cloud generates the key pair and this is its " +
+					"public key. Changing the key replaces the key pair; a change of the trailing comment or whitespace alone does not.",
+				CustomType: sshPublicKeyType{},
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.String{publicKeyValidator{}},
+				PlanModifiers: []planmodifier.String{
+					stringplanmodifier.UseStateForUnknown(),
+					stringplanmodifier.RequiresReplaceIf(publicKeyChanged,
+						"A different public key replaces the key pair.", "A different public key replaces the key pair."),
+				},
+			},
+			"private_key": schema.StringAttribute{
+				MarkdownDescription: "The PEM (PKCS#1) private key that Tencent Cloud generated; null for imported keys and after " +
+					"`terraform import`, because the API returns it only once. Stored in state: see the security note.",
+				Computed:      true,
+				Sensitive:     true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"fingerprint": schema.StringAttribute{
+				MarkdownDescription: "SHA256 fingerprint of the public key in OpenSSH form (`SHA256:...`), as `ssh-keygen -lf` prints it.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"tags": schema.MapAttribute{
+				MarkdownDescription: "Tags of the key pair. Set in the create call itself and changed in place through the Tag API. " +
+					"Keys: 1 to 127 characters; values: 1 to 255 characters; both letters, digits, spaces (not at either end) and " +
+					"`+ - = . _ : / @ ( ) [ ] , ; > <`; at most 50 tags; keys starting with `qcs:`, `project`, `项目`, `qcloud` or " +
+					"`tencent` are reserved.",
+				ElementType: types.StringType,
+				Optional:    true,
+				Validators:  tagsValidators(),
+			},
+			"created_time": schema.StringAttribute{
+				MarkdownDescription: "When the key pair was created, `YYYY-MM-DDThh:mm:ssZ` (UTC).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"associated_instance_ids": schema.SetAttribute{
+				MarkdownDescription: "Ids of the CVM instances the key pair is bound to.",
+				ElementType:         types.StringType,
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
+			},
+			"force_stop": schema.BoolAttribute{
+				MarkdownDescription: "On destroy, a key pair bound to instances is first unbound from them, which Tencent Cloud allows " +
+					"only for stopped instances. With `true`, running instances are stopped for it (they stay stopped); with `false` " +
+					"(the default), a running instance makes the destroy fail with an error that names it.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+// publicKeyChanged replaces the key pair only for a different key, not for
+// a different comment or spacing of the same key.
+func publicKeyChanged(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+	if req.StateValue.IsNull() || req.PlanValue.IsUnknown() {
+		resp.RequiresReplace = !req.StateValue.IsNull()
+		return
+	}
+	resp.RequiresReplace = !sameSSHPublicKey(req.StateValue.ValueString(), req.PlanValue.ValueString())
+}
+
+// Configure takes the client that the provider configured.
+func (r *KeyPairResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	c, ok := req.ProviderData.(*client.Client)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *client.Client, got %T.", req.ProviderData))
+		return
+	}
+	r.client = c
+}
+
+// Create makes the key pair, with its tags, in one call.
+func (r *KeyPairResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan keyPairResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	tags := stringMap(ctx, plan.Tags, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name, projectID := plan.KeyName.ValueString(), plan.ProjectID.ValueInt64()
+
+	var kp *client.KeyPair
+	if !plan.PublicKey.IsNull() && !plan.PublicKey.IsUnknown() {
+		id, err := r.client.ImportKeyPair(ctx, name, projectID, plan.PublicKey.ValueString(), tags)
+		if err != nil {
+			addAPIError(ctx, r.client, &resp.Diagnostics, "import the key pair", err, name)
+			return
+		}
+		kp, err = r.client.WaitForKeyPair(ctx, id)
+		if err != nil {
+			// The key pair exists: keep its id so that it is not orphaned.
+			plan.ID = types.StringValue(id)
+			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), plan.ID)...)
+			resp.Diagnostics.AddError("Key pair imported but not readable", fmt.Sprintf("Key pair %s was imported, but reading it back failed: %s", id, err))
+			return
+		}
+		plan.PrivateKey = types.StringNull()
+	} else {
+		var err error
+		kp, err = r.client.CreateKeyPair(ctx, name, projectID, tags)
+		if err != nil {
+			addAPIError(ctx, r.client, &resp.Diagnostics, "create the key pair", err, name)
+			return
+		}
+		plan.PrivateKey = types.StringValue(kp.PrivateKey)
+	}
+
+	// The create calls take no description: it is set right after. Until
+	// then the state holds the key pair as it is, so that a failure leaves
+	// it tracked (and tainted), never orphaned.
+	wantDescription := plan.Description
+	plan.Description = types.StringNull()
+	resp.Diagnostics.Append(plan.refresh(ctx, kp)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !wantDescription.IsNull() && wantDescription.ValueString() != "" {
+		if err := r.client.ModifyKeyPair(ctx, kp.ID, nil, wantDescription.ValueStringPointer()); err != nil {
+			addAPIError(ctx, r.client, &resp.Diagnostics, "set the description of key pair "+kp.ID, err, name)
+			return
+		}
+	}
+	plan.Description = wantDescription
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Read refreshes every attribute from DescribeKeyPairs, so that changes made
+// outside Terraform show as drift, and forgets a key pair that is gone.
+func (r *KeyPairResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state keyPairResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	kp, err := r.client.DescribeKeyPair(ctx, state.ID.ValueString())
+	var notFound *client.NotFoundError
+	if errors.As(err, &notFound) {
+		resp.Diagnostics.AddWarning("Key pair gone",
+			fmt.Sprintf("Key pair %s no longer exists; it is removed from the state and the next apply creates it again.", state.ID.ValueString()))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(ctx, r.client, &resp.Diagnostics, "read key pair "+state.ID.ValueString(), err, "")
+		return
+	}
+	resp.Diagnostics.Append(state.refresh(ctx, kp)...)
+	if state.ForceStop.IsNull() {
+		// Imported key pairs start without the default.
+		state.ForceStop = types.BoolValue(false)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update renames the key pair, changes its description and its tags in
+// place.
+func (r *KeyPairResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state keyPairResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	id := state.ID.ValueString()
+
+	var name, description *string
+	if !plan.KeyName.Equal(state.KeyName) {
+		name = plan.KeyName.ValueStringPointer()
+	}
+	if plan.Description.ValueString() != state.Description.ValueString() {
+		// An empty description clears it.
+		d := plan.Description.ValueString()
+		description = &d
+	}
+	if name != nil || description != nil {
+		if err := r.client.ModifyKeyPair(ctx, id, name, description); err != nil {
+			addAPIError(ctx, r.client, &resp.Diagnostics, "modify key pair "+id, err, plan.KeyName.ValueString())
+			return
+		}
+	}
+
+	want := stringMap(ctx, plan.Tags, &resp.Diagnostics)
+	have := stringMap(ctx, state.Tags, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	replace, remove := tagChanges(have, want)
+	if len(replace) > 0 || len(remove) > 0 {
+		if err := r.client.ModifyTags(ctx, id, replace, remove); err != nil {
+			addAPIError(ctx, r.client, &resp.Diagnostics, "change the tags of key pair "+id, err, "")
+			return
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Delete unbinds the key pair from its instances when it has to, then
+// deletes it.
+func (r *KeyPairResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state keyPairResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	id := state.ID.ValueString()
+
+	err := r.client.DeleteKeyPair(ctx, id)
+	if client.ErrorCode(err) == "InvalidParameterValue.KeyPairNotSupported" {
+		// Bound to instances: unbind it, then delete again. Asking first
+		// would cost a call for every key pair that is not bound.
+		err = r.unbind(ctx, id, state.ForceStop.ValueBool(), &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		if err == nil {
+			err = r.client.DeleteKeyPair(ctx, id)
+		}
+	}
+	if err != nil {
+		addAPIError(ctx, r.client, &resp.Diagnostics, "delete key pair "+id, err, "")
+	}
+}
+
+func (r *KeyPairResource) unbind(ctx context.Context, id string, forceStop bool, diags *diag.Diagnostics) error {
+	kp, err := r.client.DescribeKeyPair(ctx, id)
+	if err != nil {
+		return err
+	}
+	if len(kp.AssociatedInstanceIDs) == 0 {
+		return nil
+	}
+	err = r.client.DisassociateInstances(ctx, []string{id}, kp.AssociatedInstanceIDs, forceStop)
+	if client.ErrorCode(err) == "UnsupportedOperation.InstanceStateRunning" {
+		diags.AddAttributeError(path.Root("force_stop"), "Key pair is bound to a running instance",
+			fmt.Sprintf("Key pair %s is bound to instances %v, and Tencent Cloud unbinds a key pair only from stopped instances: %s\n\n"+
+				"Stop the instance first, or set force_stop = true (and apply) to let Tencent Cloud stop it for the unbinding.",
+				id, kp.AssociatedInstanceIDs, apiMessage(err)))
+		return nil
+	}
+	return err
+}
+
+// ImportState takes a key pair id; the private key cannot be recovered.
+func (r *KeyPairResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
+
+// refresh copies what the API says of the key pair into the model. Values
+// the API does not hold (private key, force_stop, timeouts) are left alone,
+// and an absent description or tag set stays null rather than empty.
+func (m *keyPairResourceModel) refresh(ctx context.Context, kp *client.KeyPair) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m.ID = types.StringValue(kp.ID)
+	m.KeyName = types.StringValue(kp.Name)
+	m.ProjectID = types.Int64Value(kp.ProjectID)
+	if kp.Description != "" || !m.Description.IsNull() {
+		m.Description = types.StringValue(kp.Description)
+	}
+	m.PublicKey = sshPublicKeyValue{StringValue: types.StringValue(kp.PublicKey)}
+	if fp := sshFingerprint(kp.PublicKey); fp != "" {
+		m.Fingerprint = types.StringValue(fp)
+	} else {
+		m.Fingerprint = types.StringNull()
+	}
+	if len(kp.Tags) > 0 || !m.Tags.IsNull() {
+		tags, d := types.MapValueFrom(ctx, types.StringType, kp.Tags)
+		diags.Append(d...)
+		m.Tags = tags
+	}
+	m.CreatedTime = types.StringValue(kp.CreatedTime)
+	ids := kp.AssociatedInstanceIDs
+	if ids == nil {
+		ids = []string{}
+	}
+	set, d := types.SetValueFrom(ctx, types.StringType, ids)
+	diags.Append(d...)
+	m.AssociatedInstanceIDs = set
+	if m.PrivateKey.IsUnknown() {
+		m.PrivateKey = types.StringNull()
+	}
+	return diags
+}
+
+// tagChanges returns the tags to set and the keys to delete to go from
+// have to want.
+func tagChanges(have, want map[string]string) (map[string]string, []string) {
+	replace := map[string]string{}
+	for k, v := range want {
+		if old, ok := have[k]; !ok || old != v {
+			replace[k] = v
+		}
+	}
+	var remove []string
+	for k := range have {
+		if _, ok := want[k]; !ok {
+			remove = append(remove, k)
+		}
+	}
+	return replace, remove
+}
+
+func stringMap(ctx context.Context, m types.Map, diags *diag.Diagnostics) map[string]string {
+	out := map[string]string{}
+	if m.IsNull() || m.IsUnknown() {
+		return out
+	}
+	diags.Append(m.ElementsAs(ctx, &out, false)...)
+	return out
+}

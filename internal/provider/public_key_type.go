@@ -1,0 +1,92 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"golang.org/x/crypto/ssh"
+)
+
+// sshPublicKeyType is a string holding an OpenSSH public key line. Two values
+// that differ only in the trailing comment or in whitespace are the same key,
+// so that a refresh which reads the key back in another form is no drift.
+type sshPublicKeyType struct {
+	basetypes.StringType
+}
+
+var (
+	_ basetypes.StringTypable                    = sshPublicKeyType{}
+	_ basetypes.StringValuableWithSemanticEquals = sshPublicKeyValue{}
+)
+
+func (t sshPublicKeyType) String() string { return "sshPublicKeyType" }
+
+func (t sshPublicKeyType) Equal(o attr.Type) bool {
+	_, ok := o.(sshPublicKeyType)
+	return ok
+}
+
+func (t sshPublicKeyType) ValueType(context.Context) attr.Value { return sshPublicKeyValue{} }
+
+func (t sshPublicKeyType) ValueFromString(_ context.Context, in basetypes.StringValue) (basetypes.StringValuable, diag.Diagnostics) {
+	return sshPublicKeyValue{StringValue: in}, nil
+}
+
+func (t sshPublicKeyType) ValueFromTerraform(ctx context.Context, in tftypes.Value) (attr.Value, error) {
+	v, err := t.StringType.ValueFromTerraform(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	s, ok := v.(basetypes.StringValue)
+	if !ok {
+		return nil, fmt.Errorf("unexpected value type %T", v)
+	}
+	return sshPublicKeyValue{StringValue: s}, nil
+}
+
+// sshPublicKeyValue is a value of sshPublicKeyType.
+type sshPublicKeyValue struct {
+	basetypes.StringValue
+}
+
+func (v sshPublicKeyValue) Type(context.Context) attr.Type { return sshPublicKeyType{} }
+
+func (v sshPublicKeyValue) Equal(o attr.Value) bool {
+	other, ok := o.(sshPublicKeyValue)
+	return ok && v.StringValue.Equal(other.StringValue)
+}
+
+// StringSemanticEquals compares key material, ignoring comment and spacing.
+func (v sshPublicKeyValue) StringSemanticEquals(_ context.Context, o basetypes.StringValuable) (bool, diag.Diagnostics) {
+	other, ok := o.(sshPublicKeyValue)
+	if !ok {
+		return false, nil
+	}
+	return sameSSHPublicKey(v.ValueString(), other.ValueString()), nil
+}
+
+// sameSSHPublicKey reports whether two OpenSSH public key lines hold the same
+// key. Lines that do not parse are compared as they are.
+func sameSSHPublicKey(a, b string) bool {
+	ka, _, _, _, errA := ssh.ParseAuthorizedKey([]byte(a))
+	kb, _, _, _, errB := ssh.ParseAuthorizedKey([]byte(b))
+	if errA != nil || errB != nil {
+		return a == b
+	}
+	return bytes.Equal(ka.Marshal(), kb.Marshal())
+}
+
+// sshFingerprint returns the OpenSSH SHA256 fingerprint (SHA256:...) of a
+// public key line, or "" when it does not parse.
+func sshFingerprint(publicKey string) string {
+	k, _, _, _, err := ssh.ParseAuthorizedKey([]byte(publicKey))
+	if err != nil {
+		return ""
+	}
+	return ssh.FingerprintSHA256(k)
+}
