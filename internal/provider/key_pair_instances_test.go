@@ -1,0 +1,129 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
+)
+
+// associate binds the key pair in state to instances, out of band.
+func (e *testEnv) associate(addr string, instanceIDs ...string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		id := s.RootModule().Resources[addr].Primary.ID
+		return e.client.AssociateInstances(context.Background(), []string{id}, instanceIDs, false)
+	}
+}
+
+// instanceState returns the State the emulator holds for an instance.
+func (e *testEnv) instanceState(id string) string {
+	e.t.Helper()
+	var out []struct {
+		InstanceID string `json:"InstanceId"`
+		State      string `json:"State"`
+	}
+	e.control(http.MethodGet, "/_emulator/instances", nil, &out)
+	for _, in := range out {
+		if in.InstanceID == id {
+			return in.State
+		}
+	}
+	e.t.Fatalf("instance %s not found", id)
+	return ""
+}
+
+func keyPairConfig(env *testEnv, name string, forceStop bool) string {
+	return env.providerConfig() + fmt.Sprintf(`
+resource "tencentcloud_key_pair" "test" {
+  key_name   = %q
+  force_stop = %t
+}
+`, name, forceStop)
+}
+
+// A key pair bound to stopped instances is unbound and deleted; the
+// association made outside Terraform shows in the refreshed state.
+func TestAccKeyPair_destroyBoundToStoppedInstances(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	env.skipInCloud()
+	env.setInstance("ins-stopped1", "STOPPED", "LINUX")
+	env.setInstance("ins-stopped2", "STOPPED", "LINUX")
+	config := keyPairConfig(env, "acc_bound_stopped", false)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{
+			{Config: config, Check: env.associate(keyPairAddr, "ins-stopped1", "ins-stopped2")},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("associated_instance_ids"), knownvalue.SetExact([]knownvalue.Check{
+						knownvalue.StringExact("ins-stopped1"), knownvalue.StringExact("ins-stopped2"),
+					})),
+				},
+			},
+		},
+	})
+}
+
+// A running instance blocks the destroy with an error that names it, until
+// force_stop is set; then Tencent Cloud stops it and the destroy succeeds.
+func TestAccKeyPair_destroyBoundToRunningInstance(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	env.skipInCloud()
+	env.setInstance("ins-running1", "RUNNING", "LINUX")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: keyPairConfig(env, "acc_bound_running", false),
+				Check: func(s *terraform.State) error {
+					// Bound while stopped, then started again.
+					env.setInstance("ins-running1", "STOPPED", "LINUX")
+					if err := env.associate(keyPairAddr, "ins-running1")(s); err != nil {
+						return err
+					}
+					env.setInstance("ins-running1", "RUNNING", "LINUX")
+					return nil
+				},
+			},
+			{
+				Config:      keyPairConfig(env, "acc_bound_running", false),
+				Destroy:     true,
+				ExpectError: regexp.MustCompile(`(?s)running instance.*ins-running1.*force_stop = true`),
+			},
+			{
+				Config: keyPairConfig(env, "acc_bound_running", true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyPairAddr, plancheck.ResourceActionUpdate)},
+				},
+			},
+			{
+				Config:  keyPairConfig(env, "acc_bound_running", true),
+				Destroy: true,
+				Check: func(*terraform.State) error {
+					if got := env.instanceState("ins-running1"); got != "STOPPED" {
+						return fmt.Errorf("instance state %s after force_stop, want STOPPED", got)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}

@@ -1,0 +1,203 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
+)
+
+var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"tencentcloud": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+const testRegion = "ap-guangzhou"
+
+// cloudMode runs the acceptance tests against real Tencent Cloud (make
+// testacc-cloud) instead of the emulator.
+func cloudMode() bool { return os.Getenv("TENCENTCLOUD_ACC_CLOUD") == "1" }
+
+// testEnv is the API one acceptance test runs against: by default an
+// emulator of its own, in process, over real HTTP.
+type testEnv struct {
+	t        *testing.T
+	endpoint string // "" in cloud mode
+	client   *client.Client
+}
+
+// newTestEnv starts an emulator for one test, or uses the cloud
+// credentials of the environment in cloud mode.
+func newTestEnv(t *testing.T, cfg emulator.Config) *testEnv {
+	t.Helper()
+	testAccPreCheck(t)
+	env := &testEnv{t: t}
+	conf := client.Config{RateLimit: client.DefaultRateLimit, MaxRetries: client.DefaultMaxRetries}
+	if cloudMode() {
+		conf.SecretID = os.Getenv("TENCENTCLOUD_SECRET_ID")
+		conf.SecretKey = os.Getenv("TENCENTCLOUD_SECRET_KEY")
+		conf.SecurityToken = os.Getenv("TENCENTCLOUD_SECURITY_TOKEN")
+		conf.Region = os.Getenv("TENCENTCLOUD_REGION")
+	} else {
+		if cfg.RateLimit == 0 {
+			cfg.RateLimit = 10
+		}
+		if cfg.KeyBits == 0 {
+			// Small keys keep the suite fast; the demo uses the default.
+			cfg.KeyBits = 1024
+		}
+		_, url := emulator.NewTestServer(t, cfg)
+		env.endpoint = url
+		conf.SecretID, conf.SecretKey = emulator.DemoSecretID, emulator.DemoSecretKey
+		conf.Region = testRegion
+		conf.Endpoint = url
+	}
+	c, err := client.New(conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.client = c
+	return env
+}
+
+// skipInCloud skips a test that needs the emulator's control API.
+func (e *testEnv) skipInCloud() {
+	if e.endpoint == "" {
+		e.t.Skip("needs the emulator's control API")
+	}
+}
+
+// providerConfig is the provider block that points at this test's API.
+func (e *testEnv) providerConfig() string {
+	if e.endpoint == "" {
+		return `provider "tencentcloud" {}` + "\n"
+	}
+	return fmt.Sprintf(`
+provider "tencentcloud" {
+  endpoint   = %q
+  secret_id  = %q
+  secret_key = %q
+  region     = %q
+}
+`, e.endpoint, emulator.DemoSecretID, emulator.DemoSecretKey, testRegion)
+}
+
+// stats reads the emulator's call counters.
+func (e *testEnv) stats() (calls, throttled map[string]int) {
+	e.t.Helper()
+	var out struct {
+		Calls     map[string]int `json:"calls"`
+		Throttled map[string]int `json:"throttled"`
+	}
+	e.control(http.MethodGet, "/_emulator/stats", nil, &out)
+	return out.Calls, out.Throttled
+}
+
+// totalCalls is the number of API calls the emulator has received.
+func (e *testEnv) totalCalls() int {
+	calls, _ := e.stats()
+	n := 0
+	for _, c := range calls {
+		n += c
+	}
+	return n
+}
+
+// setInstance adds or changes an instance in the emulator.
+func (e *testEnv) setInstance(id, state, osType string) {
+	e.t.Helper()
+	e.control(http.MethodPost, "/_emulator/instances", map[string]string{
+		"InstanceId": id, "Region": testRegion, "State": state, "OsType": osType,
+	}, nil)
+}
+
+func (e *testEnv) control(method, path string, in, out any) {
+	e.t.Helper()
+	e.skipInCloud()
+	var body bytes.Buffer
+	if in != nil {
+		if err := json.NewEncoder(&body).Encode(in); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	req, err := http.NewRequestWithContext(context.Background(), method, e.endpoint+path, &body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		e.t.Fatalf("%s %s: %s", method, path, resp.Status)
+	}
+	if out != nil {
+		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+}
+
+// testAccPreCheck checks what acceptance tests need before any of them
+// runs: terraform itself, and credentials in cloud mode.
+func testAccPreCheck(t *testing.T) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance tests run with TF_ACC=1 (make test)")
+	}
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		if !filepath.IsAbs(p) {
+			t.Fatalf("TF_ACC_TERRAFORM_PATH must be an absolute path, got %q", p)
+		}
+	} else if _, err := exec.LookPath("terraform"); err != nil {
+		t.Fatal("acceptance tests need the terraform binary: put it on PATH or set TF_ACC_TERRAFORM_PATH to its absolute path")
+	}
+	if cloudMode() {
+		for _, v := range []string{"TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_REGION"} {
+			if os.Getenv(v) == "" {
+				t.Fatalf("%s must be set for acceptance tests against Tencent Cloud", v)
+			}
+		}
+	}
+}
+
+// keyName returns a name unique to the test, so that tests in cloud mode
+// do not collide with each other or with what the account already holds.
+func keyName(t *testing.T, base string) string {
+	if !cloudMode() {
+		return base
+	}
+	return fmt.Sprintf("%s_%d", base, os.Getpid()%100000)
+}
+
+// checkDestroyed asks the API that every key pair of the state is gone.
+func (e *testEnv) checkDestroyed(s *terraform.State) error {
+	for _, rs := range s.RootModule().Resources {
+		if rs.Type != "tencentcloud_key_pair" {
+			continue
+		}
+		_, err := e.client.DescribeKeyPair(context.Background(), rs.Primary.ID)
+		var notFound *client.NotFoundError
+		if err == nil {
+			return fmt.Errorf("key pair %s still exists", rs.Primary.ID)
+		}
+		if !errors.As(err, &notFound) {
+			return err
+		}
+	}
+	return nil
+}
+
