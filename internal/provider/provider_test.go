@@ -200,4 +200,3 @@ func (e *testEnv) checkDestroyed(s *terraform.State) error {
 	}
 	return nil
 }
-
