@@ -56,7 +56,19 @@ type Client struct {
 
 	// retryBase is the first backoff delay; tests shorten it.
 	retryBase time.Duration
+
+	listing listing
+	reads   *batcher[*KeyPair]
+	deletes *batcher[struct{}]
 }
+
+// Batching windows: how long a call waits for others to share its
+// request. Reads come in bursts from a refresh; deletes arrive as
+// Terraform's parallel walk frees its slots, so they wait a little longer.
+const (
+	readBatchWindow   = 5 * time.Millisecond
+	deleteBatchWindow = 20 * time.Millisecond
+)
 
 // New builds the SDK clients for one region.
 func New(cfg Config) (*Client, error) {
@@ -105,7 +117,7 @@ func New(cfg Config) (*Client, error) {
 	if mr < 0 {
 		mr = 0
 	}
-	return &Client{
+	c := &Client{
 		region:     cfg.Region,
 		cvm:        cvmClient,
 		tag:        tagClient,
@@ -113,7 +125,10 @@ func New(cfg Config) (*Client, error) {
 		maxRetries: mr,
 		limiters:   map[string]*rate.Limiter{},
 		retryBase:  200 * time.Millisecond,
-	}, nil
+	}
+	c.reads = &batcher[*KeyPair]{window: readBatchWindow, max: maxIDsPerCall, send: c.describeMany, single: c.describeSingle}
+	c.deletes = &batcher[struct{}]{window: deleteBatchWindow, max: maxIDsPerCall, send: c.deleteMany, single: c.deleteSingle}
+	return c, nil
 }
 
 // Region is the region every call of this client goes to.

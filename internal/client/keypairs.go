@@ -100,7 +100,27 @@ func (c *Client) ImportKeyPair(ctx context.Context, name string, projectID int64
 }
 
 // DescribeKeyPair finds one key pair by id; a *NotFoundError when gone.
+// Concurrent reads share calls: from a fresh listing of the region when
+// there has been no recent write, else batched by id. A key pair missing
+// from either is confirmed gone by a call of its own before it is
+// reported so.
 func (c *Client) DescribeKeyPair(ctx context.Context, id string) (*KeyPair, error) {
+	kp, found, usable := c.listing.lookup(ctx, c.listAll, id)
+	if !usable {
+		var err error
+		kp, found, err = c.reads.do(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if found {
+		return kp, nil
+	}
+	return c.describeOne(ctx, id)
+}
+
+// describeOne asks the API about one key pair, with a call of its own.
+func (c *Client) describeOne(ctx context.Context, id string) (*KeyPair, error) {
 	set, _, err := c.describe(ctx, []string{id}, nil, 0)
 	if err != nil {
 		return nil, err
@@ -111,6 +131,33 @@ func (c *Client) DescribeKeyPair(ctx context.Context, id string) (*KeyPair, erro
 		}
 	}
 	return nil, &NotFoundError{What: fmt.Sprintf("key pair %s", id)}
+}
+
+// describeMany is the combined call of the read batcher.
+func (c *Client) describeMany(ctx context.Context, ids []string) (map[string]*KeyPair, error) {
+	set, _, err := c.describe(ctx, ids, nil, 0)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*KeyPair, len(set))
+	for _, kp := range set {
+		out[kp.ID] = kp
+	}
+	return out, nil
+}
+
+// describeSingle is the read batcher's fallback for one id.
+func (c *Client) describeSingle(ctx context.Context, id string) (*KeyPair, bool, error) {
+	kp, err := c.describeOne(ctx, id)
+	var notFound *NotFoundError
+	if errors.As(err, &notFound) {
+		return nil, false, nil
+	}
+	return kp, err == nil, err
+}
+
+func (c *Client) listAll(ctx context.Context) ([]*KeyPair, error) {
+	return c.ListKeyPairs(ctx, nil)
 }
 
 // FindKeyPairByName finds the key pair of a name in the region (names are
@@ -229,22 +276,42 @@ func (c *Client) ModifyTags(ctx context.Context, id string, replace map[string]s
 	return nil
 }
 
-// DeleteKeyPair deletes one key pair. One that is already gone counts as
-// deleted, also when an earlier attempt whose answer was lost removed it.
+// DeleteKeyPair deletes one key pair. Concurrent deletes share
+// DeleteKeyPairs calls; the API deletes all of a call's key pairs or none,
+// so a failed batch falls back to one call per key pair, and each caller
+// gets its own error. A key pair that is already gone counts as deleted,
+// also when an earlier attempt whose answer was lost removed it.
 func (c *Client) DeleteKeyPair(ctx context.Context, id string) error {
+	_, _, err := c.deletes.do(ctx, id)
+	return err
+}
+
+func (c *Client) deleteMany(ctx context.Context, ids []string) (map[string]struct{}, error) {
 	err := c.do(ctx, "DeleteKeyPairs", true, func(ctx context.Context) (*string, error) {
 		req := cvm.NewDeleteKeyPairsRequest()
-		req.KeyIds = common.StringPtrs([]string{id})
+		req.KeyIds = common.StringPtrs(ids)
 		resp, err := c.cvm.DeleteKeyPairsWithContext(ctx, req)
 		if err != nil {
 			return nil, err
 		}
 		return resp.Response.RequestId, nil
 	})
-	if ErrorCode(err) == "InvalidKeyPairId.NotFound" {
-		return nil
+	if err != nil {
+		return nil, err
 	}
-	return err
+	done := make(map[string]struct{}, len(ids))
+	for _, id := range ids {
+		done[id] = struct{}{}
+	}
+	return done, nil
+}
+
+func (c *Client) deleteSingle(ctx context.Context, id string) (struct{}, bool, error) {
+	_, err := c.deleteMany(ctx, []string{id})
+	if ErrorCode(err) == "InvalidKeyPairId.NotFound" {
+		err = nil
+	}
+	return struct{}{}, true, err
 }
 
 // AssociateInstances binds key pairs to instances; forceStop lets the API
@@ -313,7 +380,13 @@ func sortedKeys(m map[string]string) []string {
 func (c *Client) WaitForKeyPair(ctx context.Context, id string) (*KeyPair, error) {
 	delay := 100 * time.Millisecond
 	for {
-		kp, err := c.DescribeKeyPair(ctx, id)
+		kp, found, err := c.reads.do(ctx, id)
+		if err == nil && found {
+			return kp, nil
+		}
+		if err == nil {
+			err = &NotFoundError{What: fmt.Sprintf("key pair %s", id)}
+		}
 		var notFound *NotFoundError
 		if !errors.As(err, &notFound) {
 			return kp, err

@@ -57,6 +57,11 @@ func (c *Client) do(ctx context.Context, action string, idempotent bool, send fu
 		}
 		start := time.Now()
 		requestID, err := send(ctx)
+		if action != "DescribeKeyPairs" {
+			// Every other action writes, or may have written even when it
+			// failed: the region's listing no longer holds.
+			c.listing.wrote()
+		}
 		fields := map[string]any{
 			"action":     action,
 			"region":     c.region,

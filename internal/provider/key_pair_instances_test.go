@@ -21,7 +21,7 @@ import (
 func (e *testEnv) associate(addr string, instanceIDs ...string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		id := s.RootModule().Resources[addr].Primary.ID
-		return e.client.AssociateInstances(context.Background(), []string{id}, instanceIDs, false)
+		return e.client().AssociateInstances(context.Background(), []string{id}, instanceIDs, false)
 	}
 }
 

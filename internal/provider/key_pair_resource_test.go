@@ -278,10 +278,10 @@ resource "tencentcloud_key_pair" "test" {
 					id := s.RootModule().Resources[keyPairAddr].Primary.ID
 					ctx := context.Background()
 					other, desc := "renamed_elsewhere", "edited elsewhere"
-					if err := env.client.ModifyKeyPair(ctx, id, &other, &desc); err != nil {
+					if err := env.client().ModifyKeyPair(ctx, id, &other, &desc); err != nil {
 						return err
 					}
-					return env.client.ModifyTags(ctx, id, map[string]string{"team": "other"}, nil)
+					return env.client().ModifyTags(ctx, id, map[string]string{"team": "other"}, nil)
 				},
 				ExpectNonEmptyPlan: true,
 			},
@@ -305,11 +305,11 @@ func TestAccKeyPair_duplicateName(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
 	name := keyName(t, "acc_duplicate")
-	holder, err := env.client.CreateKeyPair(context.Background(), name, 0, nil)
+	holder, err := env.client().CreateKeyPair(context.Background(), name, 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = env.client.DeleteKeyPair(context.Background(), holder.ID) })
+	t.Cleanup(func() { _ = env.client().DeleteKeyPair(context.Background(), holder.ID) })
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -366,13 +366,14 @@ func checkFingerprint(addr string) resource.TestCheckFunc {
 func (e *testEnv) checkMatchesAPI(addr string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		attrs := s.RootModule().Resources[addr].Primary.Attributes
-		kp, err := e.client.DescribeKeyPair(context.Background(), attrs["id"])
+		kp, err := e.client().DescribeKeyPair(context.Background(), attrs["id"])
 		if err != nil {
 			return err
 		}
 		if kp.Name != attrs["key_name"] || fmt.Sprint(kp.ProjectID) != attrs["project_id"] || kp.Description != attrs["description"] ||
 			kp.CreatedTime != attrs["created_time"] || !sameSSHPublicKey(kp.PublicKey, attrs["public_key"]) {
-			return fmt.Errorf("state %v does not match the API's %+v", attrs, kp)
+			return fmt.Errorf("state (name %q, project %s, description %q, created %s, public key %q) does not match the API's %+v",
+				attrs["key_name"], attrs["project_id"], attrs["description"], attrs["created_time"], attrs["public_key"], kp)
 		}
 		if got := attrs["tags.%"]; got != fmt.Sprint(len(kp.Tags)) && !(got == "" && len(kp.Tags) == 0) {
 			return fmt.Errorf("state has %s tags, the API %d", got, len(kp.Tags))
@@ -389,7 +390,7 @@ func (e *testEnv) checkMatchesAPI(addr string) resource.TestCheckFunc {
 // deleteOutOfBand deletes the key pair behind Terraform's back.
 func (e *testEnv) deleteOutOfBand(addr string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		return e.client.DeleteKeyPair(context.Background(), s.RootModule().Resources[addr].Primary.ID)
+		return e.client().DeleteKeyPair(context.Background(), s.RootModule().Resources[addr].Primary.ID)
 	}
 }
 

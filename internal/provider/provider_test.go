@@ -35,7 +35,10 @@ func cloudMode() bool { return os.Getenv("TENCENTCLOUD_ACC_CLOUD") == "1" }
 type testEnv struct {
 	t        *testing.T
 	endpoint string // "" in cloud mode
-	client   *client.Client
+	// client makes the test's own calls (setup, out-of-band changes,
+	// checks). It is made anew for each use, so that no listing it keeps
+	// hides what the provider did.
+	client func() *client.Client
 }
 
 // newTestEnv starts an emulator for one test, or uses the cloud
@@ -64,11 +67,16 @@ func newTestEnv(t *testing.T, cfg emulator.Config) *testEnv {
 		conf.Region = testRegion
 		conf.Endpoint = url
 	}
-	c, err := client.New(conf)
-	if err != nil {
+	if _, err := client.New(conf); err != nil {
 		t.Fatal(err)
 	}
-	env.client = c
+	env.client = func() *client.Client {
+		c, err := client.New(conf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
 	return env
 }
 
@@ -189,7 +197,7 @@ func (e *testEnv) checkDestroyed(s *terraform.State) error {
 		if rs.Type != "tencentcloud_key_pair" {
 			continue
 		}
-		_, err := e.client.DescribeKeyPair(context.Background(), rs.Primary.ID)
+		_, err := e.client().DescribeKeyPair(context.Background(), rs.Primary.ID)
 		var notFound *client.NotFoundError
 		if err == nil {
 			return fmt.Errorf("key pair %s still exists", rs.Primary.ID)

@@ -1,0 +1,94 @@
+package client
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// batcher coalesces concurrent calls about single key pairs into calls
+// about many, in the manner of google's request batcher: a call joins the
+// open batch and waits a few milliseconds for company; one timer sends the
+// combined request; each caller gets its own answer. A batch that fails as
+// a whole falls back to one call per caller, so that each gets its own
+// error.
+type batcher[V any] struct {
+	// window is how long the first caller of a batch waits for others.
+	window time.Duration
+	// max is the most keys one call may carry; a full batch leaves at once.
+	max int
+	// send makes the combined call. A key absent from a successful answer
+	// is reported to its caller as not found.
+	send func(ctx context.Context, keys []string) (map[string]V, error)
+	// single is the fallback for one key when the combined call failed.
+	single func(ctx context.Context, key string) (V, bool, error)
+
+	mu      sync.Mutex
+	pending *batch[V]
+}
+
+type batch[V any] struct {
+	ctx     context.Context
+	keys    []string
+	seen    map[string]bool
+	done    chan struct{}
+	results map[string]V
+	err     error
+}
+
+// batchTimeout bounds a combined call that no single caller's context
+// bounds: the first caller's cancellation must not fail the others.
+const batchTimeout = 5 * time.Minute
+
+// do returns the answer for key: its value and whether it was found.
+func (b *batcher[V]) do(ctx context.Context, key string) (V, bool, error) {
+	b.mu.Lock()
+	bt := b.pending
+	if bt == nil {
+		bt = &batch[V]{ctx: ctx, seen: map[string]bool{}, done: make(chan struct{})}
+		b.pending = bt
+		time.AfterFunc(b.window, func() { b.flush(bt) })
+	}
+	if !bt.seen[key] {
+		bt.seen[key] = true
+		bt.keys = append(bt.keys, key)
+	}
+	if len(bt.keys) >= b.max {
+		b.pending = nil
+		go b.run(bt)
+	}
+	b.mu.Unlock()
+
+	select {
+	case <-bt.done:
+	case <-ctx.Done():
+		var zero V
+		return zero, false, ctx.Err()
+	}
+	if bt.err != nil {
+		return b.single(ctx, key)
+	}
+	v, ok := bt.results[key]
+	return v, ok, nil
+}
+
+// flush sends a batch whose window has passed, unless it filled up and
+// left before.
+func (b *batcher[V]) flush(bt *batch[V]) {
+	b.mu.Lock()
+	if b.pending != bt {
+		b.mu.Unlock()
+		return
+	}
+	b.pending = nil
+	b.mu.Unlock()
+	b.run(bt)
+}
+
+func (b *batcher[V]) run(bt *batch[V]) {
+	// Keep the first caller's values (its logger) but not its deadline.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(bt.ctx), batchTimeout)
+	defer cancel()
+	bt.results, bt.err = b.send(ctx, bt.keys)
+	close(bt.done)
+}
