@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -51,9 +52,14 @@ func IsLostResponse(err error) bool {
 // on every attempt, because a request object remembers its first endpoint.
 func (c *Client) do(ctx context.Context, action string, idempotent bool, send func(context.Context) (*string, error)) error {
 	limiter := c.limiter(action)
+	var lastErr error
 	for attempt := 0; ; attempt++ {
 		if err := limiter.Wait(ctx); err != nil {
-			return err
+			if ctx.Err() == nil {
+				// The limiter refuses to wait past the deadline.
+				err = fmt.Errorf("%w: %v", context.DeadlineExceeded, err)
+			}
+			return errors.Join(lastErr, err)
 		}
 		start := time.Now()
 		requestID, err := send(ctx)
@@ -80,6 +86,7 @@ func (c *Client) do(ctx context.Context, action string, idempotent bool, send fu
 		if errors.As(err, &sdkErr) && sdkErr.RequestId != "" {
 			fields["request_id"] = sdkErr.RequestId
 		}
+		lastErr = err
 		retryable := isThrottled(err) || (idempotent && isTransient(err))
 		if !retryable || attempt >= c.maxRetries {
 			tflog.Debug(ctx, "Tencent Cloud API call failed", fields)

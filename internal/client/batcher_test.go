@@ -1,0 +1,160 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// countingBatcher answers every key with itself and counts the combined
+// calls and the keys each carried.
+func countingBatcher(fail func(keys []string) error) (*batcher[string], *atomic.Int32, *sync.Map, *atomic.Int32) {
+	var calls, singles atomic.Int32
+	var sizes sync.Map
+	b := &batcher[string]{
+		window: 20 * time.Millisecond,
+		max:    100,
+		send: func(_ context.Context, keys []string) (map[string]string, error) {
+			n := calls.Add(1)
+			sizes.Store(n, len(keys))
+			if fail != nil {
+				if err := fail(keys); err != nil {
+					return nil, err
+				}
+			}
+			out := map[string]string{}
+			for _, k := range keys {
+				out[k] = "v-" + k
+			}
+			return out, nil
+		},
+		single: func(_ context.Context, key string) (string, bool, error) {
+			singles.Add(1)
+			if key == "bad" {
+				return "", false, errors.New("bad key")
+			}
+			return "single-" + key, true, nil
+		},
+	}
+	return b, &calls, &sizes, &singles
+}
+
+func TestBatcher_splitsAbove100(t *testing.T) {
+	b, calls, sizes, _ := countingBatcher(nil)
+	var wg sync.WaitGroup
+	for i := range 250 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			key := fmt.Sprint(i)
+			v, found, err := b.do(context.Background(), key)
+			if err != nil || !found || v != "v-"+key {
+				t.Errorf("key %s: %q %v %v", key, v, found, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if got := calls.Load(); got != 3 {
+		t.Errorf("250 concurrent keys took %d calls, want 3", got)
+	}
+	sizes.Range(func(_, size any) bool {
+		if n, _ := size.(int); n > 100 {
+			t.Errorf("a call carried %d keys, more than 100", n)
+		}
+		return true
+	})
+}
+
+func TestBatcher_sameKeyOnce(t *testing.T) {
+	b, calls, sizes, _ := countingBatcher(nil)
+	var wg sync.WaitGroup
+	for range 5 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, _, err := b.do(context.Background(), "k"); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if size, _ := sizes.Load(int32(1)); calls.Load() != 1 || size != 1 {
+		t.Errorf("5 reads of one key: %d calls, first with %v keys; want 1 call with 1 key", calls.Load(), size)
+	}
+}
+
+func TestBatcher_failedBatchFallsBackToSingles(t *testing.T) {
+	b, calls, _, singles := countingBatcher(func([]string) error { return errors.New("one bad key fails them all") })
+	var wg sync.WaitGroup
+	results := make([]error, 3)
+	for i, key := range []string{"a", "bad", "c"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v, _, err := b.do(context.Background(), key)
+			results[i] = err
+			if err == nil && v != "single-"+key {
+				t.Errorf("key %s: %q, want the single call's answer", key, v)
+			}
+		}()
+	}
+	wg.Wait()
+	if calls.Load() != 1 || singles.Load() != 3 {
+		t.Errorf("%d combined and %d single calls, want 1 and 3", calls.Load(), singles.Load())
+	}
+	if results[0] != nil || results[1] == nil || results[2] != nil {
+		t.Errorf("errors %v: only the bad key should fail", results)
+	}
+}
+
+func TestBatcher_missingKeyIsNotFound(t *testing.T) {
+	b := &batcher[string]{
+		window: time.Millisecond, max: 100,
+		send:   func(context.Context, []string) (map[string]string, error) { return map[string]string{}, nil },
+		single: func(context.Context, string) (string, bool, error) { t.Error("no fallback expected"); return "", false, nil },
+	}
+	if _, found, err := b.do(context.Background(), "gone"); found || err != nil {
+		t.Errorf("found=%v err=%v, want not found", found, err)
+	}
+}
+
+func TestBatcher_contextCancellation(t *testing.T) {
+	release := make(chan struct{})
+	b := &batcher[string]{
+		window: time.Millisecond, max: 100,
+		send: func(ctx context.Context, keys []string) (map[string]string, error) {
+			<-release
+			return map[string]string{"other": "v"}, nil
+		},
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := b.do(ctx, "k")
+		done <- err
+	}()
+	otherDone := make(chan bool, 1)
+	go func() {
+		// Joins the same batch; its caller is not cancelled.
+		_, found, err := b.do(context.Background(), "other")
+		otherDone <- found && err == nil
+	}()
+	time.Sleep(5 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("err %v, want context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a cancelled caller kept waiting for its batch")
+	}
+	close(release)
+	if ok := <-otherDone; !ok {
+		t.Error("the other caller of the batch did not get its answer after the first was cancelled")
+	}
+}

@@ -1,0 +1,272 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
+)
+
+const testRegion = "ap-guangzhou"
+
+// newTestClient starts an emulator and returns a client for it, with fast
+// retries, and the emulator's control API.
+func newTestClient(t *testing.T, cfg emulator.Config, rateLimit float64) (*Client, emulator.ControlClient) {
+	t.Helper()
+	if cfg.KeyBits == 0 {
+		cfg.KeyBits = 1024
+	}
+	_, url := emulator.NewTestServer(t, cfg)
+	c, err := New(Config{
+		SecretID: emulator.DemoSecretID, SecretKey: emulator.DemoSecretKey,
+		Region: testRegion, Endpoint: url, RateLimit: rateLimit, MaxRetries: DefaultMaxRetries,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.retryBase = 10 * time.Millisecond
+	// Generous windows: under the race detector on a busy machine, callers
+	// that start together may arrive far apart.
+	c.reads.window, c.deletes.window = 100*time.Millisecond, 100*time.Millisecond
+	return c, emulator.ControlClient{URL: url}
+}
+
+func stats(t *testing.T, ctl emulator.ControlClient) emulator.Stats {
+	t.Helper()
+	s, err := ctl.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func createN(t *testing.T, c *Client, n int) []string {
+	t.Helper()
+	ids := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			kp, err := c.CreateKeyPair(context.Background(), fmt.Sprintf("k%d", i), 0, nil)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			ids[i] = kp.ID
+		}()
+	}
+	wg.Wait()
+	return ids
+}
+
+// At the API's limit, many concurrent callers are spaced so that the
+// server throttles none of them.
+func TestClient_rateLimiterStaysUnderTheLimit(t *testing.T) {
+	t.Parallel()
+	c, ctl := newTestClient(t, emulator.Config{RateLimit: 10}, 10)
+	createN(t, c, 25)
+	s := stats(t, ctl)
+	if s.Calls["CreateKeyPair"] != 25 || s.Throttled["CreateKeyPair"] != 0 {
+		t.Errorf("calls %d, throttled %d; want 25 and 0", s.Calls["CreateKeyPair"], s.Throttled["CreateKeyPair"])
+	}
+}
+
+// Above the API's limit, the server throttles and the client retries
+// until every call went through.
+func TestClient_retriesThrottledCalls(t *testing.T) {
+	t.Parallel()
+	c, ctl := newTestClient(t, emulator.Config{RateLimit: 10}, 1000)
+	c.retryBase = 200 * time.Millisecond // the default: enough to outwait 4 s of refusals
+	var wg sync.WaitGroup
+	for range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := c.ListKeyPairs(context.Background(), nil); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	s := stats(t, ctl)
+	if s.Throttled["DescribeKeyPairs"] == 0 {
+		t.Fatal("no call was throttled: the test does not exercise retries")
+	}
+	if s.Calls["DescribeKeyPairs"] != 40+s.Throttled["DescribeKeyPairs"] {
+		t.Errorf("calls %d, throttled %d: each refusal should cost exactly one more call", s.Calls["DescribeKeyPairs"], s.Throttled["DescribeKeyPairs"])
+	}
+}
+
+// Server faults are retried for calls that are safe to repeat, and not for
+// a create, whose second call would make a second key pair.
+func TestClient_retriesInternalErrorsOnlyWhenSafe(t *testing.T) {
+	t.Parallel()
+	c, ctl := newTestClient(t, emulator.Config{RateLimit: 0}, 1000)
+	ctx := context.Background()
+	kp, err := c.CreateKeyPair(ctx, "before", 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ctl.SetFaults(ctx, emulator.Faults{Seed: 7, Rules: []emulator.FaultRule{{Action: "*", InternalError: 0.5}}}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 {
+		name := fmt.Sprintf("renamed%d", i)
+		if err := c.ModifyKeyPair(ctx, kp.ID, &name, nil); err != nil {
+			t.Fatalf("modify with retries: %v", err)
+		}
+	}
+	if err := ctl.SetFaults(ctx, emulator.Faults{Rules: []emulator.FaultRule{{Action: "CreateKeyPair", InternalError: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	before := stats(t, ctl).Calls["CreateKeyPair"]
+	if _, err := c.CreateKeyPair(ctx, "after", 0, nil); ErrorCode(err) != "InternalError" {
+		t.Fatalf("create: %v, want InternalError", err)
+	}
+	s := stats(t, ctl)
+	if got := s.Calls["CreateKeyPair"] - before; got != 1 {
+		t.Errorf("a failed create was sent %d times, want 1", got)
+	}
+	if s.Faults["ModifyKeyPairAttribute"] == 0 {
+		t.Error("no modify call failed: the test does not exercise retries")
+	}
+}
+
+// Retries end with the context.
+func TestClient_retriesEndWithTheContext(t *testing.T) {
+	t.Parallel()
+	c, ctl := newTestClient(t, emulator.Config{RateLimit: 0}, 1000)
+	c.maxRetries = 1000
+	ctx := context.Background()
+	if err := ctl.SetFaults(ctx, emulator.Faults{Rules: []emulator.FaultRule{{Action: "*", Throttle: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := c.ListKeyPairs(ctx, nil)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("err %v, want the deadline", err)
+	}
+	if elapsed := time.Since(start); elapsed > 5*time.Second {
+		t.Errorf("retries went on for %v after the deadline", elapsed)
+	}
+}
+
+// Concurrent deletes share DeleteKeyPairs calls of up to 100 ids.
+func TestClient_coalescesDeletes(t *testing.T) {
+	t.Parallel()
+	c, ctl := newTestClient(t, emulator.Config{RateLimit: 0, Quota: 200}, 1000)
+	ids := createN(t, c, 150)
+	var wg sync.WaitGroup
+	for _, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := c.DeleteKeyPair(context.Background(), id); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if got := stats(t, ctl).Calls["DeleteKeyPairs"]; got != 2 {
+		t.Errorf("150 concurrent deletes took %d DeleteKeyPairs calls, want 2", got)
+	}
+	left, err := c.ListKeyPairs(context.Background(), nil)
+	if err != nil || len(left) != 0 {
+		t.Errorf("%d key pairs left (%v), want none", len(left), err)
+	}
+}
+
+// A delete batch fails as a whole when one key pair is in use; each delete
+// then goes alone, and only the one in use fails.
+func TestClient_failedDeleteBatchFallsBack(t *testing.T) {
+	t.Parallel()
+	c, ctl := newTestClient(t, emulator.Config{RateLimit: 0}, 1000)
+	ctx := context.Background()
+	ids := createN(t, c, 5)
+	if err := ctl.SetInstance(ctx, emulator.Instance{InstanceID: "ins-abcdefgh", Region: testRegion, State: "STOPPED", OsType: "LINUX"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.AssociateInstances(ctx, ids[:1], []string{"ins-abcdefgh"}, false); err != nil {
+		t.Fatal(err)
+	}
+	errs := make([]error, len(ids))
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = c.DeleteKeyPair(ctx, id)
+		}()
+	}
+	wg.Wait()
+	if ErrorCode(errs[0]) != "InvalidParameterValue.KeyPairNotSupported" {
+		t.Errorf("delete of the bound key pair: %v", errs[0])
+	}
+	for i, err := range errs[1:] {
+		if err != nil {
+			t.Errorf("delete %d: %v", i+1, err)
+		}
+	}
+	if got := stats(t, ctl).Calls["DeleteKeyPairs"]; got != 1+len(ids) {
+		t.Errorf("%d DeleteKeyPairs calls, want 1 batch and %d singles", got, len(ids))
+	}
+}
+
+// Reads of a whole region share one listing; a write makes reads go by id,
+// batched.
+func TestClient_coalescesReads(t *testing.T) {
+	t.Parallel()
+	c, ctl := newTestClient(t, emulator.Config{RateLimit: 0}, 1000)
+	ids := createN(t, c, 60)
+	// The creates were writes: reads now go by id, in batches.
+	readAll := func(c *Client) {
+		var wg sync.WaitGroup
+		for _, id := range ids {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				kp, err := c.DescribeKeyPair(context.Background(), id)
+				if err != nil || kp.ID != id {
+					t.Errorf("read %s: %v", id, err)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	before := stats(t, ctl).Calls["DescribeKeyPairs"]
+	readAll(c)
+	if got := stats(t, ctl).Calls["DescribeKeyPairs"] - before; got != 1 {
+		t.Errorf("60 concurrent reads after a write took %d calls, want 1 batch", got)
+	}
+
+	// A fresh client, as in a new terraform plan, lists the region once.
+	fresh, err := New(Config{SecretID: emulator.DemoSecretID, SecretKey: emulator.DemoSecretKey, Region: testRegion, Endpoint: ctl.URL, RateLimit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh.reads.window = 100 * time.Millisecond
+	before = stats(t, ctl).Calls["DescribeKeyPairs"]
+	readAll(fresh)
+	readAll(fresh)
+	if got := stats(t, ctl).Calls["DescribeKeyPairs"] - before; got != 1 {
+		t.Errorf("two rounds of 60 reads took %d calls, want 1 listing", got)
+	}
+
+	// A key pair missing from the listing is confirmed gone by a call of
+	// its own.
+	before = stats(t, ctl).Calls["DescribeKeyPairs"]
+	var notFound *NotFoundError
+	if _, err := fresh.DescribeKeyPair(context.Background(), "skey-00000000"); !errors.As(err, &notFound) {
+		t.Errorf("read of an unknown id: %v, want NotFoundError", err)
+	}
+	if got := stats(t, ctl).Calls["DescribeKeyPairs"] - before; got != 1 {
+		t.Errorf("confirming a missing key pair took %d calls, want 1", got)
+	}
+}

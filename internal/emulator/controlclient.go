@@ -1,0 +1,116 @@
+package emulator
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// ControlClient drives an emulator's control API over HTTP: the tests of
+// other packages and the benchmark use it to read counters, inject faults
+// and add instances.
+type ControlClient struct {
+	// URL is the emulator's base URL, such as http://127.0.0.1:8090.
+	URL string
+}
+
+// Stats are the emulator's counters per action.
+type Stats struct {
+	Calls     map[string]int `json:"calls"`
+	Throttled map[string]int `json:"throttled"`
+	Faults    map[string]int `json:"faults"`
+}
+
+// FaultRule gives, per call of an action (or "*"), the independent
+// probabilities of each fault.
+type FaultRule struct {
+	Action          string  `json:"action"`
+	InternalError   float64 `json:"internal_error,omitempty"`
+	Throttle        float64 `json:"throttle,omitempty"`
+	DropAfterCommit float64 `json:"drop_after_commit,omitempty"`
+	Latency         float64 `json:"latency,omitempty"`
+	LatencyMS       int     `json:"latency_ms,omitempty"`
+}
+
+// Faults is the body of PUT /_emulator/faults; no rules turns faults off.
+type Faults struct {
+	Seed  uint64      `json:"seed"`
+	Rules []FaultRule `json:"rules"`
+}
+
+// Instance is an instance as the control API takes and shows it.
+type Instance struct {
+	InstanceID string   `json:"InstanceId"`
+	Region     string   `json:"Region"`
+	State      string   `json:"State"`
+	OsType     string   `json:"OsType"`
+	KeyIDs     []string `json:"KeyIds,omitempty"`
+}
+
+// Stats reads the counters.
+func (c ControlClient) Stats(ctx context.Context) (Stats, error) {
+	var s Stats
+	err := c.call(ctx, http.MethodGet, "stats", nil, &s)
+	return s, err
+}
+
+// SetFaults replaces the fault rules.
+func (c ControlClient) SetFaults(ctx context.Context, f Faults) error {
+	if f.Rules == nil {
+		f.Rules = []FaultRule{}
+	}
+	return c.call(ctx, http.MethodPut, "faults", f, nil)
+}
+
+// SetInstance adds an instance or changes its State and OsType.
+func (c ControlClient) SetInstance(ctx context.Context, in Instance) error {
+	return c.call(ctx, http.MethodPost, "instances", in, nil)
+}
+
+// Instances lists the instances with the key pairs bound to them.
+func (c ControlClient) Instances(ctx context.Context) ([]Instance, error) {
+	var out []Instance
+	err := c.call(ctx, http.MethodGet, "instances", nil, &out)
+	return out, err
+}
+
+// Reset makes the emulator forget everything.
+func (c ControlClient) Reset(ctx context.Context) error {
+	return c.call(ctx, http.MethodPost, "reset", nil, nil)
+}
+
+func (c ControlClient) call(ctx context.Context, method, name string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(c.URL, "/")+controlPrefix+name, body)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("emulator control API %s %s: %w", method, name, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("emulator control API %s %s: %s: %s", method, name, resp.Status, bytes.TrimSpace(b))
+	}
+	if out != nil {
+		return json.Unmarshal(b, out)
+	}
+	return nil
+}
