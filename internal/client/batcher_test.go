@@ -114,8 +114,11 @@ func TestBatcher_failedBatchFallsBackToSingles(t *testing.T) {
 func TestBatcher_missingKeyIsNotFound(t *testing.T) {
 	b := &batcher[string]{
 		window: time.Millisecond, max: 100,
-		send:   func(context.Context, []string) (map[string]string, error) { return map[string]string{}, nil },
-		single: func(context.Context, string) (string, bool, error) { t.Error("no fallback expected"); return "", false, nil },
+		send: func(context.Context, []string) (map[string]string, error) { return map[string]string{}, nil },
+		single: func(context.Context, string) (string, bool, error) {
+			t.Error("no fallback expected")
+			return "", false, nil
+		},
 	}
 	if _, found, err := b.do(context.Background(), "gone"); found || err != nil {
 		t.Errorf("found=%v err=%v, want not found", found, err)
