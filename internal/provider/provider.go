@@ -168,5 +168,8 @@ func (p *TencentCloudProvider) Resources(_ context.Context) []func() resource.Re
 
 // DataSources lists the data source types of the provider.
 func (p *TencentCloudProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewKeyPairDataSource,
+		NewKeyPairsDataSource,
+	}
 }

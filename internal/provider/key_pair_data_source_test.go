@@ -1,0 +1,363 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"golang.org/x/crypto/ssh"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
+)
+
+const keyPairDataAddr = "data.tencentcloud_key_pair.test"
+
+// keyPairAttrs are the attributes that the resource and both data sources
+// share.
+var keyPairAttrs = []string{
+	"id", "key_name", "project_id", "description", "public_key", "fingerprint", "tags", "created_time", "associated_instance_ids",
+}
+
+// seedKeyPair makes a key pair outside Terraform, as another team or the
+// console would, and returns it as DescribeKeyPairs describes it.
+func (e *testEnv) seedKeyPair(name string, projectID int64, description string, tags map[string]string) *client.KeyPair {
+	e.t.Helper()
+	kp, err := e.client().CreateKeyPair(e.t.Context(), name, projectID, tags)
+	if err != nil {
+		e.t.Fatalf("create key pair %s: %v", name, err)
+	}
+	return e.finishSeed(kp.ID, description)
+}
+
+// seedImportedKeyPair imports a public key outside Terraform.
+func (e *testEnv) seedImportedKeyPair(name, publicKey string) *client.KeyPair {
+	e.t.Helper()
+	id, err := e.client().ImportKeyPair(e.t.Context(), name, 0, publicKey, nil)
+	if err != nil {
+		e.t.Fatalf("import key pair %s: %v", name, err)
+	}
+	return e.finishSeed(id, "")
+}
+
+func (e *testEnv) finishSeed(id, description string) *client.KeyPair {
+	e.t.Helper()
+	if e.endpoint == "" {
+		// The emulator goes away with the test; the cloud does not. The
+		// test's context is done by the time cleanups run.
+		e.t.Cleanup(func() { _ = e.client().DeleteKeyPair(context.Background(), id) })
+	}
+	if description != "" {
+		if err := e.client().ModifyKeyPair(e.t.Context(), id, nil, &description); err != nil {
+			e.t.Fatalf("set the description of key pair %s: %v", id, err)
+		}
+	}
+	kp, err := e.client().WaitForKeyPair(e.t.Context(), id)
+	if err != nil {
+		e.t.Fatalf("read key pair %s: %v", id, err)
+	}
+	return kp
+}
+
+// describeKeyPair reads a key pair again, after a change made outside
+// Terraform.
+func (e *testEnv) describeKeyPair(id string) *client.KeyPair {
+	e.t.Helper()
+	kp, err := e.client().DescribeKeyPair(e.t.Context(), id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return kp
+}
+
+// expectKeyPair checks every attribute of a key pair that a data source
+// returns, at the paths at gives, against what the API says of it. The
+// fingerprint is computed here from the public key.
+func expectKeyPair(t *testing.T, addr string, at func(attr string) tfjsonpath.Path, kp *client.KeyPair) []statecheck.StateCheck {
+	t.Helper()
+	pub, _, _, _, err := ssh.ParseAuthorizedKey([]byte(kp.PublicKey))
+	if err != nil {
+		t.Fatalf("public key of %s does not parse: %v", kp.ID, err)
+	}
+	var description knownvalue.Check = knownvalue.Null()
+	if kp.Description != "" {
+		description = knownvalue.StringExact(kp.Description)
+	}
+	var tags knownvalue.Check = knownvalue.Null()
+	if len(kp.Tags) > 0 {
+		want := map[string]knownvalue.Check{}
+		for k, v := range kp.Tags {
+			want[k] = knownvalue.StringExact(v)
+		}
+		tags = knownvalue.MapExact(want)
+	}
+	instances := []knownvalue.Check{}
+	for _, id := range kp.AssociatedInstanceIDs {
+		instances = append(instances, knownvalue.StringExact(id))
+	}
+	return []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(addr, at("id"), knownvalue.StringExact(kp.ID)),
+		statecheck.ExpectKnownValue(addr, at("key_name"), knownvalue.StringExact(kp.Name)),
+		statecheck.ExpectKnownValue(addr, at("project_id"), knownvalue.Int64Exact(kp.ProjectID)),
+		statecheck.ExpectKnownValue(addr, at("description"), description),
+		statecheck.ExpectKnownValue(addr, at("public_key"), knownvalue.StringExact(kp.PublicKey)),
+		statecheck.ExpectKnownValue(addr, at("fingerprint"), knownvalue.StringExact(ssh.FingerprintSHA256(pub))),
+		statecheck.ExpectKnownValue(addr, at("tags"), tags),
+		statecheck.ExpectKnownValue(addr, at("created_time"), knownvalue.StringExact(kp.CreatedTime)),
+		statecheck.ExpectKnownValue(addr, at("associated_instance_ids"), knownvalue.SetExact(instances)),
+	}
+}
+
+// rootAttr is the path of a top-level attribute.
+func rootAttr(attr string) tfjsonpath.Path { return tfjsonpath.New(attr) }
+
+func TestAccKeyPairDataSource_byName(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{Projects: []int64{1001}})
+	env.skipInCloud() // project 1001
+	kp := env.seedKeyPair("acc_ds_name", 1001, "made in the console", map[string]string{"team": "infra", "env": "prod"})
+	// Names that the real API's fuzzy key-name filter might also match.
+	env.seedKeyPair("acc_ds_name_old", 1001, "", nil)
+	env.seedKeyPair("acc_ds_nam", 0, "", nil)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: env.providerConfig() + `
+data "tencentcloud_key_pair" "test" {
+  key_name = "acc_ds_name"
+}
+`,
+			ConfigStateChecks: append(expectKeyPair(t, keyPairDataAddr, rootAttr, kp),
+				statecheck.ExpectKnownValue(keyPairDataAddr, tfjsonpath.New("key_id"), knownvalue.StringExact(kp.ID)),
+			),
+		}},
+	})
+}
+
+func TestAccKeyPairDataSource_byID(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	// Imported with a comment and surrounding whitespace: the data source
+	// returns the key as the API stores it, comment included.
+	imported := env.seedImportedKeyPair(keyName(t, "acc_ds_imported"), "  "+testPublicKey(t)+"  alice@example\n")
+	if !strings.HasSuffix(imported.PublicKey, " alice@example") {
+		t.Fatalf("the API stores the public key as %q, without its comment", imported.PublicKey)
+	}
+	// No description, no tags: both null, as in the resource.
+	bare := env.seedKeyPair(keyName(t, "acc_ds_bare"), 0, "", nil)
+	const importedAddr, bareAddr = "data.tencentcloud_key_pair.imported", "data.tencentcloud_key_pair.bare"
+	checks := append(expectKeyPair(t, importedAddr, rootAttr, imported), expectKeyPair(t, bareAddr, rootAttr, bare)...)
+	checks = append(checks,
+		statecheck.ExpectKnownValue(importedAddr, tfjsonpath.New("key_id"), knownvalue.StringExact(imported.ID)),
+		statecheck.ExpectKnownValue(bareAddr, tfjsonpath.New("key_id"), knownvalue.StringExact(bare.ID)),
+	)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: env.providerConfig() + fmt.Sprintf(`
+data "tencentcloud_key_pair" "imported" {
+  key_id = %q
+}
+
+data "tencentcloud_key_pair" "bare" {
+  key_id = %q
+}
+`, imported.ID, bare.ID),
+			ConfigStateChecks: checks,
+		}},
+	})
+}
+
+// A key pair bound to instances lists them; an unbinding outside Terraform
+// shows at the next read.
+func TestAccKeyPairDataSource_associatedInstances(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	env.skipInCloud()
+	env.setInstance("ins-dsbound1", "STOPPED", "LINUX")
+	env.setInstance("ins-dsbound2", "STOPPED", "LINUX")
+	kp := env.seedKeyPair("acc_ds_bound", 0, "", nil)
+	if err := env.client().AssociateInstances(t.Context(), []string{kp.ID}, []string{"ins-dsbound1", "ins-dsbound2"}, false); err != nil {
+		t.Fatal(err)
+	}
+	kp = env.describeKeyPair(kp.ID)
+	if len(kp.AssociatedInstanceIDs) != 2 {
+		t.Fatalf("the API lists instances %v, want 2", kp.AssociatedInstanceIDs)
+	}
+	config := env.providerConfig() + `
+data "tencentcloud_key_pair" "test" {
+  key_name = "acc_ds_bound"
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            config,
+				ConfigStateChecks: expectKeyPair(t, keyPairDataAddr, rootAttr, kp),
+			},
+			{
+				PreConfig: func() {
+					if err := env.client().DisassociateInstances(t.Context(), []string{kp.ID}, []string{"ins-dsbound2"}, false); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(keyPairDataAddr, tfjsonpath.New("associated_instance_ids"),
+						knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("ins-dsbound1")})),
+				},
+			},
+		},
+	})
+}
+
+// A resource and data sources that read the same key pairs, by id and by
+// name, agree on every attribute they share, with and without description
+// and tags.
+func TestAccKeyPairDataSource_matchesResource(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	var checks []statecheck.StateCheck
+	for _, pair := range [][2]string{
+		{"tencentcloud_key_pair.full", "data.tencentcloud_key_pair.by_id"},
+		{"tencentcloud_key_pair.bare", "data.tencentcloud_key_pair.by_name"},
+	} {
+		for _, attr := range keyPairAttrs {
+			checks = append(checks, statecheck.CompareValuePairs(
+				pair[0], tfjsonpath.New(attr), pair[1], tfjsonpath.New(attr), compare.ValuesSame()))
+		}
+		checks = append(checks, statecheck.CompareValuePairs(
+			pair[0], tfjsonpath.New("id"), pair[1], tfjsonpath.New("key_id"), compare.ValuesSame()))
+	}
+	checks = append(checks,
+		statecheck.ExpectKnownValue("data.tencentcloud_key_pair.by_id", tfjsonpath.New("tags"),
+			knownvalue.MapExact(map[string]knownvalue.Check{"team": knownvalue.StringExact("infra")})),
+		statecheck.ExpectKnownValue("data.tencentcloud_key_pair.by_id", tfjsonpath.New("description"), knownvalue.StringExact("deploy key")),
+		statecheck.ExpectKnownValue("data.tencentcloud_key_pair.by_name", tfjsonpath.New("tags"), knownvalue.Null()),
+		statecheck.ExpectKnownValue("data.tencentcloud_key_pair.by_name", tfjsonpath.New("description"), knownvalue.Null()),
+	)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{{
+			Config: env.providerConfig() + fmt.Sprintf(`
+resource "tencentcloud_key_pair" "full" {
+  key_name    = %q
+  description = "deploy key"
+  tags        = { team = "infra" }
+}
+
+resource "tencentcloud_key_pair" "bare" {
+  key_name = %q
+}
+
+data "tencentcloud_key_pair" "by_id" {
+  key_id = tencentcloud_key_pair.full.id
+}
+
+data "tencentcloud_key_pair" "by_name" {
+  key_name = tencentcloud_key_pair.bare.key_name
+}
+`, keyName(t, "acc_ds_full"), keyName(t, "acc_ds_plain")),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: checks,
+		}},
+	})
+}
+
+func TestAccKeyPairDataSource_notFound(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	env.seedKeyPair(keyName(t, "acc_ds_present"), 0, "", nil)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: env.providerConfig() + `
+data "tencentcloud_key_pair" "test" {
+  key_id = "skey-zzzzzzzz"
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Key pair not found.*No key pair has the id skey-zzzzzzzz in region`),
+			},
+			{
+				Config: env.providerConfig() + `
+data "tencentcloud_key_pair" "test" {
+  key_name = "acc_ds_absent"
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Key pair not found.*No key pair is named "acc_ds_absent" in region`),
+			},
+		},
+	})
+}
+
+// Every plan-time rule fails the plan with an error that names the
+// attribute and states the rule, before any API call is made.
+func TestAccKeyPairDataSource_validation(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	env.skipInCloud()
+	cases := []struct {
+		name, body, want string
+	}{
+		{"id uppercase", `key_id = "skey-ABCDEFGH"`, `(?s)key_id.*must be skey- followed by 8 lowercase letters or digits`},
+		{"id short", `key_id = "skey-1234567"`, `(?s)key_id.*must be skey- followed by 8 lowercase letters or digits`},
+		{"id prefix", `key_id = "key-12345678"`, `(?s)key_id.*must be skey- followed by 8 lowercase letters or digits`},
+		{"name illegal", `key_name = "has-dash"`, `(?s)key_name.*may contain only letters, digits and underscores`},
+		{"name long", `key_name = "` + strings.Repeat("a", 26) + `"`, `(?s)key_name.*length must be between 1 and 25`},
+		{"name empty", `key_name = ""`, `(?s)key_name.*length must be between 1 and 25`},
+		{"both", `key_id = "skey-12345678"` + "\n" + `key_name = "ok"`, `(?s)Invalid Attribute Combination.*Exactly one of these attributes must be configured: \[key_id,key_name\]`},
+		{"neither", ``, `(?s)Missing Attribute Configuration.*Exactly one of these attributes must be configured: \[key_id,key_name\]`},
+	}
+	var steps []resource.TestStep
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{
+			Config:      env.providerConfig() + fmt.Sprintf("data \"tencentcloud_key_pair\" \"test\" {\n%s\n}\n", c.body),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(c.want),
+		})
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    steps,
+	})
+	if n := env.totalCalls(); n != 0 {
+		t.Errorf("invalid configurations made %d API calls, want 0", n)
+	}
+}
+
+// The exact-name check behind key_name, with answers that a fuzzy key-name
+// filter could give.
+func TestKeyPairDataSource_pickByName(t *testing.T) {
+	t.Parallel()
+	web := &client.KeyPair{ID: "skey-00000001", Name: "web"}
+	list := []*client.KeyPair{
+		{ID: "skey-00000002", Name: "web_old"},
+		{ID: "skey-00000003", Name: "Web"},
+		web,
+	}
+	if kp, _, detail := pickKeyPairByName(list, "web", "ap-guangzhou"); kp != web {
+		t.Errorf("picked %v (%s), want %s", kp, detail, web.ID)
+	}
+	if kp, summary, detail := pickKeyPairByName(list, "we", "ap-guangzhou"); kp != nil || summary != "Key pair not found" ||
+		!strings.Contains(detail, `No key pair is named "we" in region ap-guangzhou`) {
+		t.Errorf("a name that only a fuzzy filter matches: %v, %q, %q", kp, summary, detail)
+	}
+	twice := append(list, &client.KeyPair{ID: "skey-00000004", Name: "web"})
+	if kp, summary, detail := pickKeyPairByName(twice, "web", "ap-guangzhou"); kp != nil || summary != "More than one key pair of this name" ||
+		!strings.Contains(detail, "skey-00000001, skey-00000004") || !strings.Contains(detail, "Set key_id") {
+		t.Errorf("two key pairs of one name: %v, %q, %q", kp, summary, detail)
+	}
+}

@@ -1,0 +1,459 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
+)
+
+// elementAttr returns the paths of the attributes of key_pairs[i].
+func elementAttr(i int) func(attr string) tfjsonpath.Path {
+	return func(attr string) tfjsonpath.Path {
+		return tfjsonpath.New("key_pairs").AtSliceIndex(i).AtMapKey(attr)
+	}
+}
+
+// expectKeyPairs checks that a tencentcloud_key_pairs lists exactly these
+// key pairs, in this order, with all their attributes, and ids to match.
+func expectKeyPairs(t *testing.T, addr string, kps ...*client.KeyPair) []statecheck.StateCheck {
+	t.Helper()
+	ids := make([]knownvalue.Check, len(kps))
+	for i, kp := range kps {
+		ids[i] = knownvalue.StringExact(kp.ID)
+	}
+	checks := []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(addr, tfjsonpath.New("ids"), knownvalue.ListExact(ids)),
+		statecheck.ExpectKnownValue(addr, tfjsonpath.New("key_pairs"), knownvalue.ListSizeExact(len(kps))),
+		statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{32}$`))),
+	}
+	for i, kp := range kps {
+		checks = append(checks, expectKeyPair(t, addr, elementAttr(i), kp)...)
+	}
+	return checks
+}
+
+// Each filter alone, several together, and filters that match nothing, on
+// key pairs made outside Terraform; one of them is bound to an instance.
+func TestAccKeyPairsDataSource_filters(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{Projects: []int64{1001}})
+	env.skipInCloud() // the unfiltered list would hold the account's own key pairs
+	env.setInstance("ins-listbnd1", "STOPPED", "LINUX")
+	// Made out of name order, so that the sorting shows.
+	other := env.seedKeyPair("other_one", 0, "", map[string]string{"team": "infra"})
+	gamma := env.seedKeyPair("kp_gamma", 1001, "", map[string]string{"team": "web"})
+	alpha2 := env.seedKeyPair("kp_alpha2", 0, "", map[string]string{"team": "infra", "env": "prod"})
+	beta := env.seedKeyPair("kp_beta", 1001, "", map[string]string{"team": "infra", "env": "dev"})
+	alpha := env.seedKeyPair("kp_alpha", 0, "the first", map[string]string{"team": "infra", "env": "prod"})
+	delta := env.seedKeyPair("kp_delta", 0, "", nil)
+	if err := env.client().AssociateInstances(t.Context(), []string{delta.ID}, []string{"ins-listbnd1"}, false); err != nil {
+		t.Fatal(err)
+	}
+	delta = env.describeKeyPair(delta.ID)
+
+	const prefix = "data.tencentcloud_key_pairs."
+	checks := slices.Concat(
+		expectKeyPairs(t, prefix+"all", alpha, alpha2, beta, delta, gamma, other),
+		expectKeyPairs(t, prefix+"by_name", alpha),
+		expectKeyPairs(t, prefix+"by_regex", beta, delta),
+		expectKeyPairs(t, prefix+"by_project", beta, gamma),
+		expectKeyPairs(t, prefix+"by_default_project", alpha, alpha2, delta, other),
+		expectKeyPairs(t, prefix+"by_tag", alpha, alpha2, beta, other),
+		expectKeyPairs(t, prefix+"by_tags", alpha, alpha2),
+		expectKeyPairs(t, prefix+"regex_project_tag", beta),
+		expectKeyPairs(t, prefix+"all_filters", alpha),
+		expectKeyPairs(t, prefix+"regex_nothing", []*client.KeyPair{}...),
+		expectKeyPairs(t, prefix+"disjoint", []*client.KeyPair{}...),
+		expectKeyPairs(t, prefix+"tag_value_nothing", []*client.KeyPair{}...),
+		[]statecheck.StateCheck{
+			// The id is the same for the same filters, and differs otherwise.
+			statecheck.CompareValuePairs(prefix+"by_tag", tfjsonpath.New("id"), prefix+"by_tag_again", tfjsonpath.New("id"), compare.ValuesSame()),
+			statecheck.CompareValuePairs(prefix+"by_tag", tfjsonpath.New("id"), prefix+"by_tags", tfjsonpath.New("id"), compare.ValuesDiffer()),
+			statecheck.CompareValuePairs(prefix+"all", tfjsonpath.New("id"), prefix+"by_default_project", tfjsonpath.New("id"), compare.ValuesDiffer()),
+		},
+	)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: env.providerConfig() + `
+data "tencentcloud_key_pairs" "all" {}
+
+data "tencentcloud_key_pairs" "by_name" {
+  key_name = "kp_alpha"
+}
+
+# Unanchored at the start: names that end in "ta".
+data "tencentcloud_key_pairs" "by_regex" {
+  name_regex = "ta$"
+}
+
+data "tencentcloud_key_pairs" "by_project" {
+  project_id = 1001
+}
+
+data "tencentcloud_key_pairs" "by_default_project" {
+  project_id = 0
+}
+
+data "tencentcloud_key_pairs" "by_tag" {
+  tags = { team = "infra" }
+}
+
+data "tencentcloud_key_pairs" "by_tag_again" {
+  tags = { team = "infra" }
+}
+
+data "tencentcloud_key_pairs" "by_tags" {
+  tags = { team = "infra", env = "prod" }
+}
+
+data "tencentcloud_key_pairs" "regex_project_tag" {
+  name_regex = "^kp_"
+  project_id = 1001
+  tags       = { team = "infra" }
+}
+
+data "tencentcloud_key_pairs" "all_filters" {
+  key_name   = "kp_alpha"
+  name_regex = "alpha"
+  project_id = 0
+  tags       = { env = "prod" }
+}
+
+data "tencentcloud_key_pairs" "regex_nothing" {
+  name_regex = "^nothing$"
+}
+
+# Each filter alone matches; together they match nothing.
+data "tencentcloud_key_pairs" "disjoint" {
+  key_name   = "kp_alpha"
+  project_id = 1001
+}
+
+data "tencentcloud_key_pairs" "tag_value_nothing" {
+  tags = { team = "nobody" }
+}
+`,
+			ConfigStateChecks: checks,
+			Check:             checkIDsInOrder(prefix + "all"),
+		}},
+	})
+}
+
+// checkIDsInOrder checks that ids lists the ids of key_pairs, in order.
+func checkIDsInOrder(addr string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		attrs := s.RootModule().Resources[addr].Primary.Attributes
+		n, _ := strconv.Atoi(attrs["ids.#"])
+		if attrs["key_pairs.#"] != attrs["ids.#"] {
+			return fmt.Errorf("%d ids, %s key pairs", n, attrs["key_pairs.#"])
+		}
+		for i := range n {
+			if id := attrs[fmt.Sprintf("key_pairs.%d.id", i)]; attrs[fmt.Sprintf("ids.%d", i)] != id {
+				return fmt.Errorf("ids[%d] is %s, key_pairs[%d].id %s", i, attrs[fmt.Sprintf("ids.%d", i)], i, id)
+			}
+		}
+		return nil
+	}
+}
+
+// An empty region lists nothing; then more than 100 key pairs, which take
+// two pages of DescribeKeyPairs, with and without a filter.
+func TestAccKeyPairsDataSource_moreThan100(t *testing.T) {
+	t.Parallel()
+	// The emulator's rate limit is raised so that the setup's 130 creates
+	// need not wait; the provider keeps its own default of 10 calls/s.
+	env := newTestEnv(t, emulator.Config{Quota: 150, RateLimit: 1000})
+	env.skipInCloud()
+	fast, err := client.New(client.Config{
+		SecretID: emulator.DemoSecretID, SecretKey: emulator.DemoSecretKey, Region: testRegion, Endpoint: env.endpoint,
+		RateLimit: 1000, MaxRetries: client.DefaultMaxRetries,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	const n, groupA = 130, 110
+	var all, inA, named1xx []*client.KeyPair
+	create := func() {
+		// Made in random order, so that the sorting shows.
+		for _, i := range rand.Perm(n) {
+			group := "a"
+			if i >= groupA {
+				group = "b"
+			}
+			if _, err := fast.CreateKeyPair(t.Context(), fmt.Sprintf("bulk_%03d", i), 0, map[string]string{"group": group}); err != nil {
+				t.Fatalf("create key pair %d: %v", i, err)
+			}
+		}
+		var err error
+		if all, err = fast.ListKeyPairs(t.Context(), nil); err != nil {
+			t.Fatal(err)
+		}
+		if len(all) != n {
+			t.Fatalf("the API lists %d key pairs, want %d", len(all), n)
+		}
+		slices.SortFunc(all, func(a, b *client.KeyPair) int { return strings.Compare(a.Name, b.Name) })
+		for _, kp := range all {
+			if kp.Tags["group"] == "a" {
+				inA = append(inA, kp)
+			}
+			if strings.HasPrefix(kp.Name, "bulk_1") {
+				named1xx = append(named1xx, kp)
+			}
+		}
+	}
+	expect := func(addr string, kps *[]*client.KeyPair) statecheck.StateCheck {
+		return statecheckFunc(func() []statecheck.StateCheck { return expectKeyPairs(t, addr, *kps...) })
+	}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: env.providerConfig() + `
+data "tencentcloud_key_pairs" "all" {}
+`,
+				ConfigStateChecks: expectKeyPairs(t, "data.tencentcloud_key_pairs.all"),
+			},
+			{
+				PreConfig: create,
+				Config: env.providerConfig() + `
+data "tencentcloud_key_pairs" "all" {}
+
+data "tencentcloud_key_pairs" "group_a" {
+  tags = { group = "a" }
+}
+
+data "tencentcloud_key_pairs" "named_1xx" {
+  name_regex = "^bulk_1"
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					expect("data.tencentcloud_key_pairs.all", &all),
+					expect("data.tencentcloud_key_pairs.group_a", &inA),
+					expect("data.tencentcloud_key_pairs.named_1xx", &named1xx),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr("data.tencentcloud_key_pairs.all", "ids.#", strconv.Itoa(n)),
+					resource.TestCheckResourceAttr("data.tencentcloud_key_pairs.group_a", "ids.#", strconv.Itoa(groupA)),
+					resource.TestCheckResourceAttr("data.tencentcloud_key_pairs.named_1xx", "ids.#", "30"),
+				),
+			},
+		},
+	})
+}
+
+// statecheckFunc builds its checks when it runs: after a PreConfig has made
+// what they expect.
+type statecheckFunc func() []statecheck.StateCheck
+
+func (f statecheckFunc) CheckState(ctx context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	for _, c := range f() {
+		var r statecheck.CheckStateResponse
+		c.CheckState(ctx, req, &r)
+		if r.Error != nil {
+			resp.Error = errors.Join(resp.Error, r.Error)
+		}
+	}
+}
+
+// Every plan-time rule fails the plan with an error that names the
+// attribute and states the rule, before any API call is made.
+func TestAccKeyPairsDataSource_validation(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	env.skipInCloud()
+	cases := []struct {
+		name, body, want string
+	}{
+		{"regex unclosed", `name_regex = "kp_("`, `(?s)Invalid regular expression.*name_regex.*must be a valid regular expression \(RE2 syntax\).*missing closing \)`},
+		{"regex lookahead", `name_regex = "^kp(?=_)"`, `(?s)Invalid regular expression.*name_regex.*invalid or unsupported Perl syntax`},
+		{"name illegal", `key_name = "has-dash"`, `(?s)key_name.*may contain only letters, digits and underscores`},
+		{"name long", `key_name = "` + strings.Repeat("a", 26) + `"`, `(?s)key_name.*length must be between 1 and 25`},
+		{"negative project", `project_id = -1`, `(?s)project_id.*must be at least 0`},
+		{"empty tag key", `tags = { "" = "x" }`, `(?s)tags.*between 1 and 127`},
+		{"empty tag value", `tags = { team = "" }`, `(?s)tags.*between 1 and 255`},
+	}
+	var steps []resource.TestStep
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{
+			Config:      env.providerConfig() + fmt.Sprintf("data \"tencentcloud_key_pairs\" \"test\" {\n%s\n}\n", c.body),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(c.want),
+		})
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    steps,
+	})
+	if n := env.totalCalls(); n != 0 {
+		t.Errorf("invalid configurations made %d API calls, want 0", n)
+	}
+}
+
+// The filters the API supports go to it; what it answers is checked again
+// and sorted.
+func TestKeyPairsDataSource_query(t *testing.T) {
+	t.Parallel()
+	name, re, project := "web", "^w", int64(0)
+	q := keyPairQuery{KeyName: &name, NameRegex: &re, ProjectID: &project, Tags: map[string]string{"team": "infra", "env": "prod"}}
+	want := []client.Filter{
+		{Name: "key-name", Values: []string{"web"}},
+		{Name: "project-id", Values: []string{"0"}},
+		{Name: "tag:env", Values: []string{"prod"}},
+		{Name: "tag:team", Values: []string{"infra"}},
+	}
+	if got := q.apiFilters(); !slices.EqualFunc(got, want, func(a, b client.Filter) bool {
+		return a.Name == b.Name && slices.Equal(a.Values, b.Values)
+	}) {
+		t.Errorf("apiFilters() = %v, want %v", got, want)
+	}
+	if got := (keyPairQuery{}).apiFilters(); len(got) != 0 {
+		t.Errorf("apiFilters() without filters = %v, want none", got)
+	}
+
+	match, err := q.matcher()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tags := map[string]string{"team": "infra", "env": "prod", "extra": "x"}
+	answer := []*client.KeyPair{
+		// What a fuzzy key-name filter, or a loose API, might answer.
+		{ID: "skey-00000001", Name: "web_old", Tags: tags},
+		{ID: "skey-00000002", Name: "Web", Tags: tags},
+		{ID: "skey-00000003", Name: "web", ProjectID: 1001, Tags: tags},
+		{ID: "skey-00000004", Name: "web", Tags: map[string]string{"team": "infra"}},
+		{ID: "skey-00000006", Name: "web", Tags: tags},
+		{ID: "skey-00000005", Name: "web", Tags: tags},
+	}
+	var got []string
+	for _, kp := range selectKeyPairs(answer, match) {
+		got = append(got, kp.ID)
+	}
+	if want := []string{"skey-00000005", "skey-00000006"}; !slices.Equal(got, want) {
+		t.Errorf("selected %v, want %v (exact matches, sorted by name then id)", got, want)
+	}
+
+	sameAgain := keyPairQuery{KeyName: &name, NameRegex: &re, ProjectID: &project, Tags: map[string]string{"env": "prod", "team": "infra"}}
+	if q.hash(testRegion) != sameAgain.hash(testRegion) {
+		t.Error("the same query has two ids")
+	}
+	for _, other := range []keyPairQuery{{}, {KeyName: &name}, {NameRegex: &name}, {Tags: map[string]string{"team": "infra"}}} {
+		if other.hash(testRegion) == q.hash(testRegion) {
+			t.Errorf("%+v has the id of %+v", other, q)
+		}
+	}
+	if (keyPairQuery{}).hash("ap-guangzhou") == (keyPairQuery{}).hash("ap-shanghai") {
+		t.Error("two regions give the same id")
+	}
+}
+
+// recordedDescribe is one DescribeKeyPairs call as the API received it.
+type recordedDescribe struct {
+	Filters []struct {
+		Name   string
+		Values []string
+	}
+	Offset int64
+	Limit  int64
+}
+
+// The listing sends the filters with every page and pages 100 at a time.
+func TestKeyPairsDataSource_apiCalls(t *testing.T) {
+	t.Parallel()
+	srv, err := emulator.New(emulator.Config{Quota: 150, KeyBits: 1024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var calls []recordedDescribe
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-TC-Action") == "DescribeKeyPairs" {
+			body, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			var call recordedDescribe
+			if err := json.Unmarshal(body, &call); err != nil {
+				t.Errorf("DescribeKeyPairs body %s: %v", body, err)
+			}
+			mu.Lock()
+			calls = append(calls, call)
+			mu.Unlock()
+		}
+		srv.ServeHTTP(w, r)
+	}))
+	t.Cleanup(func() {
+		hs.Close()
+		_ = srv.Close()
+	})
+	c, err := client.New(client.Config{
+		SecretID: emulator.DemoSecretID, SecretKey: emulator.DemoSecretKey, Region: testRegion, Endpoint: hs.URL, RateLimit: 1000,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 120 {
+		tags := map[string]string{"team": "infra"}
+		if i%40 == 0 {
+			tags = nil
+		}
+		if _, err := c.CreateKeyPair(t.Context(), fmt.Sprintf("kp_%03d", i), 0, tags); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	project := int64(0)
+	re := "^kp_0"
+	q := keyPairQuery{NameRegex: &re, ProjectID: &project, Tags: map[string]string{"team": "infra"}}
+	match, err := q.matcher()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	calls = nil
+	mu.Unlock()
+	list, err := findKeyPairs(t.Context(), c, q.apiFilters(), match)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// kp_000 to kp_099 but kp_000, kp_040, kp_080, which have no tags.
+	if len(list) != 97 || list[0].Name != "kp_001" || list[96].Name != "kp_099" {
+		t.Errorf("listed %d key pairs, from %s to %s; want 97, from kp_001 to kp_099", len(list), list[0].Name, list[len(list)-1].Name)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(calls) != 2 {
+		t.Fatalf("%d DescribeKeyPairs calls, want 2 pages: %+v", len(calls), calls)
+	}
+	for i, call := range calls {
+		got := fmt.Sprint(call.Filters)
+		if want := "[{project-id [0]} {tag:team [infra]}]"; got != want {
+			t.Errorf("call %d sent filters %s, want %s", i, got, want)
+		}
+		if call.Limit != 100 || call.Offset != int64(100*i) {
+			t.Errorf("call %d asked for offset %d, limit %d; want %d, 100", i, call.Offset, call.Limit, 100*i)
+		}
+	}
+}
