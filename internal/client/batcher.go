@@ -9,12 +9,18 @@ import (
 // batcher coalesces concurrent calls about single key pairs into calls
 // about many, in the manner of google's request batcher: a call joins the
 // open batch and waits a few milliseconds for company; one timer sends the
-// combined request; each caller gets its own answer. A batch that fails as
+// combined request; each caller gets its own answer. The batch leaves once
+// no caller has joined for a window (callers that Terraform starts one
+// after another keep it open), when it is full, or at the latest after
+// maxWait. A batch that fails as
 // a whole falls back to one call per caller, so that each gets its own
 // error.
 type batcher[V any] struct {
-	// window is how long the first caller of a batch waits for others.
+	// window is how long a batch waits for another caller after the last
+	// one joined.
 	window time.Duration
+	// maxWait bounds how long the first caller waits for company.
+	maxWait time.Duration
 	// max is the most keys one call may carry; a full batch leaves at once.
 	max int
 	// send makes the combined call. A key absent from a successful answer
@@ -22,6 +28,11 @@ type batcher[V any] struct {
 	send func(ctx context.Context, keys []string) (map[string]V, error)
 	// single is the fallback for one key when the combined call failed.
 	single func(ctx context.Context, key string) (V, bool, error)
+	// hold, when set, says how long the combined call would wait for the
+	// rate limiter: the batch stays open that long, so that callers who
+	// come meanwhile share the call instead of queueing for calls of
+	// their own.
+	hold func() time.Duration
 
 	mu      sync.Mutex
 	pending *batch[V]
@@ -29,6 +40,8 @@ type batcher[V any] struct {
 
 type batch[V any] struct {
 	ctx     context.Context
+	first   time.Time
+	last    time.Time
 	keys    []string
 	seen    map[string]bool
 	done    chan struct{}
@@ -45,10 +58,11 @@ func (b *batcher[V]) do(ctx context.Context, key string) (V, bool, error) {
 	b.mu.Lock()
 	bt := b.pending
 	if bt == nil {
-		bt = &batch[V]{ctx: ctx, seen: map[string]bool{}, done: make(chan struct{})}
+		bt = &batch[V]{ctx: ctx, first: time.Now(), seen: map[string]bool{}, done: make(chan struct{})}
 		b.pending = bt
 		time.AfterFunc(b.window, func() { b.flush(bt) })
 	}
+	bt.last = time.Now()
 	if !bt.seen[key] {
 		bt.seen[key] = true
 		bt.keys = append(bt.keys, key)
@@ -73,11 +87,26 @@ func (b *batcher[V]) do(ctx context.Context, key string) (V, bool, error) {
 }
 
 // flush sends a batch whose window has passed, unless it filled up and
-// left before.
+// left before; a batch that may still wait is looked at again later.
 func (b *batcher[V]) flush(bt *batch[V]) {
 	b.mu.Lock()
 	if b.pending != bt {
 		b.mu.Unlock()
+		return
+	}
+	now := time.Now()
+	wait := bt.last.Add(b.window).Sub(now)
+	if b.maxWait > 0 {
+		wait = min(wait, bt.first.Add(b.maxWait).Sub(now))
+	}
+	if b.hold != nil {
+		// The call could not leave before the rate limiter allows it
+		// anyway: meanwhile, more callers may join.
+		wait = max(wait, b.hold())
+	}
+	if wait > 0 {
+		b.mu.Unlock()
+		time.AfterFunc(wait, func() { b.flush(bt) })
 		return
 	}
 	b.pending = nil

@@ -62,12 +62,14 @@ type Client struct {
 	deletes *batcher[struct{}]
 }
 
-// Batching windows: how long a call waits for others to share its
-// request. Reads come in bursts from a refresh; deletes arrive as
-// Terraform's parallel walk frees its slots, so they wait a little longer.
+// Batching: a batch leaves when no caller joined for its window, and at
+// the latest after batchMaxWait. Reads come in bursts from a refresh;
+// deletes arrive one after another as Terraform's parallel walk frees its
+// slots, so their window is longer.
 const (
 	readBatchWindow   = 5 * time.Millisecond
-	deleteBatchWindow = 20 * time.Millisecond
+	deleteBatchWindow = 30 * time.Millisecond
+	batchMaxWait      = 500 * time.Millisecond
 )
 
 // New builds the SDK clients for one region.
@@ -126,13 +128,27 @@ func New(cfg Config) (*Client, error) {
 		limiters:   map[string]*rate.Limiter{},
 		retryBase:  200 * time.Millisecond,
 	}
-	c.reads = &batcher[*KeyPair]{window: readBatchWindow, max: maxIDsPerCall, send: c.describeMany, single: c.describeSingle}
-	c.deletes = &batcher[struct{}]{window: deleteBatchWindow, max: maxIDsPerCall, send: c.deleteMany, single: c.deleteSingle}
+	c.reads = &batcher[*KeyPair]{window: readBatchWindow, maxWait: batchMaxWait, max: maxIDsPerCall,
+		send: c.describeMany, single: c.describeSingle, hold: c.untilAllowed("DescribeKeyPairs")}
+	c.deletes = &batcher[struct{}]{window: deleteBatchWindow, maxWait: batchMaxWait, max: maxIDsPerCall,
+		send: c.deleteMany, single: c.deleteSingle, hold: c.untilAllowed("DeleteKeyPairs")}
 	return c, nil
 }
 
 // Region is the region every call of this client goes to.
 func (c *Client) Region() string { return c.region }
+
+// untilAllowed returns how long, from now, a call of action would wait for
+// its rate limiter, without taking a token.
+func (c *Client) untilAllowed(action string) func() time.Duration {
+	return func() time.Duration {
+		tokens := c.limiter(action).Tokens()
+		if tokens >= 1 {
+			return 0
+		}
+		return time.Duration((1 - tokens) / c.rateLimit * float64(time.Second))
+	}
+}
 
 // limiter returns the token bucket of one action. The burst is 1: calls
 // leave evenly spaced, so that the server's bucket (which allows a burst of
