@@ -18,7 +18,9 @@ type ControlClient struct {
 	URL string
 }
 
-// Stats are the emulator's counters per action.
+// Stats are the emulator's counters per action. Calls counts every call
+// that got past authentication and routing, throttled and faulted ones
+// included; Throttled counts rate limit refusals, Faults injected faults.
 type Stats struct {
 	Calls     map[string]int `json:"calls"`
 	Throttled map[string]int `json:"throttled"`
@@ -26,14 +28,15 @@ type Stats struct {
 }
 
 // FaultRule gives, per call of an action (or "*"), the independent
-// probabilities of each fault.
+// probabilities of each fault. The first rule naming the action wins, else
+// the first "*" rule.
 type FaultRule struct {
 	Action          string  `json:"action"`
-	InternalError   float64 `json:"internal_error,omitempty"`
-	Throttle        float64 `json:"throttle,omitempty"`
-	DropAfterCommit float64 `json:"drop_after_commit,omitempty"`
-	Latency         float64 `json:"latency,omitempty"`
-	LatencyMS       int     `json:"latency_ms,omitempty"`
+	InternalError   float64 `json:"internal_error"`
+	Throttle        float64 `json:"throttle"`
+	DropAfterCommit float64 `json:"drop_after_commit"`
+	Latency         float64 `json:"latency"`
+	LatencyMS       int     `json:"latency_ms"`
 }
 
 // Faults is the body of PUT /_emulator/faults; no rules turns faults off.
@@ -48,7 +51,7 @@ type Instance struct {
 	Region     string   `json:"Region"`
 	State      string   `json:"State"`
 	OsType     string   `json:"OsType"`
-	KeyIDs     []string `json:"KeyIds,omitempty"`
+	KeyIDs     []string `json:"KeyIds"`
 }
 
 // Stats reads the counters.

@@ -1,0 +1,184 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+
+	"golang.org/x/time/rate"
+)
+
+// The control API is plain JSON without signatures. It exists only here:
+// tests use it to read counters, inject faults and stand in for the
+// instance API that the emulator does not have.
+const controlPrefix = "/_emulator/"
+
+var instanceIDPattern = regexp.MustCompile(`^ins-[a-z0-9]{8}$`)
+
+func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
+	switch strings.TrimPrefix(r.URL.Path, controlPrefix) {
+	case "stats":
+		if r.Method != http.MethodGet {
+			controlError(w, http.StatusMethodNotAllowed, "use GET")
+			return
+		}
+		s.mu.Lock()
+		b, err := json.Marshal(s.stats)
+		s.mu.Unlock()
+		controlReply(w, b, err)
+	case "reset":
+		if r.Method != http.MethodPost {
+			controlError(w, http.StatusMethodNotAllowed, "use POST")
+			return
+		}
+		s.reset()
+		controlReply(w, []byte(`{}`), nil)
+	case "instances":
+		switch r.Method {
+		case http.MethodGet:
+			b, err := json.Marshal(s.instances())
+			controlReply(w, b, err)
+		case http.MethodPost:
+			s.putInstance(w, r)
+		default:
+			controlError(w, http.StatusMethodNotAllowed, "use GET or POST")
+		}
+	case "faults":
+		switch r.Method {
+		case http.MethodGet:
+			s.mu.Lock()
+			b, err := json.Marshal(s.faults.cfg)
+			s.mu.Unlock()
+			controlReply(w, b, err)
+		case http.MethodPut:
+			s.putFaults(w, r)
+		default:
+			controlError(w, http.StatusMethodNotAllowed, "use GET or PUT")
+		}
+	default:
+		controlError(w, http.StatusNotFound, "no such control endpoint: "+r.URL.Path)
+	}
+}
+
+// reset forgets key pairs, instances, counters, faults and rate buckets. The
+// key id counter is kept so that ids from before the reset are not reused.
+func (s *Server) reset() {
+	s.mu.Lock()
+	next := s.st.NextID
+	s.st = state{NextID: next, KeyPairs: []*keyPair{}, Instances: map[string]*instance{}}
+	s.stats = newStats()
+	s.faults = newFaultSet(Faults{})
+	s.limiters = map[string]*rate.Limiter{}
+	s.mu.Unlock()
+	s.changed()
+}
+
+func (s *Server) instances() []Instance {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := []Instance{}
+	for _, in := range s.st.Instances {
+		out = append(out, viewInstance(in))
+	}
+	slices.SortFunc(out, func(a, b Instance) int { return strings.Compare(a.InstanceID, b.InstanceID) })
+	return out
+}
+
+func viewInstance(in *instance) Instance {
+	return Instance{InstanceID: in.ID, Region: in.Region, State: in.State, OsType: in.OsType, KeyIDs: slices.Clone(in.KeyIDs)}
+}
+
+// putInstance adds an instance or changes the State and OsType of one.
+// Omitted State and OsType keep their value, or default to RUNNING and
+// LINUX for a new instance.
+func (s *Server) putInstance(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		InstanceId, Region, State, OsType string
+	}
+	if err := decodeControl(r, &in); err != nil {
+		controlError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	switch {
+	case !instanceIDPattern.MatchString(in.InstanceId):
+		controlError(w, http.StatusBadRequest, "InstanceId must be ins- and 8 lowercase letters or digits")
+		return
+	case !regions[in.Region]:
+		controlError(w, http.StatusBadRequest, fmt.Sprintf("Region %q is not a supported region", in.Region))
+		return
+	case in.State != "" && in.State != stateRunning && in.State != stateStopped:
+		controlError(w, http.StatusBadRequest, "State must be RUNNING or STOPPED")
+		return
+	case in.OsType != "" && in.OsType != osLinux && in.OsType != osWindows:
+		controlError(w, http.StatusBadRequest, "OsType must be LINUX or WINDOWS")
+		return
+	}
+	s.mu.Lock()
+	cur, ok := s.st.Instances[in.InstanceId]
+	if ok && cur.Region != in.Region {
+		s.mu.Unlock()
+		controlError(w, http.StatusConflict, fmt.Sprintf("instance %s is in %s, not %s", cur.ID, cur.Region, in.Region))
+		return
+	}
+	if !ok {
+		cur = &instance{ID: in.InstanceId, Region: in.Region, State: stateRunning, OsType: osLinux, KeyIDs: []string{}}
+		s.st.Instances[cur.ID] = cur
+	}
+	if in.State != "" {
+		cur.State = in.State
+	}
+	if in.OsType != "" {
+		cur.OsType = in.OsType
+	}
+	view := viewInstance(cur)
+	s.mu.Unlock()
+	s.changed()
+	b, err := json.Marshal(view)
+	controlReply(w, b, err)
+}
+
+func (s *Server) putFaults(w http.ResponseWriter, r *http.Request) {
+	var cfg Faults
+	if err := decodeControl(r, &cfg); err != nil {
+		controlError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if err := cfg.validate(); err != nil {
+		controlError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	s.mu.Lock()
+	s.faults = newFaultSet(cfg)
+	b, err := json.Marshal(s.faults.cfg)
+	s.mu.Unlock()
+	controlReply(w, b, err)
+}
+
+func decodeControl(r *http.Request, dst any) error {
+	dec := json.NewDecoder(io.LimitReader(r.Body, maxBodyBytes))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return fmt.Errorf("decode request body: %w", err)
+	}
+	return nil
+}
+
+func controlReply(w http.ResponseWriter, body []byte, err error) {
+	if err != nil {
+		controlError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(body)
+}
+
+func controlError(w http.ResponseWriter, status int, msg string) {
+	b, _ := json.Marshal(map[string]string{"error": msg})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}

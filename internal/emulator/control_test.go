@@ -1,0 +1,88 @@
+package emulator
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestControlAPI(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Config{})
+
+	resp, err := http.Get(e.url + "/_emulator/stats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != `{"calls":{},"throttled":{},"faults":{}}` {
+		t.Errorf("fresh stats = %s", body)
+	}
+
+	kp := e.create(testRegion, "before_reset")
+	e.addInstance("ins-control1", testRegion, "", "")
+	var instances []Instance
+	e.control(http.MethodGet, "/_emulator/instances", nil, &instances)
+	if len(instances) != 1 || instances[0].State != "RUNNING" || instances[0].OsType != "LINUX" || instances[0].KeyIDs == nil {
+		t.Errorf("instances = %+v, want one RUNNING LINUX instance with an empty KeyIds list", instances)
+	}
+	// Changing an existing instance keeps what is not given.
+	e.addInstance("ins-control1", testRegion, "STOPPED", "")
+	e.addInstance("ins-control1", testRegion, "", "WINDOWS")
+	e.control(http.MethodGet, "/_emulator/instances", nil, &instances)
+	if instances[0].State != "STOPPED" || instances[0].OsType != "WINDOWS" {
+		t.Errorf("after updates: %+v", instances[0])
+	}
+
+	for _, tt := range []struct {
+		method, path, body string
+		status             int
+	}{
+		{http.MethodPost, "/_emulator/instances", `{"InstanceId":"i-1","Region":"ap-guangzhou"}`, http.StatusBadRequest},
+		{http.MethodPost, "/_emulator/instances", `{"InstanceId":"ins-abcdefgh","Region":"mars"}`, http.StatusBadRequest},
+		{http.MethodPost, "/_emulator/instances", `{"InstanceId":"ins-abcdefgh","Region":"ap-guangzhou","State":"PENDING"}`, http.StatusBadRequest},
+		{http.MethodPost, "/_emulator/instances", `{"InstanceId":"ins-abcdefgh","Region":"ap-guangzhou","OsType":"BSD"}`, http.StatusBadRequest},
+		{http.MethodPost, "/_emulator/instances", `{"InstanceId":"ins-control1","Region":"ap-tokyo"}`, http.StatusConflict},
+		{http.MethodPost, "/_emulator/instances", `not json`, http.StatusBadRequest},
+		{http.MethodDelete, "/_emulator/instances", ``, http.StatusMethodNotAllowed},
+		{http.MethodPost, "/_emulator/stats", ``, http.StatusMethodNotAllowed},
+		{http.MethodGet, "/_emulator/reset", ``, http.StatusMethodNotAllowed},
+		{http.MethodGet, "/_emulator/nothing", ``, http.StatusNotFound},
+	} {
+		req, _ := http.NewRequest(tt.method, e.url+tt.path, strings.NewReader(tt.body))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tt.status {
+			t.Errorf("%s %s %s: HTTP %d, want %d", tt.method, tt.path, tt.body, resp.StatusCode, tt.status)
+		}
+	}
+
+	e.setFaults(FaultRule{Action: "*", Latency: 1})
+	if st := e.stats(); st.Calls["CreateKeyPair"] != 1 {
+		t.Errorf("stats before reset = %+v", st)
+	}
+	if code := e.control(http.MethodPost, "/_emulator/reset", nil, nil); code != http.StatusOK {
+		t.Fatalf("reset: HTTP %d", code)
+	}
+	var cfg Faults
+	e.control(http.MethodGet, "/_emulator/faults", nil, &cfg)
+	e.control(http.MethodGet, "/_emulator/instances", nil, &instances)
+	if len(cfg.Rules) != 0 || len(instances) != 0 {
+		t.Errorf("after reset: faults %+v, instances %+v", cfg, instances)
+	}
+	if got := e.describe(testRegion); len(got) != 0 {
+		t.Errorf("after reset %d key pairs remain", len(got))
+	}
+	if st := e.stats(); len(st.Faults) != 0 || st.Calls["DescribeKeyPairs"] != 1 || len(st.Calls) != 1 {
+		t.Errorf("stats after reset and one describe = %+v", st)
+	}
+	// Ids are not reused after a reset.
+	if again := e.create(testRegion, "before_reset"); *again.KeyId == *kp.KeyId {
+		t.Errorf("id %s reused after reset", *kp.KeyId)
+	}
+}

@@ -1,0 +1,26 @@
+package emulator
+
+import (
+	"net/http/httptest"
+	"testing"
+)
+
+// NewTestServer starts an emulator behind an httptest server for tests in
+// other packages and closes both when the test ends. url is the base URL,
+// e.g. http://127.0.0.1:PORT; the SDK's HttpProfile.Endpoint wants it
+// without the scheme.
+func NewTestServer(t testing.TB, cfg Config) (srv *Server, url string) {
+	t.Helper()
+	srv, err := New(cfg)
+	if err != nil {
+		t.Fatalf("start emulator: %v", err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(func() {
+		hs.Close()
+		if err := srv.Close(); err != nil {
+			t.Errorf("close emulator: %v", err)
+		}
+	})
+	return srv, hs.URL
+}
