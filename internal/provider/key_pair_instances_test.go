@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"regexp"
 	"testing"
 
@@ -28,12 +27,11 @@ func (e *testEnv) associate(addr string, instanceIDs ...string) resource.TestChe
 // instanceState returns the State the emulator holds for an instance.
 func (e *testEnv) instanceState(id string) string {
 	e.t.Helper()
-	var out []struct {
-		InstanceID string `json:"InstanceId"`
-		State      string `json:"State"`
+	instances, err := e.control().Instances(context.Background())
+	if err != nil {
+		e.t.Fatal(err)
 	}
-	e.control(http.MethodGet, "/_emulator/instances", nil, &out)
-	for _, in := range out {
+	for _, in := range instances {
 		if in.InstanceID == id {
 			return in.State
 		}

@@ -1,12 +1,9 @@
 package provider
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -102,22 +99,23 @@ provider "tencentcloud" {
 `, e.endpoint, emulator.DemoSecretID, emulator.DemoSecretKey, testRegion)
 }
 
-// stats reads the emulator's call counters.
-func (e *testEnv) stats() (calls, throttled map[string]int) {
+// control is the emulator's control API; tests that use it skip in cloud
+// mode.
+func (e *testEnv) control() emulator.ControlClient {
 	e.t.Helper()
-	var out struct {
-		Calls     map[string]int `json:"calls"`
-		Throttled map[string]int `json:"throttled"`
-	}
-	e.control(http.MethodGet, "/_emulator/stats", nil, &out)
-	return out.Calls, out.Throttled
+	e.skipInCloud()
+	return emulator.ControlClient{URL: e.endpoint}
 }
 
 // totalCalls is the number of API calls the emulator has received.
 func (e *testEnv) totalCalls() int {
-	calls, _ := e.stats()
+	e.t.Helper()
+	s, err := e.control().Stats(context.Background())
+	if err != nil {
+		e.t.Fatal(err)
+	}
 	n := 0
-	for _, c := range calls {
+	for _, c := range s.Calls {
 		n += c
 	}
 	return n
@@ -126,36 +124,9 @@ func (e *testEnv) totalCalls() int {
 // setInstance adds or changes an instance in the emulator.
 func (e *testEnv) setInstance(id, state, osType string) {
 	e.t.Helper()
-	e.control(http.MethodPost, "/_emulator/instances", map[string]string{
-		"InstanceId": id, "Region": testRegion, "State": state, "OsType": osType,
-	}, nil)
-}
-
-func (e *testEnv) control(method, path string, in, out any) {
-	e.t.Helper()
-	e.skipInCloud()
-	var body bytes.Buffer
-	if in != nil {
-		if err := json.NewEncoder(&body).Encode(in); err != nil {
-			e.t.Fatal(err)
-		}
-	}
-	req, err := http.NewRequestWithContext(context.Background(), method, e.endpoint+path, &body)
-	if err != nil {
+	in := emulator.Instance{InstanceID: id, Region: testRegion, State: state, OsType: osType}
+	if err := e.control().SetInstance(context.Background(), in); err != nil {
 		e.t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		e.t.Fatalf("%s %s: %s", method, path, resp.Status)
-	}
-	if out != nil {
-		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-			e.t.Fatal(err)
-		}
 	}
 }
 
