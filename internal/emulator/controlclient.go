@@ -69,9 +69,11 @@ func (c ControlClient) SetFaults(ctx context.Context, f Faults) error {
 	return c.call(ctx, http.MethodPut, "faults", f, nil)
 }
 
-// SetInstance adds an instance or changes its State and OsType.
+// SetInstance adds an instance or changes its State and OsType; its
+// KeyIDs are not sent, since only the API binds key pairs.
 func (c ControlClient) SetInstance(ctx context.Context, in Instance) error {
-	return c.call(ctx, http.MethodPost, "instances", in, nil)
+	body := map[string]string{"InstanceId": in.InstanceID, "Region": in.Region, "State": in.State, "OsType": in.OsType}
+	return c.call(ctx, http.MethodPost, "instances", body, nil)
 }
 
 // Instances lists the instances with the key pairs bound to them.
