@@ -68,7 +68,7 @@ type Client struct {
 // slots, so their window is longer.
 const (
 	readBatchWindow   = 5 * time.Millisecond
-	deleteBatchWindow = 30 * time.Millisecond
+	deleteBatchWindow = 80 * time.Millisecond
 	batchMaxWait      = 500 * time.Millisecond
 )
 
