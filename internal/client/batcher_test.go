@@ -161,3 +161,33 @@ func TestBatcher_contextCancellation(t *testing.T) {
 		t.Error("the other caller of the batch did not get its answer after the first was cancelled")
 	}
 }
+
+// BenchmarkBatcher measures the coalescer alone: the cost per caller of
+// joining a batch and getting its answer, with 100 callers per CPU, and
+// how many keys each combined call carried.
+func BenchmarkBatcher(b *testing.B) {
+	var calls atomic.Int64
+	bt := &batcher[string]{
+		window: 50 * time.Microsecond,
+		max:    100,
+		send: func(_ context.Context, keys []string) (map[string]string, error) {
+			calls.Add(1)
+			out := make(map[string]string, len(keys))
+			for _, k := range keys {
+				out[k] = k
+			}
+			return out, nil
+		},
+	}
+	var n atomic.Int64
+	b.SetParallelism(100)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			key := fmt.Sprint(n.Add(1))
+			if _, found, err := bt.do(context.Background(), key); err != nil || !found {
+				b.Fatal(found, err)
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/float64(calls.Load()), "keys/call")
+}
