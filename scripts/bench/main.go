@@ -264,14 +264,20 @@ func watchPeakMemory() func() int64 {
 var hwmPattern = regexp.MustCompile(`(?m)^VmHWM:\s+(\d+) kB`)
 
 func providerHWM() int64 {
-	procs, _ := filepath.Glob("/proc/[0-9]*/comm")
+	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
 	var peak int64
-	for _, comm := range procs {
-		name, err := os.ReadFile(comm)
-		if err != nil || !strings.HasPrefix(providerBinary, strings.TrimSpace(string(name))) {
+	for _, cmdline := range procs {
+		args, err := os.ReadFile(cmdline)
+		if err != nil {
 			continue
 		}
-		status, err := os.ReadFile(filepath.Join(filepath.Dir(comm), "status"))
+		// The executable's own name, not terraform's, whose process
+		// name is a prefix of the provider's.
+		argv0, _, _ := strings.Cut(string(args), "\x00")
+		if filepath.Base(argv0) != providerBinary {
+			continue
+		}
+		status, err := os.ReadFile(filepath.Join(filepath.Dir(cmdline), "status"))
 		if err != nil {
 			continue
 		}
