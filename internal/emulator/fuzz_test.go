@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -34,6 +35,8 @@ func FuzzDecodeParams(f *testing.F) {
 // bodies to the signature check. It must never panic, never accept a forged
 // signature, always accept a correctly signed request, and never repeat the
 // secret key in a message.
+var headerNamePattern = regexp.MustCompile(`^[a-z0-9-]+$`)
+
 func FuzzVerifyTC3(f *testing.F) {
 	f.Add("TC3-HMAC-SHA256 Credential=AKID/2024-01-01/cvm/tc3_request, SignedHeaders=content-type;host, Signature=00", "1704067200", []byte(`{}`), "content-type;host")
 	f.Add("TC3-HMAC-SHA256 Credential=/x//tc3_request, SignedHeaders=;, Signature=", "-1", []byte(``), "host")
@@ -65,7 +68,9 @@ func FuzzVerifyTC3(f *testing.F) {
 		ts = strconv.FormatInt(now.Unix(), 10)
 		names := []string{"content-type", "host"}
 		for _, n := range strings.Split(strings.ToLower(signed), ";") {
-			if n != "" && n != "content-type" && n != "host" && !strings.ContainsAny(n, " :\t\r\n,=") && !contains(names, n) {
+			// Only names an HTTP header can have: the verifier trims
+			// whitespace, so a name made of it would collide with another.
+			if headerNamePattern.MatchString(n) && n != "content-type" && n != "host" && !contains(names, n) {
 				names = append(names, n)
 			}
 		}

@@ -147,12 +147,12 @@ func TestAccKeyPairDataSource_byID(t *testing.T) {
 	env := newTestEnv(t, emulator.Config{})
 	// Imported with a comment and surrounding whitespace: the data source
 	// returns the key as the API stores it, comment included.
-	imported := env.seedImportedKeyPair(keyName(t, "acc_ds_imported"), "  "+testPublicKey(t)+"  alice@example\n")
+	imported := env.seedImportedKeyPair(keyName("acc_ds_imported"), "  "+testPublicKey(t)+"  alice@example\n")
 	if !strings.HasSuffix(imported.PublicKey, " alice@example") {
 		t.Fatalf("the API stores the public key as %q, without its comment", imported.PublicKey)
 	}
 	// No description, no tags: both null, as in the resource.
-	bare := env.seedKeyPair(keyName(t, "acc_ds_bare"), 0, "", nil)
+	bare := env.seedKeyPair(keyName("acc_ds_bare"), 0, "", nil)
 	const importedAddr, bareAddr = "data.tencentcloud_key_pair.imported", "data.tencentcloud_key_pair.bare"
 	checks := append(expectKeyPair(t, importedAddr, rootAttr, imported), expectKeyPair(t, bareAddr, rootAttr, bare)...)
 	checks = append(checks,
@@ -182,8 +182,8 @@ func TestAccKeyPairDataSource_associatedInstances(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
 	env.skipInCloud()
-	env.setInstance("ins-dsbound1", "STOPPED", "LINUX")
-	env.setInstance("ins-dsbound2", "STOPPED", "LINUX")
+	env.setInstance("ins-dsbound1", "STOPPED")
+	env.setInstance("ins-dsbound2", "STOPPED")
 	kp := env.seedKeyPair("acc_ds_bound", 0, "", nil)
 	if err := env.client().AssociateInstances(t.Context(), []string{kp.ID}, []string{"ins-dsbound1", "ins-dsbound2"}, false); err != nil {
 		t.Fatal(err)
@@ -267,7 +267,7 @@ data "tencentcloud_key_pair" "by_id" {
 data "tencentcloud_key_pair" "by_name" {
   key_name = tencentcloud_key_pair.bare.key_name
 }
-`, keyName(t, "acc_ds_full"), keyName(t, "acc_ds_plain")),
+`, keyName("acc_ds_full"), keyName("acc_ds_plain")),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
@@ -279,7 +279,7 @@ data "tencentcloud_key_pair" "by_name" {
 func TestAccKeyPairDataSource_notFound(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	env.seedKeyPair(keyName(t, "acc_ds_present"), 0, "", nil)
+	env.seedKeyPair(keyName("acc_ds_present"), 0, "", nil)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{

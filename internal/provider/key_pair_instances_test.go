@@ -55,8 +55,8 @@ func TestAccKeyPair_destroyBoundToStoppedInstances(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
 	env.skipInCloud()
-	env.setInstance("ins-stopped1", "STOPPED", "LINUX")
-	env.setInstance("ins-stopped2", "STOPPED", "LINUX")
+	env.setInstance("ins-stopped1", "STOPPED")
+	env.setInstance("ins-stopped2", "STOPPED")
 	config := keyPairConfig(env, "acc_bound_stopped", false)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -84,7 +84,7 @@ func TestAccKeyPair_destroyBoundToRunningInstance(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
 	env.skipInCloud()
-	env.setInstance("ins-running1", "RUNNING", "LINUX")
+	env.setInstance("ins-running1", "RUNNING")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             env.checkDestroyed,
@@ -93,11 +93,11 @@ func TestAccKeyPair_destroyBoundToRunningInstance(t *testing.T) {
 				Config: keyPairConfig(env, "acc_bound_running", false),
 				Check: func(s *terraform.State) error {
 					// Bound while stopped, then started again.
-					env.setInstance("ins-running1", "STOPPED", "LINUX")
+					env.setInstance("ins-running1", "STOPPED")
 					if err := env.associate(keyPairAddr, "ins-running1")(s); err != nil {
 						return err
 					}
-					env.setInstance("ins-running1", "RUNNING", "LINUX")
+					env.setInstance("ins-running1", "RUNNING")
 					return nil
 				},
 			},

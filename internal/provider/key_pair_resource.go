@@ -120,7 +120,7 @@ func keyPairSchemaV0(ctx context.Context) schema.Schema {
 					"`terraform import`, because the API returns it only once. Stored in state: see the security note.",
 				Computed:      true,
 				Sensitive:     true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				PlanModifiers: []planmodifier.String{privateKeyPlan{}},
 			},
 			"fingerprint": schema.StringAttribute{
 				MarkdownDescription: "SHA256 fingerprint of the public key in OpenSSH form (`SHA256:...`), as `ssh-keygen -lf` prints it.",
@@ -170,6 +170,29 @@ func publicKeyChanged(ctx context.Context, req planmodifier.StringRequest, resp 
 		return
 	}
 	resp.RequiresReplace = !sameSSHPublicKey(req.StateValue.ValueString(), req.PlanValue.ValueString())
+}
+
+// privateKeyPlan plans private_key: null for a key pair made from a
+// public_key, which never has one; the prior value while the key pair
+// stays; unknown for a key pair that Tencent Cloud is to generate.
+type privateKeyPlan struct{}
+
+func (privateKeyPlan) Description(context.Context) string {
+	return "Null when public_key is set; otherwise the prior value while the key pair stays."
+}
+
+func (m privateKeyPlan) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+
+func (privateKeyPlan) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	var publicKey sshPublicKeyValue
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("public_key"), &publicKey)...)
+	if !publicKey.IsNull() && !publicKey.IsUnknown() {
+		resp.PlanValue = types.StringNull()
+		return
+	}
+	if !req.State.Raw.IsNull() && req.PlanValue.IsUnknown() {
+		resp.PlanValue = req.StateValue
+	}
 }
 
 // Configure takes the client that the provider configured.

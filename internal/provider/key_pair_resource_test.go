@@ -29,7 +29,7 @@ var keyIDPattern = regexp.MustCompile(`^skey-[a-z0-9]{8}$`)
 func TestAccKeyPair_basic(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	name := keyName(t, "acc_basic")
+	name := keyName("acc_basic")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             env.checkDestroyed,
@@ -65,7 +65,7 @@ resource "tencentcloud_key_pair" "test" {
 				Check: resource.ComposeTestCheckFunc(
 					checkPrivateKeyMatchesPublicKey(keyPairAddr),
 					checkFingerprint(keyPairAddr),
-					env.checkMatchesAPI(keyPairAddr),
+					env.checkMatchesAPI(),
 				),
 			},
 			{
@@ -94,7 +94,7 @@ resource "tencentcloud_key_pair" "test" {
 func TestAccKeyPair_importedPublicKey(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	name := keyName(t, "acc_imported")
+	name := keyName("acc_imported")
 	pub := testPublicKey(t)
 	config := func(publicKey string) string {
 		return env.providerConfig() + fmt.Sprintf(`
@@ -110,14 +110,18 @@ resource "tencentcloud_key_pair" "test" {
 		Steps: []resource.TestStep{
 			{
 				Config: config(pub + " alice@example"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					// Known at plan time: an imported key has no private key.
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("private_key"), knownvalue.Null()),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(keyIDPattern)),
 					statecheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("public_key"), knownvalue.StringExact(pub+" alice@example")),
 					statecheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("private_key"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("fingerprint"), knownvalue.StringExact(fingerprintOf(t, pub))),
-				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 			},
 			{
@@ -156,8 +160,8 @@ resource "tencentcloud_key_pair" "test" {
 func TestAccKeyPair_updateInPlace(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{Projects: []int64{1001}})
-	name := keyName(t, "acc_update")
-	renamed := keyName(t, "acc_renamed")
+	name := keyName("acc_update")
+	renamed := keyName("acc_renamed")
 	config := func(name, extra string) string {
 		return env.providerConfig() + fmt.Sprintf(`
 resource "tencentcloud_key_pair" "test" {
@@ -182,7 +186,7 @@ resource "tencentcloud_key_pair" "test" {
 						"team": knownvalue.StringExact("infra"), "env": knownvalue.StringExact("dev"),
 					})),
 				},
-				Check: resource.ComposeTestCheckFunc(env.checkMatchesAPI(keyPairAddr), saveID(keyPairAddr, &firstID)),
+				Check: resource.ComposeTestCheckFunc(env.checkMatchesAPI(), saveID(keyPairAddr, &firstID)),
 			},
 			{
 				Config: config(renamed, `
@@ -200,7 +204,7 @@ resource "tencentcloud_key_pair" "test" {
 						"team": knownvalue.StringExact("platform"), "owner": knownvalue.StringExact("me"),
 					})),
 				},
-				Check: resource.ComposeTestCheckFunc(env.checkMatchesAPI(keyPairAddr), checkSameID(keyPairAddr, &firstID)),
+				Check: resource.ComposeTestCheckFunc(env.checkMatchesAPI(), checkSameID(keyPairAddr, &firstID)),
 			},
 			{
 				// Removing the description and the tags clears them in place.
@@ -209,7 +213,7 @@ resource "tencentcloud_key_pair" "test" {
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyPairAddr, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: resource.ComposeTestCheckFunc(env.checkMatchesAPI(keyPairAddr), checkSameID(keyPairAddr, &firstID)),
+				Check: resource.ComposeTestCheckFunc(env.checkMatchesAPI(), checkSameID(keyPairAddr, &firstID)),
 			},
 			{
 				// A new project replaces the key pair.
@@ -221,7 +225,7 @@ resource "tencentcloud_key_pair" "test" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("project_id"), knownvalue.Int64Exact(1001)),
 				},
-				Check: env.checkMatchesAPI(keyPairAddr),
+				Check: env.checkMatchesAPI(),
 			},
 		},
 	})
@@ -234,7 +238,7 @@ func TestAccKeyPair_disappears(t *testing.T) {
 resource "tencentcloud_key_pair" "test" {
   key_name = %q
 }
-`, keyName(t, "acc_disappears"))
+`, keyName("acc_disappears"))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             env.checkDestroyed,
@@ -251,7 +255,7 @@ resource "tencentcloud_key_pair" "test" {
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyPairAddr, plancheck.ResourceActionCreate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: env.checkMatchesAPI(keyPairAddr),
+				Check: env.checkMatchesAPI(),
 			},
 		},
 	})
@@ -260,7 +264,7 @@ resource "tencentcloud_key_pair" "test" {
 func TestAccKeyPair_driftOutOfBand(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	name := keyName(t, "acc_drift")
+	name := keyName("acc_drift")
 	config := env.providerConfig() + fmt.Sprintf(`
 resource "tencentcloud_key_pair" "test" {
   key_name    = %q
@@ -295,7 +299,7 @@ resource "tencentcloud_key_pair" "test" {
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: env.checkMatchesAPI(keyPairAddr),
+				Check: env.checkMatchesAPI(),
 			},
 		},
 	})
@@ -304,7 +308,7 @@ resource "tencentcloud_key_pair" "test" {
 func TestAccKeyPair_duplicateName(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	name := keyName(t, "acc_duplicate")
+	name := keyName("acc_duplicate")
 	holder, err := env.client().CreateKeyPair(context.Background(), name, 0, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -362,10 +366,11 @@ func checkFingerprint(addr string) resource.TestCheckFunc {
 	}
 }
 
-// checkMatchesAPI compares the state with what DescribeKeyPairs says.
-func (e *testEnv) checkMatchesAPI(addr string) resource.TestCheckFunc {
+// checkMatchesAPI compares the state of tencentcloud_key_pair.test with
+// what DescribeKeyPairs says.
+func (e *testEnv) checkMatchesAPI() resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		attrs := s.RootModule().Resources[addr].Primary.Attributes
+		attrs := s.RootModule().Resources[keyPairAddr].Primary.Attributes
 		kp, err := e.client().DescribeKeyPair(context.Background(), attrs["id"])
 		if err != nil {
 			return err
@@ -375,7 +380,7 @@ func (e *testEnv) checkMatchesAPI(addr string) resource.TestCheckFunc {
 			return fmt.Errorf("state (name %q, project %s, description %q, created %s, public key %q) does not match the API's %+v",
 				attrs["key_name"], attrs["project_id"], attrs["description"], attrs["created_time"], attrs["public_key"], kp)
 		}
-		if got := attrs["tags.%"]; got != fmt.Sprint(len(kp.Tags)) && !(got == "" && len(kp.Tags) == 0) {
+		if got := attrs["tags.%"]; got != fmt.Sprint(len(kp.Tags)) && (got != "" || len(kp.Tags) != 0) {
 			return fmt.Errorf("state has %s tags, the API %d", got, len(kp.Tags))
 		}
 		for k, v := range kp.Tags {

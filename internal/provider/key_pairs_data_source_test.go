@@ -60,7 +60,7 @@ func TestAccKeyPairsDataSource_filters(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{Projects: []int64{1001}})
 	env.skipInCloud() // the unfiltered list would hold the account's own key pairs
-	env.setInstance("ins-listbnd1", "STOPPED", "LINUX")
+	env.setInstance("ins-listbnd1", "STOPPED")
 	// Made out of name order, so that the sorting shows.
 	other := env.seedKeyPair("other_one", 0, "", map[string]string{"team": "infra"})
 	gamma := env.seedKeyPair("kp_gamma", 1001, "", map[string]string{"team": "web"})

@@ -121,10 +121,10 @@ func (e *testEnv) totalCalls() int {
 	return n
 }
 
-// setInstance adds or changes an instance in the emulator.
-func (e *testEnv) setInstance(id, state, osType string) {
+// setInstance adds a Linux instance to the emulator or changes its state.
+func (e *testEnv) setInstance(id, state string) {
 	e.t.Helper()
-	in := emulator.Instance{InstanceID: id, Region: testRegion, State: state, OsType: osType}
+	in := emulator.Instance{InstanceID: id, Region: testRegion, State: state, OsType: "LINUX"}
 	if err := e.control().SetInstance(context.Background(), in); err != nil {
 		e.t.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func testAccPreCheck(t *testing.T) {
 
 // keyName returns a name unique to the test, so that tests in cloud mode
 // do not collide with each other or with what the account already holds.
-func keyName(t *testing.T, base string) string {
+func keyName(base string) string {
 	if !cloudMode() {
 		return base
 	}
