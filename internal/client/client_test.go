@@ -2,11 +2,18 @@ package client
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/ssh"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
@@ -269,4 +276,126 @@ func TestClient_coalescesReads(t *testing.T) {
 	if got := stats(t, ctl).Calls["DescribeKeyPairs"] - before; got != 1 {
 		t.Errorf("confirming a missing key pair took %d calls, want 1", got)
 	}
+}
+
+// Creates whose answers are lost (connections dropped after the server
+// committed, server faults) still succeed, each with a private key that
+// matches its public key, and leave no orphan behind.
+func TestClient_createSurvivesLostAnswers(t *testing.T) {
+	t.Parallel()
+	c, ctl := newTestClient(t, emulator.Config{RateLimit: 0}, 1000)
+	ctx := context.Background()
+	err := ctl.SetFaults(ctx, emulator.Faults{Seed: 3, Rules: []emulator.FaultRule{
+		{Action: "CreateKeyPair", DropAfterCommit: 0.4, InternalError: 0.2},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	made := map[string]bool{}
+	for i := range 20 {
+		kp, err := c.CreateKeyPair(ctx, fmt.Sprintf("lost%d", i), 0, map[string]string{"n": fmt.Sprint(i)})
+		if err != nil {
+			t.Fatalf("create %d: %v", i, err)
+		}
+		if err := checkKeyPairMatches(kp); err != nil {
+			t.Errorf("create %d: %v", i, err)
+		}
+		made[kp.ID] = true
+	}
+	s := stats(t, ctl)
+	if s.Faults["CreateKeyPair"] == 0 {
+		t.Fatal("no fault was injected: the test does not exercise recovery")
+	}
+	if err := ctl.SetFaults(ctx, emulator.Faults{}); err != nil {
+		t.Fatal(err)
+	}
+	all, err := c.ListKeyPairs(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kp := range all {
+		if !made[kp.ID] {
+			t.Errorf("orphan key pair %s (%s) left behind", kp.ID, kp.Name)
+		}
+	}
+	if len(all) != len(made) {
+		t.Errorf("%d key pairs in the region, %d made", len(all), len(made))
+	}
+	t.Logf("20 creates, %d CreateKeyPair calls, %d faults", s.Calls["CreateKeyPair"], s.Faults["CreateKeyPair"])
+}
+
+// A lost answer to a create never deletes a key pair that another owner
+// holds: the name's holder, with other tags, is reported and left alone.
+func TestClient_lostCreateLeavesOthersAlone(t *testing.T) {
+	t.Parallel()
+	c, ctl := newTestClient(t, emulator.Config{RateLimit: 0}, 1000)
+	ctx := context.Background()
+	other, err := c.CreateKeyPair(ctx, "taken", 0, map[string]string{"owner": "someone else"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ctl.SetFaults(ctx, emulator.Faults{Rules: []emulator.FaultRule{{Action: "CreateKeyPair", InternalError: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.CreateKeyPair(ctx, "taken", 0, nil)
+	if ErrorCode(err) != "InvalidKeyPairName.Duplicate" {
+		t.Fatalf("err %v, want the duplicate-name error", err)
+	}
+	if _, err := c.DescribeKeyPair(ctx, other.ID); err != nil {
+		t.Errorf("the other owner's key pair: %v", err)
+	}
+}
+
+// An import whose answer is lost adopts the key pair it made.
+func TestClient_importSurvivesLostAnswers(t *testing.T) {
+	t.Parallel()
+	c, ctl := newTestClient(t, emulator.Config{RateLimit: 0}, 1000)
+	ctx := context.Background()
+	if err := ctl.SetFaults(ctx, emulator.Faults{Rules: []emulator.FaultRule{{Action: "ImportKeyPair", DropAfterCommit: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	pub := testPublicKey(t)
+	id, err := c.ImportKeyPair(ctx, "imported", 0, pub+" me@host", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kp, err := c.DescribeKeyPair(ctx, id)
+	if err != nil || !sameKeyMaterial(kp.PublicKey, pub) {
+		t.Fatalf("adopted key pair %+v, %v", kp, err)
+	}
+	if s := stats(t, ctl); s.Calls["ImportKeyPair"] != 1 {
+		t.Errorf("%d ImportKeyPair calls, want 1: the committed import is adopted, not sent again", s.Calls["ImportKeyPair"])
+	}
+}
+
+func checkKeyPairMatches(kp *KeyPair) error {
+	block, _ := pem.Decode([]byte(kp.PrivateKey))
+	if block == nil {
+		return fmt.Errorf("no PEM private key")
+	}
+	key, err := x509.ParsePKCS1PrivateKey(block.Bytes)
+	if err != nil {
+		return err
+	}
+	pub, err := ssh.NewPublicKey(&key.PublicKey)
+	if err != nil {
+		return err
+	}
+	if !sameKeyMaterial(string(ssh.MarshalAuthorizedKey(pub)), kp.PublicKey) {
+		return fmt.Errorf("private key does not match the public key")
+	}
+	return nil
+}
+
+func testPublicKey(t *testing.T) string {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := ssh.NewPublicKey(&key.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(ssh.MarshalAuthorizedKey(pub)))
 }

@@ -1,15 +1,19 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
+	sdkerrors "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 	tag "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/tag/v20180813"
+	"golang.org/x/crypto/ssh"
 )
 
 // KeyPair is a key pair as the API describes it.
@@ -55,9 +59,34 @@ func tagSpecification(tags map[string]string) []*cvm.TagSpecification {
 }
 
 // CreateKeyPair generates a key pair, its tags attached in the same call.
-// It is not retried on a lost answer: a second call would make a second key
-// pair, and the private key of the first would be lost.
+// The call is never simply repeated: a second call would make a second key
+// pair. When its answer is lost (the connection broke, or the server failed
+// mid-way), the key pair may exist with nobody holding its private key, so
+// it is looked up by name: one that this attempt made is deleted and
+// created again; one that another owner holds gives the duplicate-name
+// error; none at all, and the create is sent again.
 func (c *Client) CreateKeyPair(ctx context.Context, name string, projectID int64, tags map[string]string) (*KeyPair, error) {
+	for attempt := 0; ; attempt++ {
+		sent := time.Now()
+		kp, err := c.createKeyPair(ctx, name, projectID, tags)
+		if err == nil || !IsLostResponse(err) || attempt >= c.maxRetries {
+			return kp, err
+		}
+		made, err := c.madeBy(ctx, name, projectID, tags, sent, err)
+		if err != nil {
+			return nil, err
+		}
+		if made != nil {
+			// Its private key was in the lost answer: the key pair is of no
+			// use to anyone.
+			if err := c.DeleteKeyPair(ctx, made.ID); err != nil {
+				return nil, fmt.Errorf("delete key pair %s, whose private key was lost with the answer to CreateKeyPair: %w", made.ID, err)
+			}
+		}
+	}
+}
+
+func (c *Client) createKeyPair(ctx context.Context, name string, projectID int64, tags map[string]string) (*KeyPair, error) {
 	var out *cvm.KeyPair
 	err := c.do(ctx, "CreateKeyPair", false, func(ctx context.Context) (*string, error) {
 		req := cvm.NewCreateKeyPairRequest()
@@ -80,8 +109,33 @@ func (c *Client) CreateKeyPair(ctx context.Context, name string, projectID int64
 	return fromAPI(out), nil
 }
 
-// ImportKeyPair registers an existing OpenSSH public key and returns its id.
+// ImportKeyPair registers an existing OpenSSH public key and returns its
+// id. When the answer is lost, a key pair of that name holding the same key
+// is adopted (it is what the call made, or the very same key under the
+// same name); one holding another key gives the duplicate-name error; none
+// at all, and the import is sent again.
 func (c *Client) ImportKeyPair(ctx context.Context, name string, projectID int64, publicKey string, tags map[string]string) (string, error) {
+	for attempt := 0; ; attempt++ {
+		id, err := c.importKeyPair(ctx, name, projectID, publicKey, tags)
+		if err == nil || !IsLostResponse(err) || attempt >= c.maxRetries {
+			return id, err
+		}
+		kp, findErr := c.FindKeyPairByName(ctx, name)
+		var notFound *NotFoundError
+		switch {
+		case errors.As(findErr, &notFound):
+			continue
+		case findErr != nil:
+			return "", errors.Join(err, findErr)
+		case sameKeyMaterial(kp.PublicKey, publicKey) && kp.ProjectID == projectID:
+			return kp.ID, nil
+		default:
+			return "", duplicateNameError(kp, c.region)
+		}
+	}
+}
+
+func (c *Client) importKeyPair(ctx context.Context, name string, projectID int64, publicKey string, tags map[string]string) (string, error) {
 	var id string
 	err := c.do(ctx, "ImportKeyPair", false, func(ctx context.Context) (*string, error) {
 		req := cvm.NewImportKeyPairRequest()
@@ -97,6 +151,65 @@ func (c *Client) ImportKeyPair(ctx context.Context, name string, projectID int64
 		return resp.Response.RequestId, nil
 	})
 	return id, err
+}
+
+// creationClockSlack is how far the API's clock may be behind ours when
+// telling whether a key pair was made after a call was sent. Clocks synced
+// by NTP are within a second. A clock further off errs on the safe side:
+// the key pair is taken for another owner's and left alone.
+const creationClockSlack = 10 * time.Second
+
+// madeBy returns the key pair of this name if the CreateKeyPair sent at
+// sent, whose answer was lost, made it; nil if there is none; and the
+// duplicate-name error if another owner holds the name. A key pair counts
+// as this call's when it has the project and tags the call asked for, no
+// instance, and was made after the call was sent.
+func (c *Client) madeBy(ctx context.Context, name string, projectID int64, tags map[string]string, sent time.Time, lost error) (*KeyPair, error) {
+	kp, err := c.FindKeyPairByName(ctx, name)
+	var notFound *NotFoundError
+	if errors.As(err, &notFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, errors.Join(lost, err)
+	}
+	created, err := time.Parse(time.RFC3339, kp.CreatedTime)
+	ours := err == nil && !created.Before(sent.Add(-creationClockSlack).Truncate(time.Second)) &&
+		kp.ProjectID == projectID && sameTags(kp.Tags, tags) && len(kp.AssociatedInstanceIDs) == 0
+	if !ours {
+		return nil, duplicateNameError(kp, c.region)
+	}
+	return kp, nil
+}
+
+// duplicateNameError is the API's own error for a name in use, so that
+// callers handle it as they handle the API's.
+func duplicateNameError(holder *KeyPair, region string) error {
+	return sdkerrors.NewTencentCloudSDKError("InvalidKeyPairName.Duplicate",
+		fmt.Sprintf("The key pair name `%s` already exists in %s: it is held by %s.", holder.Name, region, holder.ID), "")
+}
+
+func sameTags(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}
+
+// sameKeyMaterial reports whether two OpenSSH public key lines hold the same
+// key, whatever their comments and spacing.
+func sameKeyMaterial(a, b string) bool {
+	ka, _, _, _, errA := ssh.ParseAuthorizedKey([]byte(a))
+	kb, _, _, _, errB := ssh.ParseAuthorizedKey([]byte(b))
+	if errA != nil || errB != nil {
+		return strings.TrimSpace(a) == strings.TrimSpace(b)
+	}
+	return bytes.Equal(ka.Marshal(), kb.Marshal())
 }
 
 // DescribeKeyPair finds one key pair by id; a *NotFoundError when gone.
