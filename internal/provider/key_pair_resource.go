@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -59,6 +60,9 @@ type keyPairResourceModel struct {
 	CreatedTime           types.String      `tfsdk:"created_time"`
 	AssociatedInstanceIDs types.Set         `tfsdk:"associated_instance_ids"`
 	ForceStop             types.Bool        `tfsdk:"force_stop"`
+	PGPKey                types.String      `tfsdk:"pgp_key"`
+	EncryptedPrivateKey   types.String      `tfsdk:"encrypted_private_key"`
+	KeyFingerprint        types.String      `tfsdk:"key_fingerprint"`
 	Timeouts              timeouts.Value    `tfsdk:"timeouts"`
 }
 
@@ -122,6 +126,28 @@ func keyPairSchemaV0(ctx context.Context) schema.Schema {
 				Sensitive:     true,
 				PlanModifiers: []planmodifier.String{privateKeyPlan{}},
 			},
+			"pgp_key": schema.StringAttribute{
+				MarkdownDescription: "A base64-encoded public PGP key (`gpg --export KEYID | base64`). When set, the generated " +
+					"private key is kept in state only encrypted to it, as `encrypted_private_key`, and `private_key` stays null. " +
+					"Not with `public_key`, which has no private key to keep. Changing it replaces the key pair.",
+				Optional: true,
+				Validators: []validator.String{
+					pgpKeyValidator{},
+					stringvalidator.ConflictsWith(path.MatchRoot("public_key")),
+				},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"encrypted_private_key": schema.StringAttribute{
+				MarkdownDescription: "With `pgp_key`: the generated private key encrypted to it, base64-encoded. Decrypt it with " +
+					"`terraform output -raw <name> | base64 --decode | gpg --decrypt`.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"key_fingerprint": schema.StringAttribute{
+				MarkdownDescription: "With `pgp_key`: the fingerprint of the PGP key that `encrypted_private_key` is encrypted to.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
 			"fingerprint": schema.StringAttribute{
 				MarkdownDescription: "SHA256 fingerprint of the public key in OpenSSH form (`SHA256:...`), as `ssh-keygen -lf` prints it.",
 				Computed:            true,
@@ -173,20 +199,23 @@ func publicKeyChanged(ctx context.Context, req planmodifier.StringRequest, resp 
 }
 
 // privateKeyPlan plans private_key: null for a key pair made from a
-// public_key, which never has one; the prior value while the key pair
-// stays; unknown for a key pair that Tencent Cloud is to generate.
+// public_key, which never has one, and with a pgp_key, which keeps it only
+// encrypted; the prior value while the key pair stays; unknown for a key
+// pair that Tencent Cloud is to generate.
 type privateKeyPlan struct{}
 
 func (privateKeyPlan) Description(context.Context) string {
-	return "Null when public_key is set; otherwise the prior value while the key pair stays."
+	return "Null when public_key or pgp_key is set; otherwise the prior value while the key pair stays."
 }
 
 func (m privateKeyPlan) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
 
 func (privateKeyPlan) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
 	var publicKey sshPublicKeyValue
+	var pgpKey types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("public_key"), &publicKey)...)
-	if !publicKey.IsNull() && !publicKey.IsUnknown() {
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("pgp_key"), &pgpKey)...)
+	if (!publicKey.IsNull() && !publicKey.IsUnknown()) || !pgpKey.IsNull() {
 		resp.PlanValue = types.StringNull()
 		return
 	}
@@ -253,6 +282,25 @@ func (r *KeyPairResource) Create(ctx context.Context, req resource.CreateRequest
 			return
 		}
 		plan.PrivateKey = types.StringValue(kp.PrivateKey)
+		if !plan.PGPKey.IsNull() {
+			encrypted, fingerprint, err := encryptToPGPKey(plan.PGPKey.ValueString(), kp.PrivateKey)
+			if err != nil {
+				// Nobody could ever use this key pair: do not leave it behind.
+				resp.Diagnostics.AddAttributeError(path.Root("pgp_key"), "Could not encrypt the private key",
+					fmt.Sprintf("Encrypting the private key of key pair %s to pgp_key failed, so the key pair was deleted again: %s", kp.ID, err))
+				if err := r.client.DeleteKeyPair(ctx, kp.ID); err != nil {
+					addAPIError(ctx, r.client, &resp.Diagnostics, "delete key pair "+kp.ID, err, "")
+				}
+				return
+			}
+			plan.PrivateKey = types.StringNull()
+			plan.EncryptedPrivateKey = types.StringValue(encrypted)
+			plan.KeyFingerprint = types.StringValue(fingerprint)
+		}
+	}
+	if plan.EncryptedPrivateKey.IsUnknown() {
+		plan.EncryptedPrivateKey = types.StringNull()
+		plan.KeyFingerprint = types.StringNull()
 	}
 
 	// The create calls take no description: it is set right after. Until

@@ -1,0 +1,127 @@
+package provider
+
+import (
+	"bytes"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"regexp"
+	"testing"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"golang.org/x/crypto/ssh"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
+)
+
+// newPGPEntity makes a PGP key pair and returns it with its public half,
+// base64-encoded as pgp_key takes it.
+func newPGPEntity(t *testing.T) (*openpgp.Entity, string) {
+	t.Helper()
+	entity, err := openpgp.NewEntity("Key Pair Test", "", "test@example.com", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := entity.Serialize(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return entity, base64.StdEncoding.EncodeToString(buf.Bytes())
+}
+
+// With pgp_key, the state holds the private key only encrypted: decrypted
+// with the matching PGP private key, it belongs to the public key.
+func TestAccKeyPair_pgpKey(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	entity, pgpKey := newPGPEntity(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{{
+			Config: env.providerConfig() + fmt.Sprintf(`
+resource "tencentcloud_key_pair" "test" {
+  key_name = %q
+  pgp_key  = %q
+}
+`, keyName("acc_pgp"), pgpKey),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("private_key"), knownvalue.Null()),
+				},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("private_key"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("key_fingerprint"),
+					knownvalue.StringExact(hex.EncodeToString(entity.PrimaryKey.Fingerprint))),
+			},
+			Check: func(s *terraform.State) error {
+				attrs := s.RootModule().Resources[keyPairAddr].Primary.Attributes
+				if bytes.Contains([]byte(attrs["encrypted_private_key"]), []byte("PRIVATE KEY")) {
+					return fmt.Errorf("encrypted_private_key is not encrypted")
+				}
+				raw, err := base64.StdEncoding.DecodeString(attrs["encrypted_private_key"])
+				if err != nil {
+					return err
+				}
+				md, err := openpgp.ReadMessage(bytes.NewReader(raw), openpgp.EntityList{entity}, nil, nil)
+				if err != nil {
+					return fmt.Errorf("decrypt: %w", err)
+				}
+				plain, err := io.ReadAll(md.UnverifiedBody)
+				if err != nil {
+					return err
+				}
+				block, _ := pem.Decode(plain)
+				if block == nil {
+					return fmt.Errorf("decrypted value is not PEM")
+				}
+				key, err := x509.ParsePKCS1PrivateKey(block.Bytes)
+				if err != nil {
+					return err
+				}
+				pub, err := ssh.NewPublicKey(&key.PublicKey)
+				if err != nil {
+					return err
+				}
+				if !sameSSHPublicKey(string(ssh.MarshalAuthorizedKey(pub)), attrs["public_key"]) {
+					return fmt.Errorf("the decrypted private key does not belong to public_key")
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+func TestAccKeyPair_pgpKeyValidation(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	env.skipInCloud()
+	_, pgpKey := newPGPEntity(t)
+	config := func(body string) string {
+		return env.providerConfig() + "resource \"tencentcloud_key_pair\" \"test\" {\n  key_name = \"ok\"\n" + body + "\n}\n"
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config(`pgp_key = "not base64!"`), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)pgp_key.*not base64`)},
+			{Config: config(`pgp_key = "` + base64.StdEncoding.EncodeToString([]byte("hello")) + `"`), PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)pgp_key.*not a PGP public key`)},
+			{Config: config(fmt.Sprintf("pgp_key = %q\npublic_key = %q", pgpKey, testPublicKey(t))), PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)pgp_key.*public_key`)},
+		},
+	})
+	if n := env.totalCalls(); n != 0 {
+		t.Errorf("invalid configurations made %d API calls, want 0", n)
+	}
+}
