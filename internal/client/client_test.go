@@ -109,8 +109,9 @@ func TestClient_retriesThrottledCalls(t *testing.T) {
 	}
 }
 
-// Server faults are retried for calls that are safe to repeat, and not for
-// a create, whose second call would make a second key pair.
+// Server faults are retried for calls that are safe to repeat. A create is
+// never sent again blindly: only after a lookup by name found that the
+// failed call made nothing.
 func TestClient_retriesInternalErrorsOnlyWhenSafe(t *testing.T) {
 	t.Parallel()
 	c, ctl := newTestClient(t, emulator.Config{RateLimit: 0}, 1000)
@@ -128,19 +129,28 @@ func TestClient_retriesInternalErrorsOnlyWhenSafe(t *testing.T) {
 			t.Fatalf("modify with retries: %v", err)
 		}
 	}
+	if s := stats(t, ctl); s.Faults["ModifyKeyPairAttribute"] == 0 {
+		t.Error("no modify call failed: the test does not exercise retries")
+	}
+
 	if err := ctl.SetFaults(ctx, emulator.Faults{Rules: []emulator.FaultRule{{Action: "CreateKeyPair", InternalError: 1}}}); err != nil {
 		t.Fatal(err)
 	}
-	before := stats(t, ctl).Calls["CreateKeyPair"]
+	before := stats(t, ctl)
 	if _, err := c.CreateKeyPair(ctx, "after", 0, nil); ErrorCode(err) != "InternalError" {
 		t.Fatalf("create: %v, want InternalError", err)
 	}
-	s := stats(t, ctl)
-	if got := s.Calls["CreateKeyPair"] - before; got != 1 {
-		t.Errorf("a failed create was sent %d times, want 1", got)
+	after := stats(t, ctl)
+	creates := after.Calls["CreateKeyPair"] - before.Calls["CreateKeyPair"]
+	lookups := after.Calls["DescribeKeyPairs"] - before.Calls["DescribeKeyPairs"]
+	if creates != c.maxRetries+1 || lookups != c.maxRetries {
+		t.Errorf("%d creates and %d lookups, want %d creates each but the first after a lookup", creates, lookups, c.maxRetries+1)
 	}
-	if s.Faults["ModifyKeyPairAttribute"] == 0 {
-		t.Error("no modify call failed: the test does not exercise retries")
+	if err := ctl.SetFaults(ctx, emulator.Faults{}); err != nil {
+		t.Fatal(err)
+	}
+	if kp, err := c.FindKeyPairByName(ctx, "after"); err == nil {
+		t.Errorf("a failed create left key pair %s behind", kp.ID)
 	}
 }
 

@@ -72,6 +72,7 @@ func (c *Client) CreateKeyPair(ctx context.Context, name string, projectID int64
 		if err == nil || !IsLostResponse(err) || attempt >= c.maxRetries {
 			return kp, err
 		}
+		Retries.Add(1)
 		made, err := c.madeBy(ctx, name, projectID, tags, sent, err)
 		if err != nil {
 			return nil, err
@@ -120,6 +121,7 @@ func (c *Client) ImportKeyPair(ctx context.Context, name string, projectID int64
 		if err == nil || !IsLostResponse(err) || attempt >= c.maxRetries {
 			return id, err
 		}
+		Retries.Add(1)
 		kp, findErr := c.FindKeyPairByName(ctx, name)
 		var notFound *NotFoundError
 		switch {

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"expvar"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -11,6 +12,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	sdkerrors "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 )
+
+// Retries counts the calls this process sent again after a throttle, a
+// server fault, a network failure or a lost answer. The fault suite reports
+// it; expvar publishes it wherever a program serves /debug/vars.
+var Retries = expvar.NewInt("tencentcloud_api_retries")
 
 // ErrorCode returns the Tencent Cloud error code of err, or "" when err did
 // not come from the API or the SDK.
@@ -92,6 +98,7 @@ func (c *Client) do(ctx context.Context, action string, idempotent bool, send fu
 			tflog.Debug(ctx, "Tencent Cloud API call failed", fields)
 			return err
 		}
+		Retries.Add(1)
 		delay := c.backoff(attempt)
 		fields["retry_in_ms"] = delay.Milliseconds()
 		tflog.Debug(ctx, "Tencent Cloud API call failed, retrying", fields)

@@ -77,6 +77,23 @@ func newTestEnv(t *testing.T, cfg emulator.Config) *testEnv {
 	return env
 }
 
+// newTestEnvAt is a test environment for an emulator that the test serves
+// itself at url.
+func newTestEnvAt(t *testing.T, url string) *testEnv {
+	t.Helper()
+	conf := client.Config{
+		SecretID: emulator.DemoSecretID, SecretKey: emulator.DemoSecretKey, Region: testRegion, Endpoint: url,
+		RateLimit: client.DefaultRateLimit, MaxRetries: client.DefaultMaxRetries,
+	}
+	return &testEnv{t: t, endpoint: url, client: func() *client.Client {
+		c, err := client.New(conf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}}
+}
+
 // skipInCloud skips a test that needs the emulator's control API.
 func (e *testEnv) skipInCloud() {
 	if e.endpoint == "" {
