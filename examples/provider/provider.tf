@@ -20,3 +20,22 @@ provider "tencentcloud" {
   secret_key = "emulator-demo-secret-key-0000000000"
   region     = "ap-guangzhou"
 }
+
+# Credentials of a tccli profile (~/.tccli/deploy.credential), a role
+# assumed with them, and tags on every key pair.
+provider "tencentcloud" {
+  alias   = "deploy"
+  profile = "deploy"
+
+  assume_role {
+    role_arn         = "qcs::cam::uin/100000000001:roleName/deployer"
+    session_name     = "terraform"
+    session_duration = 3600
+  }
+
+  default_tags {
+    tags = {
+      managed_by = "terraform"
+    }
+  }
+}

@@ -4,7 +4,9 @@
 package client
 
 import (
+	"context"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -36,6 +38,23 @@ type Config struct {
 	// Endpoint is a base URL such as http://127.0.0.1:8090 that every call
 	// goes to instead of the public endpoints; empty for the real cloud.
 	Endpoint string
+	// Domain replaces the root domain tencentcloudapi.com of the public
+	// endpoints (<service>.<domain>); Protocol is HTTP or HTTPS (the
+	// default). Endpoint, when set, wins over both.
+	Domain, Protocol string
+	// CredentialSource says where SecretID and SecretKey came from, for
+	// error messages ("the provider block", `profile "default" (...)`).
+	CredentialSource string
+	// AssumeRole, when set, makes every call use temporary credentials of
+	// this role, assumed with SecretID and SecretKey and renewed before
+	// they expire.
+	AssumeRole *AssumeRole
+	// DefaultTags are the provider's default_tags, which the resources
+	// merge into the tags of every key pair.
+	DefaultTags map[string]string
+	// Now is the clock that decides when temporary credentials are
+	// renewed; nil means time.Now. Tests move it.
+	Now func() time.Time
 	// RateLimit is the number of calls per second allowed for each action.
 	RateLimit float64
 	// MaxRetries is how often a retryable failure is retried.
@@ -60,6 +79,11 @@ type Client struct {
 	listing listing
 	reads   *batcher[*KeyPair]
 	deletes *batcher[struct{}]
+
+	credentialSource string
+	role             *roleCredential // nil without assume_role
+	defaultTags      map[string]string
+	transport        *http.Transport
 }
 
 // Batching: a batch leaves when no caller joined for its window, and at
@@ -72,9 +96,10 @@ const (
 	batchMaxWait      = 500 * time.Millisecond
 )
 
-// New builds the SDK clients for one region.
+// New builds the SDK clients for one region. It makes no call: with
+// AssumeRole, the role is assumed by CheckCredentials or the first call.
 func New(cfg Config) (*Client, error) {
-	cred := common.NewTokenCredential(cfg.SecretID, cfg.SecretKey, cfg.SecurityToken)
+	var cred common.CredentialIface = common.NewTokenCredential(cfg.SecretID, cfg.SecretKey, cfg.SecurityToken)
 	cp := profile.NewClientProfile()
 	// Region breaker stays off: with it, the SDK may redirect calls to a
 	// public backup endpoint, which must never happen with an override.
@@ -85,6 +110,20 @@ func New(cfg Config) (*Client, error) {
 	cp.NetworkFailureMaxRetries = 0
 	cp.Language = "en-US"
 	cp.HttpProfile.ReqTimeout = 60
+	switch strings.ToUpper(cfg.Protocol) {
+	case "", "HTTPS":
+		cp.HttpProfile.Scheme = "HTTPS"
+	case "HTTP":
+		cp.HttpProfile.Scheme = "HTTP"
+	default:
+		return nil, fmt.Errorf("protocol %q: must be HTTP or HTTPS", cfg.Protocol)
+	}
+	if cfg.Domain != "" {
+		if strings.Contains(cfg.Domain, "/") {
+			return nil, fmt.Errorf("domain %q: must be a root domain such as tencentcloudapi.com, without scheme or path", cfg.Domain)
+		}
+		cp.HttpProfile.RootDomain = cfg.Domain
+	}
 	if cfg.Endpoint != "" {
 		u, err := url.Parse(cfg.Endpoint)
 		if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
@@ -100,17 +139,39 @@ func New(cfg Config) (*Client, error) {
 		TLSHandshakeTimeout: 10 * time.Second, ExpectContinueTimeout: time.Second}
 	transport.MaxIdleConnsPerHost = 64
 	transport.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	// Request and response bodies are logged at TRACE, with secrets
+	// redacted (redact.go).
+	logged := loggingTransport{next: transport}
+
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	var role *roleCredential
+	if cfg.AssumeRole != nil {
+		r := *cfg.AssumeRole
+		if r.SessionDuration == 0 {
+			r.SessionDuration = DefaultSessionDuration
+		}
+		if r.SessionDuration < 0 || r.SessionDuration > MaxSessionDuration {
+			return nil, fmt.Errorf("assume_role.session_duration %d: must be from 0 to %d seconds", r.SessionDuration, MaxSessionDuration)
+		}
+		sts := common.NewCommonClient(cred, cfg.Region, cp)
+		sts.WithHttpTransport(transport)
+		role = &roleCredential{role: r, source: cfg.CredentialSource, send: stsSender(sts, 200*time.Millisecond), now: now}
+		cred = role
+	}
 
 	cvmClient, err := cvm.NewClient(cred, cfg.Region, cp)
 	if err != nil {
 		return nil, fmt.Errorf("create CVM client: %w", err)
 	}
-	cvmClient.WithHttpTransport(transport)
+	cvmClient.WithHttpTransport(logged)
 	tagClient, err := tag.NewClient(cred, cfg.Region, cp)
 	if err != nil {
 		return nil, fmt.Errorf("create Tag client: %w", err)
 	}
-	tagClient.WithHttpTransport(transport)
+	tagClient.WithHttpTransport(logged)
 
 	rl := cfg.RateLimit
 	if rl <= 0 {
@@ -128,6 +189,11 @@ func New(cfg Config) (*Client, error) {
 		maxRetries: mr,
 		limiters:   map[string]*rate.Limiter{},
 		retryBase:  200 * time.Millisecond,
+
+		credentialSource: cfg.CredentialSource,
+		role:             role,
+		defaultTags:      maps.Clone(cfg.DefaultTags),
+		transport:        transport,
 	}
 	c.reads = &batcher[*KeyPair]{window: readBatchWindow, maxWait: batchMaxWait, max: maxIDsPerCall,
 		send: c.describeMany, single: c.describeSingle, hold: c.untilAllowed("DescribeKeyPairs")}
@@ -138,6 +204,42 @@ func New(cfg Config) (*Client, error) {
 
 // Region is the region every call of this client goes to.
 func (c *Client) Region() string { return c.region }
+
+// DefaultTags returns a copy of the provider's default_tags.
+func (c *Client) DefaultTags() map[string]string { return maps.Clone(c.defaultTags) }
+
+// CredentialSource says where the credentials came from, and which role
+// they assume, for error messages. It never holds a secret.
+func (c *Client) CredentialSource() string {
+	if c.role != nil {
+		return c.role.describe()
+	}
+	if c.credentialSource == "" {
+		return "the provider configuration"
+	}
+	return c.credentialSource
+}
+
+// CheckCredentials assumes the role of assume_role now, so that a wrong
+// role or source credential fails the configuration with the STS error
+// rather than the first call. Without assume_role it makes no call.
+func (c *Client) CheckCredentials(ctx context.Context) error {
+	if c.role == nil {
+		return nil
+	}
+	return c.role.ensure(ctx)
+}
+
+// CredentialError is the error of the last failed renewal of temporary
+// credentials, or nil.
+func (c *Client) CredentialError() error {
+	if c.role == nil {
+		return nil
+	}
+	c.role.mu.Lock()
+	defer c.role.mu.Unlock()
+	return c.role.lastErr
+}
 
 // untilAllowed returns how long, from now, a call of action would wait for
 // its rate limiter, without taking a token.

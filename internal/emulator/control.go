@@ -47,6 +47,8 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		default:
 			controlError(w, http.StatusMethodNotAllowed, "use GET or POST")
 		}
+	case "roles":
+		s.serveRoles(w, r)
 	case "faults":
 		switch r.Method {
 		case http.MethodGet:
@@ -64,9 +66,13 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// reset forgets key pairs, instances, counters, faults and rate buckets. The
-// key id counter is kept so that ids from before the reset are not reused.
+// reset forgets key pairs, instances, roles, counters, faults and rate
+// buckets. The key id counter is kept so that ids from before the reset are
+// not reused, and credentials stay accepted.
 func (s *Server) reset() {
+	s.credMu.Lock()
+	s.roles = map[string]Role{}
+	s.credMu.Unlock()
 	s.mu.Lock()
 	next := s.st.NextID
 	s.st = state{NextID: next, KeyPairs: []*keyPair{}, Instances: map[string]*instance{}}

@@ -83,6 +83,20 @@ func (c ControlClient) Instances(ctx context.Context) ([]Instance, error) {
 	return out, err
 }
 
+// AddRole adds a role that STS AssumeRole may assume, such as
+// {RoleArn: "qcs::cam::uin/100000000001:roleName/deployer"}; with an
+// ExternalID, AssumeRole must send it.
+func (c ControlClient) AddRole(ctx context.Context, r Role) error {
+	return c.call(ctx, http.MethodPost, "roles", r, nil)
+}
+
+// Roles lists the roles.
+func (c ControlClient) Roles(ctx context.Context) ([]Role, error) {
+	var out []Role
+	err := c.call(ctx, http.MethodGet, "roles", nil, &out)
+	return out, err
+}
+
 // Reset makes the emulator forget everything.
 func (c ControlClient) Reset(ctx context.Context) error {
 	return c.call(ctx, http.MethodPost, "reset", nil, nil)

@@ -46,6 +46,7 @@ type Credential struct {
 // Config configures a Server.
 type Config struct {
 	Credentials []Credential     // empty => the demo pair
+	Roles       []Role           // roles that STS AssumeRole may assume
 	RateLimit   float64          // calls per second per action per region; 0 = off
 	Quota       int              // key pairs per region; 0 => 100
 	KeyBits     int              // 0 => 2048
@@ -64,8 +65,10 @@ type Server struct {
 	pool     *keyPool
 	store    *persister // nil without a state file
 
+	// credMu guards the accepted credentials and the roles.
 	credMu sync.RWMutex
 	creds  map[string]Credential
+	roles  map[string]Role
 
 	// mu guards everything below. It is never held while sleeping for a
 	// latency fault or generating a key.
@@ -88,6 +91,7 @@ func New(cfg Config) (*Server, error) {
 		projects: map[int64]bool{0: true},
 		limit:    cfg.RateLimit,
 		creds:    map[string]Credential{},
+		roles:    map[string]Role{},
 		limiters: map[string]*rate.Limiter{},
 		stats:    newStats(),
 		faults:   newFaultSet(Faults{}),
@@ -128,6 +132,11 @@ func New(cfg Config) (*Server, error) {
 			return nil, errors.New("credential: SecretID and SecretKey must both be set")
 		}
 		s.creds[c.SecretID] = c
+	}
+	for _, r := range cfg.Roles {
+		if err := s.AddRole(r); err != nil {
+			return nil, err
+		}
 	}
 	s.st = newState()
 	if cfg.StateFile != "" {

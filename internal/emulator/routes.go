@@ -8,7 +8,7 @@ type handlerFunc func(s *Server, region string, body []byte) (map[string]any, *a
 // service of the signature.
 type product struct {
 	version string
-	// regional products need a listed region; global ones (Tag) also accept
+	// regional products need a listed region; global ones (Tag, STS) also accept
 	// none.
 	regional bool
 	actions  map[string]handlerFunc
@@ -32,6 +32,12 @@ var products = map[string]product{
 		version: "2018-08-13",
 		actions: map[string]handlerFunc{
 			"ModifyResourceTags": (*Server).modifyResourceTags,
+		},
+	},
+	"sts": {
+		version: "2018-08-13",
+		actions: map[string]handlerFunc{
+			"AssumeRole": (*Server).assumeRole,
 		},
 	},
 }

@@ -64,9 +64,13 @@ func addAPIError(ctx context.Context, c *client.Client, diags *diag.Diagnostics,
 	case code == "InvalidParameterValue" && strings.Contains(strings.ToLower(detail), "description"):
 		diags.AddAttributeError(path.Root("description"), summary, detail)
 	case strings.HasPrefix(code, "AuthFailure"):
+		if credErr := c.CredentialError(); credErr != nil {
+			detail += "\n\nRenewing the temporary credentials failed: " + credErr.Error()
+		}
 		diags.AddError("Tencent Cloud refused the credentials",
-			"Check secret_id and secret_key (or TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY), security_token for temporary credentials, "+
-				"and that the machine's clock is right.\n\n"+detail)
+			fmt.Sprintf("The credentials came from %s. Check them (secret_id and secret_key, or TENCENTCLOUD_SECRET_ID and "+
+				"TENCENTCLOUD_SECRET_KEY, or the profile), security_token for temporary credentials, "+
+				"and that the machine's clock is right.\n\n%s", c.CredentialSource(), detail))
 	case errors.Is(err, context.DeadlineExceeded):
 		diags.AddError(summary, "The operation did not finish within its timeout; raise it in the timeouts block if the API is slow.\n\n"+detail)
 	default:

@@ -57,6 +57,7 @@ type keyPairResourceModel struct {
 	PrivateKey            types.String      `tfsdk:"private_key"`
 	Fingerprint           types.String      `tfsdk:"fingerprint"`
 	Tags                  types.Map         `tfsdk:"tags"`
+	TagsAll               types.Map         `tfsdk:"tags_all"`
 	CreatedTime           types.String      `tfsdk:"created_time"`
 	AssociatedInstanceIDs types.Set         `tfsdk:"associated_instance_ids"`
 	ForceStop             types.Bool        `tfsdk:"force_stop"`
@@ -73,11 +74,14 @@ func (r *KeyPairResource) Metadata(_ context.Context, req resource.MetadataReque
 
 // Schema describes the resource.
 func (r *KeyPairResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = keyPairSchemaV0(ctx)
+	resp.Schema = keyPairSchemaV1(ctx)
 }
 
-func keyPairSchemaV0(ctx context.Context) schema.Schema {
+// keyPairSchemaV1 is version 1 of the schema: version 0 is the official
+// provider's (see key_pair_state_upgrade.go).
+func keyPairSchemaV1(ctx context.Context) schema.Schema {
 	return schema.Schema{
+		Version: 1,
 		MarkdownDescription: "An SSH key pair of Tencent Cloud CVM. Without `public_key`, Tencent Cloud generates the key pair and " +
 			"the private key is kept in state as a sensitive value; with `public_key`, an existing public key is imported and " +
 			"no private key ever reaches Terraform.",
@@ -161,6 +165,11 @@ func keyPairSchemaV0(ctx context.Context) schema.Schema {
 				ElementType: types.StringType,
 				Optional:    true,
 				Validators:  tagsValidators(),
+			},
+			"tags_all": schema.MapAttribute{
+				MarkdownDescription: "All tags of the key pair: the provider's `default_tags` merged with `tags`, which win for the same key.",
+				ElementType:         types.StringType,
+				Computed:            true,
 			},
 			"created_time": schema.StringAttribute{
 				MarkdownDescription: "When the key pair was created, `YYYY-MM-DDThh:mm:ssZ` (UTC).",
@@ -252,7 +261,7 @@ func (r *KeyPairResource) Create(ctx context.Context, req resource.CreateRequest
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	tags := stringMap(ctx, plan.Tags, &resp.Diagnostics)
+	tags := stringMap(ctx, plan.TagsAll, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -308,7 +317,7 @@ func (r *KeyPairResource) Create(ctx context.Context, req resource.CreateRequest
 	// it tracked (and tainted), never orphaned.
 	wantDescription := plan.Description
 	plan.Description = types.StringNull()
-	resp.Diagnostics.Append(plan.refresh(ctx, kp)...)
+	resp.Diagnostics.Append(r.refreshWithDefaultTags(ctx, &plan, kp)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -343,7 +352,7 @@ func (r *KeyPairResource) Read(ctx context.Context, req resource.ReadRequest, re
 		addAPIError(ctx, r.client, &resp.Diagnostics, "read key pair "+state.ID.ValueString(), err, "")
 		return
 	}
-	resp.Diagnostics.Append(state.refresh(ctx, kp)...)
+	resp.Diagnostics.Append(r.refreshWithDefaultTags(ctx, &state, kp)...)
 	if state.ForceStop.IsNull() {
 		// Imported key pairs start without the default.
 		state.ForceStop = types.BoolValue(false)
@@ -385,8 +394,8 @@ func (r *KeyPairResource) Update(ctx context.Context, req resource.UpdateRequest
 		}
 	}
 
-	want := stringMap(ctx, plan.Tags, &resp.Diagnostics)
-	have := stringMap(ctx, state.Tags, &resp.Diagnostics)
+	want := allTags(ctx, plan, &resp.Diagnostics)
+	have := allTags(ctx, state, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -6,10 +6,11 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -37,13 +38,19 @@ func New(version string) func() provider.Provider {
 }
 
 type providerModel struct {
-	SecretID      types.String  `tfsdk:"secret_id"`
-	SecretKey     types.String  `tfsdk:"secret_key"`
-	SecurityToken types.String  `tfsdk:"security_token"`
-	Region        types.String  `tfsdk:"region"`
-	Endpoint      types.String  `tfsdk:"endpoint"`
-	RateLimit     types.Float64 `tfsdk:"rate_limit"`
-	MaxRetries    types.Int64   `tfsdk:"max_retries"`
+	SecretID             types.String       `tfsdk:"secret_id"`
+	SecretKey            types.String       `tfsdk:"secret_key"`
+	SecurityToken        types.String       `tfsdk:"security_token"`
+	Region               types.String       `tfsdk:"region"`
+	Profile              types.String       `tfsdk:"profile"`
+	SharedCredentialsDir types.String       `tfsdk:"shared_credentials_dir"`
+	AssumeRole           []assumeRoleModel  `tfsdk:"assume_role"`
+	Endpoint             types.String       `tfsdk:"endpoint"`
+	Domain               types.String       `tfsdk:"domain"`
+	Protocol             types.String       `tfsdk:"protocol"`
+	RateLimit            types.Float64      `tfsdk:"rate_limit"`
+	MaxRetries           types.Int64        `tfsdk:"max_retries"`
+	DefaultTags          []defaultTagsModel `tfsdk:"default_tags"`
 }
 
 // Metadata names the provider: its resources are tencentcloud_*.
@@ -72,13 +79,35 @@ func (p *TencentCloudProvider) Schema(_ context.Context, _ provider.SchemaReques
 				Sensitive:           true,
 			},
 			"region": schema.StringAttribute{
-				MarkdownDescription: "Region of the key pairs, such as `ap-guangzhou`. Falls back to `TENCENTCLOUD_REGION`.",
-				Optional:            true,
+				MarkdownDescription: "Region of the key pairs, such as `ap-guangzhou`. Falls back to `TENCENTCLOUD_REGION`, then to the " +
+					"region of the shared credentials profile when the credentials come from one.",
+				Optional: true,
+			},
+			"profile": schema.StringAttribute{
+				MarkdownDescription: "Name of the tccli profile to take credentials (and region) from when neither `secret_id` and " +
+					"`secret_key` nor their environment variables are set. Falls back to `TENCENTCLOUD_PROFILE`, then `default`.",
+				Optional: true,
+			},
+			"shared_credentials_dir": schema.StringAttribute{
+				MarkdownDescription: "Directory of the tccli profiles (`<profile>.credential` and `<profile>.configure`). " +
+					"Falls back to `TENCENTCLOUD_SHARED_CREDENTIALS_DIR`, then `~/.tccli`.",
+				Optional: true,
 			},
 			"endpoint": schema.StringAttribute{
 				MarkdownDescription: "Base URL, such as `http://127.0.0.1:8090`, that every API call goes to instead of the public endpoints: " +
 					"the local emulator, a private cloud or a proxy. Falls back to `TENCENTCLOUD_ENDPOINT`.",
 				Optional: true,
+			},
+			"domain": schema.StringAttribute{
+				MarkdownDescription: "Root domain of the API, instead of `tencentcloudapi.com`: calls go to `<service>.<domain>`. " +
+					"Falls back to `TENCENTCLOUD_DOMAIN`. `endpoint` wins over it.",
+				Optional: true,
+			},
+			"protocol": schema.StringAttribute{
+				MarkdownDescription: "Protocol of the API calls, `HTTP` or `HTTPS` (the default). Falls back to `TENCENTCLOUD_PROTOCOL`. " +
+					"`endpoint` wins over it.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf("HTTP", "HTTPS")},
 			},
 			"rate_limit": schema.Float64Attribute{
 				MarkdownDescription: fmt.Sprintf("Calls per second the provider sends for each API action, default `%d`, the API's documented limit.", client.DefaultRateLimit),
@@ -90,6 +119,24 @@ func (p *TencentCloudProvider) Schema(_ context.Context, _ provider.SchemaReques
 					"Retries also end with the resource timeouts.", client.DefaultMaxRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 100)},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"assume_role": assumeRoleBlock(),
+			"default_tags": schema.ListNestedBlock{
+				MarkdownDescription: "Tags that every key pair of this provider gets, merged with the key pair's own `tags` " +
+					"(which win for the same key). The merge is the resource's `tags_all`.",
+				Validators: []validator.List{listvalidator.SizeAtMost(1)},
+				NestedObject: schema.NestedBlockObject{
+					Attributes: map[string]schema.Attribute{
+						"tags": schema.MapAttribute{
+							MarkdownDescription: "The default tags, with the same rules as the resource's `tags`.",
+							ElementType:         types.StringType,
+							Optional:            true,
+							Validators:          tagsValidators(),
+						},
+					},
+				},
 			},
 		},
 	}
@@ -104,25 +151,40 @@ func (p *TencentCloudProvider) Configure(ctx context.Context, req provider.Confi
 		return
 	}
 
-	resolve := func(attr string, v types.String, env string) string {
+	str := func(attr string, v types.String) string {
 		if v.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(attr), "Unknown provider attribute",
-				fmt.Sprintf("The provider cannot be configured while %q is unknown. Set it to a known value or use the %s environment variable.", attr, env))
+				fmt.Sprintf("The provider cannot be configured while %q is unknown. Set it to a known value or use its environment variable.", attr))
 			return ""
 		}
-		if !v.IsNull() {
-			return v.ValueString()
+		return v.ValueString()
+	}
+	settings := client.Settings{
+		SecretID:             str("secret_id", cfg.SecretID),
+		SecretKey:            str("secret_key", cfg.SecretKey),
+		SecurityToken:        str("security_token", cfg.SecurityToken),
+		Region:               str("region", cfg.Region),
+		Profile:              str("profile", cfg.Profile),
+		SharedCredentialsDir: str("shared_credentials_dir", cfg.SharedCredentialsDir),
+	}
+	if len(cfg.AssumeRole) > 0 {
+		settings.AssumeRole = cfg.AssumeRole[0].settings(&resp.Diagnostics)
+	}
+	orEnv := func(attr string, v types.String, env string) string {
+		if s := str(attr, v); s != "" {
+			return s
 		}
 		return os.Getenv(env)
 	}
 	conf := client.Config{
-		SecretID:      resolve("secret_id", cfg.SecretID, "TENCENTCLOUD_SECRET_ID"),
-		SecretKey:     resolve("secret_key", cfg.SecretKey, "TENCENTCLOUD_SECRET_KEY"),
-		SecurityToken: resolve("security_token", cfg.SecurityToken, "TENCENTCLOUD_SECURITY_TOKEN"),
-		Region:        resolve("region", cfg.Region, "TENCENTCLOUD_REGION"),
-		Endpoint:      resolve("endpoint", cfg.Endpoint, "TENCENTCLOUD_ENDPOINT"),
-		RateLimit:     client.DefaultRateLimit,
-		MaxRetries:    client.DefaultMaxRetries,
+		Endpoint:   orEnv("endpoint", cfg.Endpoint, "TENCENTCLOUD_ENDPOINT"),
+		Domain:     orEnv("domain", cfg.Domain, "TENCENTCLOUD_DOMAIN"),
+		Protocol:   orEnv("protocol", cfg.Protocol, "TENCENTCLOUD_PROTOCOL"),
+		RateLimit:  client.DefaultRateLimit,
+		MaxRetries: client.DefaultMaxRetries,
+	}
+	if len(cfg.DefaultTags) > 0 {
+		conf.DefaultTags = cfg.DefaultTags[0].tags(ctx, &resp.Diagnostics)
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -134,25 +196,22 @@ func (p *TencentCloudProvider) Configure(ctx context.Context, req provider.Confi
 		conf.MaxRetries = int(cfg.MaxRetries.ValueInt64())
 	}
 
-	var missing []string
-	for _, m := range []struct{ value, attr, env string }{
-		{conf.SecretID, "secret_id", "TENCENTCLOUD_SECRET_ID"},
-		{conf.SecretKey, "secret_key", "TENCENTCLOUD_SECRET_KEY"},
-		{conf.Region, "region", "TENCENTCLOUD_REGION"},
-	} {
-		if m.value == "" {
-			missing = append(missing, fmt.Sprintf("  - %s (or the environment variable %s)", m.attr, m.env))
-		}
-	}
-	if len(missing) > 0 {
+	creds, err := client.ResolveCredentials(settings, os.Getenv)
+	if err != nil {
 		resp.Diagnostics.AddError("Missing Tencent Cloud provider configuration",
-			"The provider needs credentials and a region. Set these provider attributes or environment variables:\n"+strings.Join(missing, "\n"))
+			"The provider needs credentials and a region. Set these provider attributes or environment variables:\n"+err.Error())
 		return
 	}
+	conf.SecretID, conf.SecretKey, conf.SecurityToken = creds.SecretID, creds.SecretKey, creds.SecurityToken
+	conf.Region, conf.CredentialSource, conf.AssumeRole = creds.Region, creds.Source, creds.AssumeRole
 
 	c, err := client.New(conf)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid endpoint", err.Error())
+		resp.Diagnostics.AddError("Invalid Tencent Cloud provider configuration", err.Error())
+		return
+	}
+	if err := c.CheckCredentials(ctx); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("assume_role"), "Could not assume the role", err.Error())
 		return
 	}
 	resp.ResourceData = c

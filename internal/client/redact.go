@@ -1,0 +1,176 @@
+package client
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// Redacted replaces every secret in what is logged.
+const Redacted = "<redacted>"
+
+// secretFields are the JSON fields whose values never reach a log, compared
+// case-insensitively, at any depth: the private key of CreateKeyPair, the
+// temporary credentials of STS answers, tokens, passwords and signatures.
+// SecretId is not among them: it names a key, and support asks for it.
+var secretFields = map[string]bool{
+	"privatekey": true, "secretkey": true, "secret_key": true,
+	"token": true, "securitytoken": true, "security_token": true, "sessiontoken": true, "x-tc-token": true,
+	"tmpsecretkey": true, "tmpsecretid": true,
+	"authorization": true, "signature": true, "password": true,
+	"clientsecret": true, "client_secret": true,
+	"accesstoken": true, "access_token": true, "refreshtoken": true, "refresh_token": true,
+	"webidentitytoken": true,
+}
+
+// secretMarkers make a string value secret whatever its field is called,
+// such as a PEM private key inside a message.
+var secretMarkers = []string{"PRIVATE KEY", "Signature="}
+
+// RedactJSON returns body with the value of every secret field replaced by
+// "<redacted>", at any depth. A body that is not JSON cannot be redacted
+// field by field, so only its length is kept.
+func RedactJSON(body []byte) string {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return ""
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil || dec.More() {
+		return fmt.Sprintf("<%d bytes, not JSON: redacted>", len(body))
+	}
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(redactValue(v)); err != nil {
+		return fmt.Sprintf("<%d bytes: redacted>", len(body))
+	}
+	return strings.TrimSuffix(out.String(), "\n")
+}
+
+func redactValue(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, field := range v {
+			if secretFields[strings.ToLower(k)] {
+				v[k] = Redacted
+				continue
+			}
+			v[k] = redactValue(field)
+		}
+		return v
+	case []any:
+		for i, elem := range v {
+			v[i] = redactValue(elem)
+		}
+		return v
+	case string:
+		for _, marker := range secretMarkers {
+			if strings.Contains(v, marker) {
+				return Redacted
+			}
+		}
+		return v
+	}
+	return v
+}
+
+// RedactHeaders returns the headers of a call for a log, with the values
+// of Authorization, X-TC-Token and anything else that can hold a secret
+// replaced by "<redacted>".
+func RedactHeaders(h http.Header) map[string]string {
+	out := make(map[string]string, len(h))
+	for name, values := range h {
+		lower := strings.ToLower(name)
+		switch {
+		case lower == "authorization", lower == "cookie", lower == "set-cookie",
+			strings.Contains(lower, "token"), strings.Contains(lower, "secret"), strings.Contains(lower, "signature"):
+			out[name] = Redacted
+		default:
+			out[name] = strings.Join(values, ", ")
+		}
+	}
+	return out
+}
+
+// loggingTransport logs every request and response body at TRACE level
+// through tflog, redacted, with the context of the call (the SDK gives the
+// HTTP request the context of the SDK request). The SDK's own debug dump
+// (profile.Debug) stays off: it would log bodies and the Authorization
+// header as they are.
+type loggingTransport struct {
+	next http.RoundTripper
+}
+
+func (t loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	fields := map[string]any{
+		"action": req.Header.Get("X-TC-Action"),
+		"url":    req.URL.Redacted(),
+	}
+	reqFields := map[string]any{"headers": RedactHeaders(req.Header)}
+	if body, err := requestBody(req); err == nil {
+		reqFields["body"] = RedactJSON(body)
+	}
+	tflog.Trace(ctx, "Tencent Cloud API request", mergeFields(fields, reqFields))
+
+	resp, err := t.next.RoundTrip(req)
+	if err != nil {
+		return resp, err
+	}
+	body, readErr := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	// The SDK reads the body next: give it the same bytes, and the same
+	// error if reading failed, so that logging changes nothing.
+	var rest io.Reader = bytes.NewReader(body)
+	if readErr != nil {
+		rest = io.MultiReader(rest, errReader{readErr})
+	}
+	resp.Body = io.NopCloser(rest)
+	respFields := map[string]any{"status": resp.StatusCode, "body": RedactJSON(body)}
+	if readErr != nil {
+		respFields["read_error"] = readErr.Error()
+	}
+	tflog.Trace(ctx, "Tencent Cloud API response", mergeFields(fields, respFields))
+	return resp, nil
+}
+
+// requestBody reads the body of req without consuming it.
+func requestBody(req *http.Request) ([]byte, error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return nil, nil
+	}
+	if req.GetBody != nil {
+		rc, err := req.GetBody()
+		if err != nil {
+			return nil, err
+		}
+		defer rc.Close()
+		return io.ReadAll(rc)
+	}
+	body, err := io.ReadAll(req.Body)
+	_ = req.Body.Close()
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	return body, err
+}
+
+func mergeFields(a, b map[string]any) map[string]any {
+	out := make(map[string]any, len(a)+len(b))
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
+}
+
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }

@@ -1,0 +1,197 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
+)
+
+const (
+	officialAddress = "registry.terraform.io/tencentcloudstack/tencentcloud"
+	ourAddress      = "registry.terraform.io/keypairlabs/tencentcloud"
+)
+
+// stateInstance is one resource of a terraform.tfstate (format 4).
+func stateInstance(name, provider string, schemaVersion int, attributes map[string]any) map[string]any {
+	return map[string]any{
+		"mode": "managed", "type": "tencentcloud_key_pair", "name": name,
+		"provider": fmt.Sprintf("provider[%q]", provider),
+		"instances": []any{map[string]any{
+			"schema_version": schemaVersion, "attributes": attributes,
+			"sensitive_attributes": []any{}, "private": "bnVsbA==",
+		}},
+	}
+}
+
+// firstTwoFields is the public key as the official provider stores it:
+// without the comment.
+func firstTwoFields(publicKey string) string {
+	f := strings.Fields(publicKey)
+	return f[0] + " " + f[1]
+}
+
+// Key pairs managed by the official provider move to this one with
+// `terraform state replace-provider` and then a plan without changes: the
+// state upgrader reads the official layout (schema version 0). A state of
+// this provider's own version 0 layout is upgraded in the same run.
+func TestAccKeyPair_migrationFromOfficialProvider(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	env.skipInCloud()
+	ctx := context.Background()
+	generated, err := env.client().CreateKeyPair(ctx, "legacy_generated", 0, map[string]string{"team": "platform"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// With a comment, which the official provider drops from the state.
+	bareKey := testPublicKey(t)
+	userKey := bareKey + " alice@laptop"
+	importedID, err := env.client().ImportKeyPair(ctx, "legacy_imported", 0, userKey, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imported, err := env.client().DescribeKeyPair(ctx, importedID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := env.client().CreateKeyPair(ctx, "own_v0", 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	tf := newTFCLI(t, ourAddress)
+	config := func(publicKey string) string {
+		return fmt.Sprintf(`
+terraform {
+  required_providers {
+    tencentcloud = {
+      source = "keypairlabs/tencentcloud"
+    }
+  }
+}
+
+provider "tencentcloud" {
+  endpoint   = %q
+  secret_id  = %q
+  secret_key = %q
+  region     = %q
+}
+
+resource "tencentcloud_key_pair" "generated" {
+  key_name = "legacy_generated"
+  tags     = { team = "platform" }
+}
+
+resource "tencentcloud_key_pair" "imported" {
+  key_name   = "legacy_imported"
+  public_key = %q
+}
+
+resource "tencentcloud_key_pair" "own" {
+  key_name    = "own_v0"
+  description = "kept"
+  force_stop  = true
+}
+`, env.endpoint, emulator.DemoSecretID, emulator.DemoSecretKey, testRegion, publicKey)
+	}
+	tf.write("main.tf", config(bareKey))
+	if err := env.client().ModifyKeyPair(ctx, own.ID, nil, ptrTo("kept")); err != nil {
+		t.Fatal(err)
+	}
+
+	state := map[string]any{
+		"version": 4, "terraform_version": "1.11.4", "serial": 7, "lineage": "3f1c2b8e-6a52-4d2b-9d43-5c1e7f0a9b21",
+		"outputs": map[string]any{}, "check_results": nil,
+		"resources": []any{
+			// The official provider's layout, as SDKv2 writes it.
+			stateInstance("generated", officialAddress, 0, map[string]any{
+				"id": generated.ID, "key_name": "legacy_generated", "public_key": firstTwoFields(generated.PublicKey),
+				"project_id": 0, "tags": map[string]string{"team": "platform"}, "private_key": generated.PrivateKey,
+				"created_time": generated.CreatedTime, "force_stop": false,
+			}),
+			stateInstance("imported", officialAddress, 0, map[string]any{
+				"id": imported.ID, "key_name": "legacy_imported", "public_key": firstTwoFields(userKey),
+				"project_id": 0, "tags": map[string]string{}, "private_key": "",
+				"created_time": imported.CreatedTime, "force_stop": false,
+			}),
+			// This provider's own layout before version 1.
+			stateInstance("own", ourAddress, 0, map[string]any{
+				"id": own.ID, "key_name": "own_v0", "project_id": 0, "description": "kept", "public_key": own.PublicKey,
+				"private_key": own.PrivateKey, "fingerprint": nil, "tags": nil, "created_time": own.CreatedTime,
+				"associated_instance_ids": []string{}, "force_stop": true, "timeouts": nil,
+			}),
+		},
+	}
+	b, err := json.MarshalIndent(state, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tf.write("terraform.tfstate", string(b))
+
+	_, _, out := tf.run([]int{0}, "state", "replace-provider", "-auto-approve", officialAddress, ourAddress)
+	if !strings.Contains(out, "Successfully replaced provider for 2 resources") {
+		t.Fatalf("replace-provider:\n%s", out)
+	}
+	if code, _, out := tf.run([]int{0, 2}, "plan", "-no-color", "-detailed-exitcode", "-input=false"); code != 0 {
+		t.Fatalf("the plan after replace-provider is not empty:\n%s", out)
+	}
+	// An apply writes the upgraded state; then nothing changes either.
+	tf.run([]int{0}, "apply", "-no-color", "-auto-approve", "-input=false")
+	if code, _, out := tf.run([]int{0, 2}, "plan", "-no-color", "-detailed-exitcode", "-input=false"); code != 0 {
+		t.Fatalf("the plan after the apply is not empty:\n%s", out)
+	}
+
+	rs := tf.resources()
+	for _, addr := range []string{"tencentcloud_key_pair.generated", "tencentcloud_key_pair.imported", "tencentcloud_key_pair.own"} {
+		r := rs[addr]
+		if r.ProviderName != ourAddress || r.SchemaVersion != 1 {
+			t.Errorf("%s: provider %q, schema version %d", addr, r.ProviderName, r.SchemaVersion)
+		}
+		if fp, _ := r.Values["fingerprint"].(string); !strings.HasPrefix(fp, "SHA256:") {
+			t.Errorf("%s: fingerprint %v", addr, r.Values["fingerprint"])
+		}
+	}
+	g := rs["tencentcloud_key_pair.generated"].Values
+	if g["private_key"] != generated.PrivateKey || g["id"] != generated.ID {
+		t.Errorf("generated: the private key or id did not carry over: id %v", g["id"])
+	}
+	if tags, _ := g["tags_all"].(map[string]any); tags["team"] != "platform" {
+		t.Errorf("generated: tags_all %v", g["tags_all"])
+	}
+	if i := rs["tencentcloud_key_pair.imported"].Values; i["private_key"] != nil || i["tags"] != nil {
+		t.Errorf("imported: private_key %v, tags %v", i["private_key"], i["tags"])
+	}
+	if o := rs["tencentcloud_key_pair.own"].Values; o["description"] != "kept" || o["force_stop"] != true || o["private_key"] != own.PrivateKey {
+		t.Errorf("own: description %v, force_stop %v", o["description"], o["force_stop"])
+	}
+
+	// A comment in public_key, which the state from the official provider
+	// lacks, is an update in place that only records it: no replacement,
+	// no API call.
+	tf.write("main.tf", config(userKey))
+	code, _, out := tf.run([]int{0, 2}, "plan", "-no-color", "-detailed-exitcode", "-input=false")
+	if code != 2 || !strings.Contains(out, "0 to add, 1 to change, 0 to destroy") || !strings.Contains(out, "alice@laptop") {
+		t.Fatalf("a comment in public_key:\n%s", out)
+	}
+	tf.run([]int{0}, "apply", "-no-color", "-auto-approve", "-input=false")
+	if code, _, out := tf.run([]int{0, 2}, "plan", "-no-color", "-detailed-exitcode", "-input=false"); code != 0 {
+		t.Fatalf("the plan after recording the comment is not empty:\n%s", out)
+	}
+
+	s, err := env.control().Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, action := range []string{"CreateKeyPair", "ImportKeyPair", "DeleteKeyPairs", "ModifyResourceTags", "ModifyKeyPairAttribute"} {
+		want := map[string]int{"CreateKeyPair": 2, "ImportKeyPair": 1, "ModifyKeyPairAttribute": 1}[action]
+		if s.Calls[action] != want {
+			t.Errorf("%d %s calls, want %d (only the test's own)", s.Calls[action], action, want)
+		}
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }

@@ -1,0 +1,260 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
+)
+
+const testRoleArn = "qcs::cam::uin/" + emulator.DemoUin + ":roleName/deployer"
+
+// credentialVariables are every environment variable of the credential
+// chain; the tests here clear them all, and HOME, so that nothing of the
+// machine they run on leaks in. t.Setenv makes these tests sequential.
+var credentialVariables = []string{
+	"TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_SECURITY_TOKEN", "TENCENTCLOUD_REGION",
+	"TENCENTCLOUD_PROFILE", "TENCENTCLOUD_SHARED_CREDENTIALS_DIR", "TENCENTCLOUD_ENDPOINT", "TENCENTCLOUD_DOMAIN",
+	"TENCENTCLOUD_PROTOCOL", "TENCENTCLOUD_ASSUME_ROLE_ARN", "TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME",
+	"TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION", "TENCENTCLOUD_ASSUME_ROLE_POLICY", "TENCENTCLOUD_ASSUME_ROLE_EXTERNAL_ID",
+}
+
+// isolateCredentials clears the credential chain's variables and points
+// HOME at an empty directory.
+func isolateCredentials(t *testing.T) {
+	t.Helper()
+	for _, v := range credentialVariables {
+		t.Setenv(v, "")
+	}
+	t.Setenv("HOME", t.TempDir())
+}
+
+// tccliProfile writes a tccli profile with the demo credentials and the
+// test region into a new directory and returns the directory.
+func tccliProfile(t *testing.T, name, secretID, secretKey string) string {
+	t.Helper()
+	dir := t.TempDir()
+	cred := fmt.Sprintf(`{"secretId": %q, "secretKey": %q}`, secretID, secretKey)
+	conf := fmt.Sprintf(`{"_sys_param": {"region": %q, "output": "json"}}`, testRegion)
+	for file, text := range map[string]string{name + ".credential": cred, name + ".configure": conf} {
+		if err := os.WriteFile(filepath.Join(dir, file), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func keyPairOnly(name string) string {
+	return fmt.Sprintf("resource \"tencentcloud_key_pair\" \"test\" {\n  key_name = %q\n}\n", name)
+}
+
+// checkCalls checks the emulator's count of an action.
+func (e *testEnv) checkCalls(action string, atLeast int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		s, err := e.control().Stats(context.Background())
+		if err != nil {
+			return err
+		}
+		if s.Calls[action] < atLeast {
+			return fmt.Errorf("the emulator got %d %s calls, want at least %d", s.Calls[action], action, atLeast)
+		}
+		return nil
+	}
+}
+
+// Each source of the chain, alone, through real Terraform: the
+// environment, a tccli profile named in the provider block, and one named
+// by TENCENTCLOUD_PROFILE and TENCENTCLOUD_SHARED_CREDENTIALS_DIR.
+func TestAccProvider_credentialSources(t *testing.T) {
+	isolateCredentials(t)
+	env := newTestEnv(t, emulator.Config{})
+	env.skipInCloud()
+	name := keyName("acc_cred_sources")
+
+	t.Run("environment", func(t *testing.T) {
+		t.Setenv("TENCENTCLOUD_SECRET_ID", emulator.DemoSecretID)
+		t.Setenv("TENCENTCLOUD_SECRET_KEY", emulator.DemoSecretKey)
+		t.Setenv("TENCENTCLOUD_REGION", testRegion)
+		t.Setenv("TENCENTCLOUD_ENDPOINT", env.endpoint)
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy:             env.checkDestroyed,
+			Steps: []resource.TestStep{{
+				Config: `provider "tencentcloud" {}` + "\n" + keyPairOnly(name),
+				Check:  env.checkMatchesAPI(),
+			}},
+		})
+	})
+
+	t.Run("profile attributes", func(t *testing.T) {
+		dir := tccliProfile(t, "deploy", emulator.DemoSecretID, emulator.DemoSecretKey)
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy:             env.checkDestroyed,
+			Steps: []resource.TestStep{{
+				// The region comes from deploy.configure.
+				Config: fmt.Sprintf(`
+provider "tencentcloud" {
+  endpoint               = %q
+  profile                = "deploy"
+  shared_credentials_dir = %q
+}
+`, env.endpoint, dir) + keyPairOnly(name),
+				Check: env.checkMatchesAPI(),
+			}},
+		})
+	})
+
+	t.Run("profile environment", func(t *testing.T) {
+		dir := tccliProfile(t, "ci", emulator.DemoSecretID, emulator.DemoSecretKey)
+		t.Setenv("TENCENTCLOUD_PROFILE", "ci")
+		t.Setenv("TENCENTCLOUD_SHARED_CREDENTIALS_DIR", dir)
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy:             env.checkDestroyed,
+			Steps: []resource.TestStep{{
+				Config: fmt.Sprintf("provider \"tencentcloud\" {\n  endpoint = %q\n}\n", env.endpoint) + keyPairOnly(name),
+				Check:  env.checkMatchesAPI(),
+			}},
+		})
+	})
+
+	t.Run("default profile in home", func(t *testing.T) {
+		home := t.TempDir()
+		t.Setenv("HOME", home)
+		dir := tccliProfile(t, "default", emulator.DemoSecretID, emulator.DemoSecretKey)
+		if err := os.Rename(dir, filepath.Join(home, ".tccli")); err != nil {
+			t.Fatal(err)
+		}
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy:             env.checkDestroyed,
+			Steps: []resource.TestStep{{
+				Config: fmt.Sprintf("provider \"tencentcloud\" {\n  endpoint = %q\n}\n", env.endpoint) + keyPairOnly(name),
+				Check:  env.checkMatchesAPI(),
+			}},
+		})
+	})
+}
+
+// The errors say which source was used and what is missing.
+func TestAccProvider_credentialErrors(t *testing.T) {
+	isolateCredentials(t)
+	env := newTestEnv(t, emulator.Config{Roles: []emulator.Role{{RoleArn: testRoleArn}}})
+	env.skipInCloud()
+	wrong := tccliProfile(t, "default", "AKIDnotknownhere", "wrong-key")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// Nothing anywhere: neither attributes, variables nor ~/.tccli.
+				Config:      fmt.Sprintf("provider \"tencentcloud\" {\n  endpoint = %q\n  region = %q\n}\n", env.endpoint, testRegion) + keyPairOnly("never"),
+				ExpectError: regexp.MustCompile(`(?s)no credentials: secret_id and secret_key.*TENCENTCLOUD_SECRET_ID.*no\s+profile\s+"default"\s+in\s+~/.tccli`),
+			},
+			{
+				Config: fmt.Sprintf("provider \"tencentcloud\" {\n  endpoint = %q\n  profile = \"prod\"\n  shared_credentials_dir = %q\n}\n",
+					env.endpoint, wrong) + keyPairOnly("never"),
+				ExpectError: regexp.MustCompile(`(?s)profile\s+"prod"\s+not\s+found`),
+			},
+			{
+				// A profile whose key the API does not know: the error says
+				// where the credentials came from.
+				Config: fmt.Sprintf("provider \"tencentcloud\" {\n  endpoint = %q\n  shared_credentials_dir = %q\n}\n",
+					env.endpoint, wrong) + keyPairOnly("never"),
+				ExpectError: regexp.MustCompile(`(?s)refused the credentials.*came\s+from\s+profile\s+"default".*AuthFailure.SecretIdNotFound`),
+			},
+			{
+				Config: env.providerConfigWith(`  assume_role {
+    role_arn     = "qcs::cam::uin/`+emulator.DemoUin+`:roleName/nobody"
+    session_name = "tf"
+  }`) + keyPairOnly("never"),
+				ExpectError: regexp.MustCompile(`(?s)Could not assume the role.*assume_role\s+\(role_arn\s+qcs::cam::uin/100000000001:roleName/nobody,\s+session_name\s+tf\)\s+with\s+credentials\s+from\s+the\s+provider\s+block.*ResourceNotFound.RoleNotFound`),
+			},
+			{
+				Config: fmt.Sprintf(`
+provider "tencentcloud" {
+  endpoint               = %q
+  shared_credentials_dir = %q
+  assume_role {
+    role_arn     = %q
+    session_name = "tf"
+  }
+}
+`, env.endpoint, wrong, testRoleArn) + keyPairOnly("never"),
+				ExpectError: regexp.MustCompile(`(?s)with\s+credentials\s+from\s+profile\s+"default".*AuthFailure.SecretIdNotFound`),
+			},
+			{
+				Config:      env.providerConfigWith("  assume_role {\n    session_name = \"tf\"\n  }") + keyPairOnly("never"),
+				ExpectError: regexp.MustCompile(`assume_role.role_arn \(or the environment variable TENCENTCLOUD_ASSUME_ROLE_ARN\)`),
+			},
+		},
+	})
+	if n := env.totalCalls(); n > 3 {
+		t.Errorf("%d API calls, want at most 3 (two AssumeRole, one create)", n)
+	}
+}
+
+// assume_role, from the block and from the environment: every call uses
+// the role's temporary credentials.
+func TestAccProvider_assumeRole(t *testing.T) {
+	isolateCredentials(t)
+	env := newTestEnv(t, emulator.Config{Roles: []emulator.Role{{RoleArn: testRoleArn, ExternalID: "ext-42"}}})
+	env.skipInCloud()
+	name := keyName("acc_assume_role")
+
+	t.Run("block", func(t *testing.T) {
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy:             env.checkDestroyed,
+			Steps: []resource.TestStep{{
+				Config: env.providerConfigWith(fmt.Sprintf(`  assume_role {
+    role_arn         = %q
+    session_name     = "terraform"
+    session_duration = 900
+    external_id      = "ext-42"
+    policy           = jsonencode({ version = "2.0", statement = [{ effect = "allow", action = ["cvm:*"], resource = ["*"] }] })
+  }`, testRoleArn)) + keyPairOnly(name),
+				Check: resource.ComposeTestCheckFunc(env.checkMatchesAPI(), env.checkCalls("AssumeRole", 1)),
+			}},
+		})
+	})
+
+	t.Run("environment", func(t *testing.T) {
+		t.Setenv("TENCENTCLOUD_ASSUME_ROLE_ARN", testRoleArn)
+		t.Setenv("TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME", "terraform")
+		t.Setenv("TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION", "900")
+		t.Setenv("TENCENTCLOUD_ASSUME_ROLE_EXTERNAL_ID", "ext-42")
+		before := env.totalCalls()
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy:             env.checkDestroyed,
+			Steps: []resource.TestStep{{
+				Config: env.providerConfig() + keyPairOnly(name),
+				Check:  env.checkMatchesAPI(),
+			}},
+		})
+		s, err := env.control().Stats(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Calls["AssumeRole"] < 3 || env.totalCalls() <= before {
+			t.Errorf("AssumeRole calls: %d", s.Calls["AssumeRole"])
+		}
+
+		t.Setenv("TENCENTCLOUD_ASSUME_ROLE_EXTERNAL_ID", "wrong")
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      env.providerConfig() + keyPairOnly(name),
+				ExpectError: regexp.MustCompile(`(?s)Could not assume the role.*with\s+credentials\s+from\s+the\s+provider\s+block.*UnauthorizedOperation`),
+			}},
+		})
+	})
+}

@@ -1,0 +1,77 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
+)
+
+// The configuration of the side-by-side guide: this provider under the
+// local name kp manages key pairs, next to the official provider under
+// its usual name tencentcloud. The official provider cannot be installed
+// offline, so a second copy of this provider stands in for it (through
+// dev_overrides); what is tested is Terraform's wiring: resources with
+// provider = kp go to keypairlabs/tencentcloud and are recorded under it,
+// the others to the provider named tencentcloud, and the two resource
+// types of the same name do not mix.
+func TestAccKeyPair_sideBySide(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	env.skipInCloud()
+	tf := newTFCLI(t, ourAddress, officialAddress)
+	block := func(name string) string {
+		return fmt.Sprintf("provider %q {\n  endpoint   = %q\n  secret_id  = %q\n  secret_key = %q\n  region     = %q\n}\n",
+			name, env.endpoint, emulator.DemoSecretID, emulator.DemoSecretKey, testRegion)
+	}
+	tf.write("main.tf", `
+terraform {
+  required_providers {
+    kp = {
+      source = "keypairlabs/tencentcloud"
+    }
+    tencentcloud = {
+      source = "tencentcloudstack/tencentcloud"
+    }
+  }
+}
+
+`+block("kp")+block("tencentcloud")+`
+resource "tencentcloud_key_pair" "ours" {
+  provider = kp
+  key_name = "side_ours"
+  tags     = { managed_by = "kp" }
+}
+
+resource "tencentcloud_key_pair" "theirs" {
+  key_name = "side_theirs"
+}
+
+data "tencentcloud_key_pair" "ours" {
+  provider = kp
+  key_id   = tencentcloud_key_pair.ours.id
+}
+
+output "ours_fingerprint" {
+  value = data.tencentcloud_key_pair.ours.fingerprint
+}
+`)
+	tf.run([]int{0}, "apply", "-no-color", "-auto-approve", "-input=false")
+	if code, _, out := tf.run([]int{0, 2}, "plan", "-no-color", "-detailed-exitcode", "-input=false"); code != 0 {
+		t.Fatalf("the plan after apply is not empty:\n%s", out)
+	}
+	rs := tf.resources()
+	for addr, want := range map[string]string{
+		"tencentcloud_key_pair.ours":      ourAddress,
+		"data.tencentcloud_key_pair.ours": ourAddress,
+		"tencentcloud_key_pair.theirs":    officialAddress,
+	} {
+		if got := rs[addr].ProviderName; got != want {
+			t.Errorf("%s is managed by %q, want %q", addr, got, want)
+		}
+	}
+	tf.run([]int{0}, "destroy", "-no-color", "-auto-approve", "-input=false")
+	if n := len(tf.resources()); n != 0 {
+		t.Errorf("%d resources left after destroy", n)
+	}
+}
