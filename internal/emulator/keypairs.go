@@ -187,8 +187,7 @@ func (s *Server) importKeyPair(region string, body []byte) (map[string]any, *api
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	publicKey := strings.TrimSpace(*p.PublicKey)
-	material, apiErr := parseRSAPublicKey(publicKey)
+	publicKey, material, apiErr := publicKeyParam(*p.PublicKey)
 	if apiErr != nil {
 		return nil, apiErr
 	}
@@ -298,6 +297,52 @@ func checkTag(key, value string) *apiError {
 	}
 	if code := tagValueProblem(value); code != "" {
 		return newError(code, "The value of tag `%s` is invalid: it must have 1 to %d letters, digits, inner spaces or any of %s.", key, maxTagValueLength, tagSymbols)
+	}
+	return nil
+}
+
+// publicKeyParam checks the PublicKey parameter of ImportKeyPair as sent:
+// whitespace around the line is ignored. It returns the line as stored and
+// its key material.
+func publicKeyParam(raw string) (line, material string, apiErr *apiError) {
+	line = strings.TrimSpace(raw)
+	material, apiErr = parseRSAPublicKey(line)
+	return line, material, apiErr
+}
+
+// descriptionProblem checks the Description of ModifyKeyPairAttribute.
+func descriptionProblem(description string) *apiError {
+	if utf8.RuneCountInString(description) > maxDescriptionLength {
+		return newError(codeInvalidParamValue, "Description may have at most %d characters.", maxDescriptionLength)
+	}
+	return nil
+}
+
+// The rules that the handlers apply to key names, descriptions and public
+// keys, exported for the provider's differential fuzz tests. Each returns
+// nil when the API accepts the value, or the *apiError it answers.
+
+// ValidateKeyName checks a KeyName of CreateKeyPair, ImportKeyPair or
+// ModifyKeyPairAttribute.
+func ValidateKeyName(name string) error {
+	if apiErr := keyNameProblem(name); apiErr != nil {
+		return apiErr
+	}
+	return nil
+}
+
+// ValidateDescription checks a Description of ModifyKeyPairAttribute.
+func ValidateDescription(description string) error {
+	if apiErr := descriptionProblem(description); apiErr != nil {
+		return apiErr
+	}
+	return nil
+}
+
+// ValidatePublicKey checks a PublicKey of ImportKeyPair.
+func ValidatePublicKey(publicKey string) error {
+	if _, _, apiErr := publicKeyParam(publicKey); apiErr != nil {
+		return apiErr
 	}
 	return nil
 }
@@ -527,8 +572,10 @@ func (s *Server) modifyKeyPairAttribute(region string, body []byte) (map[string]
 			return nil, apiErr
 		}
 	}
-	if p.Description != nil && utf8.RuneCountInString(*p.Description) > maxDescriptionLength {
-		return nil, newError(codeInvalidParamValue, "Description may have at most %d characters.", maxDescriptionLength)
+	if p.Description != nil {
+		if apiErr := descriptionProblem(*p.Description); apiErr != nil {
+			return nil, apiErr
+		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -55,6 +55,25 @@ func tagKeyProblem(key string) string {
 	return ""
 }
 
+// ValidateTagKey checks a tag key as CreateKeyPair, ImportKeyPair and
+// ModifyResourceTags do, for the provider's differential fuzz tests: nil
+// when the key is accepted. The reserved-prefix code is the Tag API's; CVM
+// answers it as FailedOperation.TagKeyReserved.
+func ValidateTagKey(key string) error {
+	if code := tagKeyProblem(key); code != "" {
+		return checkTag(key, "v")
+	}
+	return nil
+}
+
+// ValidateTagValue checks a tag value as ValidateTagKey checks a key.
+func ValidateTagValue(value string) error {
+	if code := tagValueProblem(value); code != "" {
+		return checkTag("k", value)
+	}
+	return nil
+}
+
 // tagValueProblem checks a tag value.
 func tagValueProblem(value string) string {
 	switch {

@@ -69,8 +69,16 @@ func (v reservedTagKeyValidator) ValidateString(ctx context.Context, req validat
 		return
 	}
 	key := req.ConfigValue.ValueString()
+	// Only ASCII letters fold, as in the API: strings.ToLower would also
+	// turn the Kelvin sign into k and İ into i.
+	lower := strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, key)
 	for _, prefix := range reservedTagKeyPrefixes {
-		if strings.HasPrefix(strings.ToLower(key), prefix) {
+		if strings.HasPrefix(lower, prefix) {
 			resp.Diagnostics.AddAttributeError(req.Path, "Reserved tag key",
 				fmt.Sprintf("Tag key %q is reserved by Tencent Cloud: tag keys %s.", key, v.Description(ctx)))
 			return
@@ -79,7 +87,7 @@ func (v reservedTagKeyValidator) ValidateString(ctx context.Context, req validat
 }
 
 // publicKeyValidator accepts one OpenSSH RSA public key line, the only kind
-// ImportKeyPair takes.
+// ImportKeyPair takes; whitespace around it is ignored.
 type publicKeyValidator struct{}
 
 func (publicKeyValidator) Description(context.Context) string {
@@ -111,8 +119,14 @@ func checkPublicKey(line string) error {
 	if key.Type() != ssh.KeyAlgoRSA {
 		return fmt.Errorf("it is a %s key, and Tencent Cloud imports only ssh-rsa keys", key.Type())
 	}
-	if len(strings.TrimSpace(string(rest))) > 0 {
+	if _, _, _, _, err := ssh.ParseAuthorizedKey(rest); err == nil {
 		return fmt.Errorf("it holds more than one key")
+	}
+	// ParseAuthorizedKey reads an authorized_keys file: it skips blank and
+	// comment lines and stops at the end of the key's line. ImportKeyPair
+	// takes one line, and only ignores whitespace around it.
+	if strings.ContainsAny(strings.TrimSpace(line), "\r\n") {
+		return fmt.Errorf("it is not a single line (no comment lines, no line breaks)")
 	}
 	return nil
 }
