@@ -321,21 +321,11 @@ func TestAccKeyPairDataSource_validation(t *testing.T) {
 		{"both", `key_id = "skey-12345678"` + "\n" + `key_name = "ok"`, `(?s)Invalid Attribute Combination.*Exactly one of these attributes must be configured: \[key_id,key_name\]`},
 		{"neither", ``, `(?s)Missing Attribute Configuration.*Exactly one of these attributes must be configured: \[key_id,key_name\]`},
 	}
-	var steps []resource.TestStep
+	var configs []planErrorCase
 	for _, c := range cases {
-		steps = append(steps, resource.TestStep{
-			Config:      env.providerConfig() + fmt.Sprintf("data \"tencentcloud_key_pair\" \"test\" {\n%s\n}\n", c.body),
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(c.want),
-		})
+		configs = append(configs, planErrorCase{config: fmt.Sprintf("data \"tencentcloud_key_pair\" \"test\" {\n%s\n}\n", c.body), want: c.want})
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps:                    steps,
-	})
-	if n := env.totalCalls(); n != 0 {
-		t.Errorf("invalid configurations made %d API calls, want 0", n)
-	}
+	env.expectPlanErrors(configs)
 }
 
 // The exact-name check behind key_name, with answers that a fuzzy key-name

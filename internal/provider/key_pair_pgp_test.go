@@ -8,7 +8,6 @@ import (
 	"encoding/pem"
 	"fmt"
 	"io"
-	"regexp"
 	"testing"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
@@ -109,19 +108,11 @@ func TestAccKeyPair_pgpKeyValidation(t *testing.T) {
 	env.skipInCloud()
 	_, pgpKey := newPGPEntity(t)
 	config := func(body string) string {
-		return env.providerConfig() + "resource \"tencentcloud_key_pair\" \"test\" {\n  key_name = \"ok\"\n" + body + "\n}\n"
+		return "resource \"tencentcloud_key_pair\" \"test\" {\n  key_name = \"ok\"\n" + body + "\n}\n"
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: config(`pgp_key = "not base64!"`), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)pgp_key.*not base64`)},
-			{Config: config(`pgp_key = "` + base64.StdEncoding.EncodeToString([]byte("hello")) + `"`), PlanOnly: true,
-				ExpectError: regexp.MustCompile(`(?s)pgp_key.*not a PGP public key`)},
-			{Config: config(fmt.Sprintf("pgp_key = %q\npublic_key = %q", pgpKey, testPublicKey(t))), PlanOnly: true,
-				ExpectError: regexp.MustCompile(`(?s)pgp_key.*public_key`)},
-		},
+	env.expectPlanErrors([]planErrorCase{
+		{config: config(`pgp_key = "not base64!"`), want: `(?s)pgp_key.*not base64`},
+		{config: config(`pgp_key = "` + base64.StdEncoding.EncodeToString([]byte("hello")) + `"`), want: `(?s)pgp_key.*not a PGP public key`},
+		{config: config(fmt.Sprintf("pgp_key = %q\npublic_key = %q", pgpKey, testPublicKey(t))), want: `(?s)pgp_key.*public_key`},
 	})
-	if n := env.totalCalls(); n != 0 {
-		t.Errorf("invalid configurations made %d API calls, want 0", n)
-	}
 }

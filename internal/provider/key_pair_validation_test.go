@@ -2,11 +2,8 @@ package provider
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
@@ -39,21 +36,11 @@ func TestAccKeyPair_validation(t *testing.T) {
 		{"public key ed25519", `key_name = "ok"` + "\n" + `public_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGsb9k0LlZvwT8wBfJ3yYRPUw3CRWdxHXLqVM2lgZUZ3 x"`, `(?s)public_key.*only ssh-rsa`},
 		{"public key two keys", `key_name = "ok"` + "\n" + `public_key = "` + rsaKey + `\n` + rsaKey + `"`, `(?s)public_key.*more than one key`},
 	}
-	var steps []resource.TestStep
+	var configs []planErrorCase
 	for _, c := range cases {
-		steps = append(steps, resource.TestStep{
-			Config:      env.providerConfig() + fmt.Sprintf("resource \"tencentcloud_key_pair\" \"test\" {\n%s\n}\n", c.body),
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(c.want),
-		})
+		configs = append(configs, planErrorCase{config: fmt.Sprintf("resource \"tencentcloud_key_pair\" \"test\" {\n%s\n}\n", c.body), want: c.want})
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps:                    steps,
-	})
-	if n := env.totalCalls(); n != 0 {
-		t.Errorf("invalid configurations made %d API calls, want 0", n)
-	}
+	env.expectPlanErrors(configs)
 }
 
 func manyTags(n int) string {

@@ -297,21 +297,11 @@ func TestAccKeyPairsDataSource_validation(t *testing.T) {
 		{"empty tag key", `tags = { "" = "x" }`, `(?s)tags.*between 1 and 127`},
 		{"empty tag value", `tags = { team = "" }`, `(?s)tags.*between 1 and 255`},
 	}
-	var steps []resource.TestStep
+	var configs []planErrorCase
 	for _, c := range cases {
-		steps = append(steps, resource.TestStep{
-			Config:      env.providerConfig() + fmt.Sprintf("data \"tencentcloud_key_pairs\" \"test\" {\n%s\n}\n", c.body),
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(c.want),
-		})
+		configs = append(configs, planErrorCase{config: fmt.Sprintf("data \"tencentcloud_key_pairs\" \"test\" {\n%s\n}\n", c.body), want: c.want})
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps:                    steps,
-	})
-	if n := env.totalCalls(); n != 0 {
-		t.Errorf("invalid configurations made %d API calls, want 0", n)
-	}
+	env.expectPlanErrors(configs)
 }
 
 // The filters the API supports go to it; what it answers is checked again

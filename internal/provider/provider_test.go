@@ -7,10 +7,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
@@ -144,6 +146,34 @@ func (e *testEnv) setInstance(id, state string) {
 	in := emulator.Instance{InstanceID: id, Region: testRegion, State: state, OsType: "LINUX"}
 	if err := e.control().SetInstance(context.Background(), in); err != nil {
 		e.t.Fatal(err)
+	}
+}
+
+// planErrorCase is a configuration (without the provider block) whose plan
+// must fail with an error matching want.
+type planErrorCase struct {
+	config, want string
+}
+
+// expectPlanErrors plans each configuration, expects its error, and then
+// checks that none of them made an API call: plan-time validation must
+// stop bad input before it reaches the API.
+func (e *testEnv) expectPlanErrors(cases []planErrorCase) {
+	e.t.Helper()
+	var steps []resource.TestStep
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{
+			Config:      e.providerConfig() + c.config,
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(c.want),
+		})
+	}
+	resource.Test(e.t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    steps,
+	})
+	if n := e.totalCalls(); n != 0 {
+		e.t.Errorf("invalid configurations made %d API calls, want 0", n)
 	}
 }
 

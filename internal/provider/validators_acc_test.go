@@ -2,11 +2,8 @@ package provider
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
@@ -39,19 +36,9 @@ func TestAccValidators_remainingRules(t *testing.T) {
 		{"data source long tag value", `data "tencentcloud_key_pairs" "test" { tags = { k = "` + strings.Repeat("v", 256) + `" } }`, `(?s)tags.*between 1 and 255`},
 		{"data source unicode name", `data "tencentcloud_key_pair" "test" { key_name = "名字" }`, `(?s)key_name.*may contain only letters, digits and underscores`},
 	}
-	var steps []resource.TestStep
+	var configs []planErrorCase
 	for _, c := range cases {
-		steps = append(steps, resource.TestStep{
-			Config:      env.providerConfig() + c.config,
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(c.want),
-		})
+		configs = append(configs, planErrorCase{config: c.config, want: c.want})
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps:                    steps,
-	})
-	if n := env.totalCalls(); n != 0 {
-		t.Errorf("invalid configurations made %d API calls, want 0", n)
-	}
+	env.expectPlanErrors(configs)
 }
