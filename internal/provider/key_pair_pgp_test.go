@@ -2,10 +2,8 @@ package provider
 
 import (
 	"bytes"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/pem"
 	"fmt"
 	"io"
 	"testing"
@@ -17,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"golang.org/x/crypto/ssh"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
@@ -81,22 +78,7 @@ resource "tencentcloud_key_pair" "test" {
 				if err != nil {
 					return err
 				}
-				block, _ := pem.Decode(plain)
-				if block == nil {
-					return fmt.Errorf("decrypted value is not PEM")
-				}
-				key, err := x509.ParsePKCS1PrivateKey(block.Bytes)
-				if err != nil {
-					return err
-				}
-				pub, err := ssh.NewPublicKey(&key.PublicKey)
-				if err != nil {
-					return err
-				}
-				if !sameSSHPublicKey(string(ssh.MarshalAuthorizedKey(pub)), attrs["public_key"]) {
-					return fmt.Errorf("the decrypted private key does not belong to public_key")
-				}
-				return nil
+				return privateKeyBelongs(string(plain), attrs["public_key"])
 			},
 		}},
 	})

@@ -4,8 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"fmt"
 	"regexp"
 	"strings"
@@ -332,22 +330,7 @@ resource "tencentcloud_key_pair" "test" {
 func checkPrivateKeyMatchesPublicKey(addr string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		attrs := s.RootModule().Resources[addr].Primary.Attributes
-		block, _ := pem.Decode([]byte(attrs["private_key"]))
-		if block == nil || block.Type != "RSA PRIVATE KEY" {
-			return fmt.Errorf("private_key is not a PEM RSA PRIVATE KEY block")
-		}
-		key, err := x509.ParsePKCS1PrivateKey(block.Bytes)
-		if err != nil {
-			return fmt.Errorf("private_key does not parse: %w", err)
-		}
-		signer, err := ssh.NewSignerFromKey(key)
-		if err != nil {
-			return err
-		}
-		if !sameSSHPublicKey(string(ssh.MarshalAuthorizedKey(signer.PublicKey())), attrs["public_key"]) {
-			return fmt.Errorf("private_key does not belong to public_key")
-		}
-		return nil
+		return privateKeyBelongs(attrs["private_key"], attrs["public_key"])
 	}
 }
 
