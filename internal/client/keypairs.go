@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -52,7 +54,7 @@ func tagSpecification(tags map[string]string) []*cvm.TagSpecification {
 		return nil
 	}
 	spec := &cvm.TagSpecification{ResourceType: common.StringPtr("keypair")}
-	for _, k := range sortedKeys(tags) {
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
 		spec.Tags = append(spec.Tags, &cvm.Tag{Key: common.StringPtr(k), Value: common.StringPtr(tags[k])})
 	}
 	return []*cvm.TagSpecification{spec}
@@ -177,7 +179,7 @@ func (c *Client) madeBy(ctx context.Context, name string, projectID int64, tags 
 	}
 	created, err := time.Parse(time.RFC3339, kp.CreatedTime)
 	ours := err == nil && !created.Before(sent.Add(-creationClockSlack).Truncate(time.Second)) &&
-		kp.ProjectID == projectID && sameTags(kp.Tags, tags) && len(kp.AssociatedInstanceIDs) == 0
+		kp.ProjectID == projectID && maps.Equal(kp.Tags, tags) && len(kp.AssociatedInstanceIDs) == 0
 	if !ours {
 		return nil, duplicateNameError(kp, c.region)
 	}
@@ -189,18 +191,6 @@ func (c *Client) madeBy(ctx context.Context, name string, projectID int64, tags 
 func duplicateNameError(holder *KeyPair, region string) error {
 	return sdkerrors.NewTencentCloudSDKError("InvalidKeyPairName.Duplicate",
 		fmt.Sprintf("The key pair name `%s` already exists in %s: it is held by %s.", holder.Name, region, holder.ID), "")
-}
-
-func sameTags(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 // sameKeyMaterial reports whether two OpenSSH public key lines hold the same
@@ -358,7 +348,7 @@ func (c *Client) ModifyTags(ctx context.Context, id string, replace map[string]s
 	// The uin may be left empty in the resource name; the API fills in
 	// the caller's own.
 	resource := fmt.Sprintf("qcs::cvm:%s:uin/:keypair/%s", c.region, id)
-	replaceKeys := sortedKeys(replace)
+	replaceKeys := slices.Sorted(maps.Keys(replace))
 	remove = append([]string(nil), remove...)
 	sort.Strings(remove)
 	for len(replaceKeys) > 0 || len(remove) > 0 {
@@ -479,15 +469,6 @@ func fromAPI(kp *cvm.KeyPair) *KeyPair {
 		out.Tags[str(t.Key)] = str(t.Value)
 	}
 	return out
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // WaitForKeyPair reads a key pair that was just made, for as long as ctx

@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -176,7 +178,7 @@ func (q keyPairQuery) apiFilters() []client.Filter {
 	if q.ProjectID != nil {
 		filters = append(filters, client.Filter{Name: "project-id", Values: []string{strconv.FormatInt(*q.ProjectID, 10)}})
 	}
-	for _, k := range sortedKeys(q.Tags) {
+	for _, k := range slices.Sorted(maps.Keys(q.Tags)) {
 		filters = append(filters, client.Filter{Name: "tag:" + k, Values: []string{q.Tags[k]}})
 	}
 	return filters
@@ -226,7 +228,7 @@ func (q keyPairQuery) hash(region string) string {
 	if q.ProjectID != nil {
 		fmt.Fprintf(h, "project_id=%d\n", *q.ProjectID)
 	}
-	for _, k := range sortedKeys(q.Tags) {
+	for _, k := range slices.Sorted(maps.Keys(q.Tags)) {
 		fmt.Fprintf(h, "tag=%q=%q\n", k, q.Tags[k])
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
@@ -257,15 +259,6 @@ func selectKeyPairs(list []*client.KeyPair, match func(*client.KeyPair) bool) []
 		return out[i].ID < out[j].ID
 	})
 	return out
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // regexpValidator accepts a regular expression that Go's regexp (RE2)
