@@ -249,6 +249,21 @@ func (r *restartableEmulator) restart(down time.Duration) {
 	r.serve(ln)
 }
 
+// restartAfterCreates restarts the emulator, down for down, once it has
+// answered n CreateKeyPair calls.
+func (r *restartableEmulator) restartAfterCreates(n int, down time.Duration) {
+	ctl := emulator.ControlClient{URL: "http://" + r.addr}
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		if stats, err := ctl.Stats(context.Background()); err == nil && stats.Calls["CreateKeyPair"] >= n {
+			r.restart(down)
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	r.t.Errorf("the emulator never saw %d creates", n)
+}
+
 // The emulator restarts, with its state file, in the middle of an apply:
 // the apply completes through retries, and the next plan has nothing to do,
 // with no orphan.
@@ -267,8 +282,9 @@ func TestAccFaults_emulatorRestart(t *testing.T) {
 		CheckDestroy:             env.checkDestroyed,
 		Steps: []resource.TestStep{
 			{
-				// 30 creates take 3 s at the rate limit: restart after 1 s.
-				PreConfig: func() { time.AfterFunc(time.Second, func() { emu.restart(time.Second) }) },
+				// 30 creates take 3 s at the rate limit: restart once 10
+				// have reached the emulator.
+				PreConfig: func() { go emu.restartAfterCreates(10, time.Second) },
 				Config:    config,
 				Check: resource.ComposeTestCheckFunc(
 					env.checkStateMatchesEmulator(n),
