@@ -44,6 +44,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	rateLimit := fs.Float64("rate-limit", 10, "calls per second per action per region; 0 turns the limit off")
 	quota := fs.Int("quota", 100, "key pairs per region")
 	keyBits := fs.Int("key-bits", 2048, "RSA key size of CreateKeyPair")
+	keyPool := fs.Int("key-pool", 16, "keys generated ahead, in the background")
 	projects := fs.String("projects", "", "comma-separated extra project ids (project 0 always exists)")
 	stateFile := fs.String("state-file", "", "file that keeps the state across restarts (default: memory only)")
 	if err := fs.Parse(args); err != nil {
@@ -62,6 +63,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		RateLimit: *rateLimit,
 		Quota:     *quota,
 		KeyBits:   *keyBits,
+		KeyPool:   *keyPool,
 		StateFile: *stateFile,
 	}
 	if *secretID != "" {

@@ -49,6 +49,15 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		}
 	case "roles":
 		s.serveRoles(w, r)
+	case "keypool":
+		// How many generated keys wait in the pool: a benchmark waits
+		// for a full pool, so that it does not time key generation.
+		if r.Method != http.MethodGet {
+			controlError(w, http.StatusMethodNotAllowed, "use GET")
+			return
+		}
+		b, err := json.Marshal(KeyPool{Ready: len(s.pool.keys), Size: cap(s.pool.keys)})
+		controlReply(w, b, err)
 	case "faults":
 		switch r.Method {
 		case http.MethodGet:

@@ -54,6 +54,19 @@ type Instance struct {
 	KeyIDs     []string `json:"KeyIds"`
 }
 
+// KeyPool is how many generated keys wait in the pool, of its size.
+type KeyPool struct {
+	Ready int `json:"ready"`
+	Size  int `json:"size"`
+}
+
+// KeyPool reads the fill of the key pool.
+func (c ControlClient) KeyPool(ctx context.Context) (KeyPool, error) {
+	var p KeyPool
+	err := c.call(ctx, http.MethodGet, "keypool", nil, &p)
+	return p, err
+}
+
 // Stats reads the counters.
 func (c ControlClient) Stats(ctx context.Context) (Stats, error) {
 	var s Stats

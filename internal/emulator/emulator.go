@@ -50,6 +50,7 @@ type Config struct {
 	RateLimit   float64          // calls per second per action per region; 0 = off
 	Quota       int              // key pairs per region; 0 => 100
 	KeyBits     int              // 0 => 2048
+	KeyPool     int              // keys generated ahead; 0 => 16
 	Projects    []int64          // extra projects; 0 always exists
 	StateFile   string           // "" => in memory only
 	Now         func() time.Time // nil => time.Now (for clock-skew tests)
@@ -147,7 +148,11 @@ func New(cfg Config) (*Server, error) {
 		s.st = st
 		s.store = newPersister(cfg.StateFile, s.snapshot)
 	}
-	s.pool = newKeyPool(bits, keyPoolSize)
+	poolSize := cfg.KeyPool
+	if poolSize <= 0 {
+		poolSize = keyPoolSize
+	}
+	s.pool = newKeyPool(bits, poolSize)
 	return s, nil
 }
 

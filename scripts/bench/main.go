@@ -115,9 +115,11 @@ func runOne(tf, dir, binDir, cliConfig string, n, nRegions int, rate float64, pa
 		return 0, err
 	}
 
-	// Small keys: key generation must not be what the benchmark measures.
+	// Key generation must not be what the benchmark measures: small keys,
+	// all generated before the apply starts.
 	emu := exec.Command(filepath.Join(binDir, "tencentcloud-emulator"), "--listen", "127.0.0.1:0",
-		"--rate-limit", fmt.Sprint(rate), "--quota", fmt.Sprint(max(100, n)), "--key-bits", "1024")
+		"--rate-limit", fmt.Sprint(rate), "--quota", fmt.Sprint(max(100, n)), "--key-bits", "1024",
+		"--key-pool", fmt.Sprint(n*nRegions))
 	emu.Stderr = os.Stderr
 	out, err := emu.StdoutPipe()
 	if err != nil {
@@ -133,6 +135,9 @@ func runOne(tf, dir, binDir, cliConfig string, n, nRegions int, rate float64, pa
 	}
 	url := strings.TrimSpace(strings.TrimPrefix(line, "listening on "))
 	ctl := emulator.ControlClient{URL: url}
+	if err := waitForFullKeyPool(ctl); err != nil {
+		return 0, err
+	}
 
 	env := append(os.Environ(),
 		"TF_CLI_CONFIG_FILE="+cliConfig,
@@ -207,6 +212,25 @@ func runOne(tf, dir, binDir, cliConfig string, n, nRegions int, rate float64, pa
 		fmt.Printf("| %d | %d | %d | %s | %.2f | %.2f | %s | %d | %s |\n", n, nRegions, parallelism, p.name, p.seconds, p.cpu, callsByAction(p.stats.Calls), total(p.stats.Throttled), ratio)
 	}
 	return peak, nil
+}
+
+// waitForFullKeyPool waits until the emulator has generated every key the
+// apply will take.
+func waitForFullKeyPool(ctl emulator.ControlClient) error {
+	deadline := time.Now().Add(5 * time.Minute)
+	for {
+		p, err := ctl.KeyPool(context.Background())
+		if err != nil {
+			return err
+		}
+		if p.Ready >= p.Size {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the emulator's key pool holds %d of %d keys after 5 minutes", p.Ready, p.Size)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // planRuns is how often each kind of plan runs.
