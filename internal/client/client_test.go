@@ -8,6 +8,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"sync"
 	"testing"
@@ -408,4 +409,53 @@ func testPublicKey(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return strings.TrimSpace(string(ssh.MarshalAuthorizedKey(pub)))
+}
+
+// A change whose answer is lost, with no retry left, is read back: made,
+// it is success; not made, the error stands.
+func TestClient_updatesConvergeOnLostAnswers(t *testing.T) {
+	t.Parallel()
+	c, ctl := newTestClient(t, emulator.Config{RateLimit: 0}, 1000)
+	c.maxRetries = 0
+	ctx := context.Background()
+	kp, err := c.CreateKeyPair(ctx, "converge", 0, map[string]string{"old": "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dropAll := emulator.Faults{Rules: []emulator.FaultRule{
+		{Action: "ModifyKeyPairAttribute", DropAfterCommit: 1},
+		{Action: "ModifyResourceTags", DropAfterCommit: 1},
+	}}
+	if err := ctl.SetFaults(ctx, dropAll); err != nil {
+		t.Fatal(err)
+	}
+	name, desc := "converged", "made though unanswered"
+	if err := c.ModifyKeyPair(ctx, kp.ID, &name, &desc); err != nil {
+		t.Errorf("rename whose answer was lost: %v", err)
+	}
+	if err := c.ModifyTags(ctx, kp.ID, map[string]string{"new": "y"}, []string{"old"}); err != nil {
+		t.Errorf("tag change whose answer was lost: %v", err)
+	}
+	if s := stats(t, ctl); s.Faults["ModifyKeyPairAttribute"] != 1 || s.Faults["ModifyResourceTags"] != 1 {
+		t.Fatalf("faults %v: the test does not exercise lost answers", s.Faults)
+	}
+
+	failAll := emulator.Faults{Rules: []emulator.FaultRule{{Action: "ModifyKeyPairAttribute", InternalError: 1}}}
+	if err := ctl.SetFaults(ctx, failAll); err != nil {
+		t.Fatal(err)
+	}
+	other := "never"
+	if err := c.ModifyKeyPair(ctx, kp.ID, &other, nil); ErrorCode(err) != "InternalError" {
+		t.Errorf("rename that was not made: %v, want InternalError", err)
+	}
+	if err := ctl.SetFaults(ctx, emulator.Faults{}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.DescribeKeyPair(ctx, kp.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Name != name || got.Description != desc || !maps.Equal(got.Tags, map[string]string{"new": "y"}) {
+		t.Errorf("key pair %+v, want the converged name, description and tags", got)
+	}
 }

@@ -324,9 +324,11 @@ func (c *Client) describe(ctx context.Context, ids []string, filters []Filter, o
 }
 
 // ModifyKeyPair renames a key pair and/or changes its description; a nil
-// argument is left as it is.
+// argument is left as it is. When the answer is lost even after the
+// retries, the key pair is read again: if it already is as asked, the
+// change was made and that is success.
 func (c *Client) ModifyKeyPair(ctx context.Context, id string, name, description *string) error {
-	return c.do(ctx, "ModifyKeyPairAttribute", true, func(ctx context.Context) (*string, error) {
+	err := c.do(ctx, "ModifyKeyPairAttribute", true, func(ctx context.Context) (*string, error) {
 		req := cvm.NewModifyKeyPairAttributeRequest()
 		req.KeyId = common.StringPtr(id)
 		req.KeyName = name
@@ -337,6 +339,14 @@ func (c *Client) ModifyKeyPair(ctx context.Context, id string, name, description
 		}
 		return resp.Response.RequestId, nil
 	})
+	if err == nil || !IsLostResponse(err) {
+		return err
+	}
+	kp, readErr := c.describeOne(ctx, id)
+	if readErr == nil && (name == nil || kp.Name == *name) && (description == nil || kp.Description == *description) {
+		return nil
+	}
+	return err
 }
 
 // maxTagsPerModify is the Tag API's limit on each list of one
@@ -374,11 +384,32 @@ func (c *Client) ModifyTags(ctx context.Context, id string, replace map[string]s
 			}
 			return resp.Response.RequestId, nil
 		})
-		if err != nil {
+		if err != nil && !(IsLostResponse(err) && c.tagsConverged(ctx, id, batchReplace, batchDelete)) {
 			return err
 		}
 	}
 	return nil
+}
+
+// tagsConverged reads the key pair again after a lost answer to
+// ModifyResourceTags, and reports whether its tags already are as the call
+// asked.
+func (c *Client) tagsConverged(ctx context.Context, id string, replace []*tag.Tag, remove []*tag.TagKeyObject) bool {
+	kp, err := c.describeOne(ctx, id)
+	if err != nil {
+		return false
+	}
+	for _, t := range replace {
+		if v, ok := kp.Tags[str(t.TagKey)]; !ok || v != str(t.TagValue) {
+			return false
+		}
+	}
+	for _, t := range remove {
+		if _, ok := kp.Tags[str(t.TagKey)]; ok {
+			return false
+		}
+	}
+	return true
 }
 
 // DeleteKeyPair deletes one key pair. Concurrent deletes share
