@@ -384,7 +384,10 @@ func (c *Client) ModifyTags(ctx context.Context, id string, replace map[string]s
 			}
 			return resp.Response.RequestId, nil
 		})
-		if err != nil && !(IsLostResponse(err) && c.tagsConverged(ctx, id, batchReplace, batchDelete)) {
+		if err != nil && IsLostResponse(err) && c.tagsConverged(ctx, id, batchReplace, batchDelete) {
+			err = nil
+		}
+		if err != nil {
 			return err
 		}
 	}
