@@ -39,7 +39,8 @@ func newTestClient(t *testing.T, cfg emulator.Config, rateLimit float64) (*Clien
 	c.retryBase = 10 * time.Millisecond
 	// Generous windows: under the race detector on a busy machine, callers
 	// that start together may arrive far apart.
-	c.reads.window, c.deletes.window = 100*time.Millisecond, 100*time.Millisecond
+	c.reads.window, c.deletes.window = 200*time.Millisecond, 200*time.Millisecond
+	c.reads.maxWait, c.deletes.maxWait = 2*time.Second, 2*time.Second
 	return c, emulator.ControlClient{URL: url}
 }
 
@@ -269,7 +270,7 @@ func TestClient_coalescesReads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fresh.reads.window = 100 * time.Millisecond
+	fresh.reads.window, fresh.reads.maxWait = 200*time.Millisecond, 2*time.Second
 	before = stats(t, ctl).Calls["DescribeKeyPairs"]
 	readAll(fresh)
 	readAll(fresh)
