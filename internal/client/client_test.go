@@ -4,8 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"maps"
@@ -17,6 +15,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/sshkey"
 )
 
 const testRegion = "ap-guangzhou"
@@ -309,7 +308,7 @@ func TestClient_createSurvivesLostAnswers(t *testing.T) {
 		if err != nil {
 			t.Fatalf("create %d: %v", i, err)
 		}
-		if err := checkKeyPairMatches(kp); err != nil {
+		if err := sshkey.CheckPrivateKey(kp.PrivateKey, kp.PublicKey); err != nil {
 			t.Errorf("create %d: %v", i, err)
 		}
 		made[kp.ID] = true
@@ -372,31 +371,12 @@ func TestClient_importSurvivesLostAnswers(t *testing.T) {
 		t.Fatal(err)
 	}
 	kp, err := c.DescribeKeyPair(ctx, id)
-	if err != nil || !sameKeyMaterial(kp.PublicKey, pub) {
+	if err != nil || !sshkey.Same(kp.PublicKey, pub) {
 		t.Fatalf("adopted key pair %+v, %v", kp, err)
 	}
 	if s := stats(t, ctl); s.Calls["ImportKeyPair"] != 1 {
 		t.Errorf("%d ImportKeyPair calls, want 1: the committed import is adopted, not sent again", s.Calls["ImportKeyPair"])
 	}
-}
-
-func checkKeyPairMatches(kp *KeyPair) error {
-	block, _ := pem.Decode([]byte(kp.PrivateKey))
-	if block == nil {
-		return fmt.Errorf("no PEM private key")
-	}
-	key, err := x509.ParsePKCS1PrivateKey(block.Bytes)
-	if err != nil {
-		return err
-	}
-	pub, err := ssh.NewPublicKey(&key.PublicKey)
-	if err != nil {
-		return err
-	}
-	if !sameKeyMaterial(string(ssh.MarshalAuthorizedKey(pub)), kp.PublicKey) {
-		return fmt.Errorf("private key does not match the public key")
-	}
-	return nil
 }
 
 func testPublicKey(t *testing.T) string {

@@ -1,21 +1,20 @@
 package client
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	sdkerrors "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 	tag "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/tag/v20180813"
-	"golang.org/x/crypto/ssh"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/sshkey"
 )
 
 // KeyPair is a key pair as the API describes it.
@@ -131,7 +130,7 @@ func (c *Client) ImportKeyPair(ctx context.Context, name string, projectID int64
 			continue
 		case findErr != nil:
 			return "", errors.Join(err, findErr)
-		case sameKeyMaterial(kp.PublicKey, publicKey) && kp.ProjectID == projectID:
+		case sshkey.Same(kp.PublicKey, publicKey) && kp.ProjectID == projectID:
 			return kp.ID, nil
 		default:
 			return "", duplicateNameError(kp, c.region)
@@ -191,17 +190,6 @@ func (c *Client) madeBy(ctx context.Context, name string, projectID int64, tags 
 func duplicateNameError(holder *KeyPair, region string) error {
 	return sdkerrors.NewTencentCloudSDKError("InvalidKeyPairName.Duplicate",
 		fmt.Sprintf("The key pair name `%s` already exists in %s: it is held by %s.", holder.Name, region, holder.ID), "")
-}
-
-// sameKeyMaterial reports whether two OpenSSH public key lines hold the same
-// key, whatever their comments and spacing.
-func sameKeyMaterial(a, b string) bool {
-	ka, _, _, _, errA := ssh.ParseAuthorizedKey([]byte(a))
-	kb, _, _, _, errB := ssh.ParseAuthorizedKey([]byte(b))
-	if errA != nil || errB != nil {
-		return strings.TrimSpace(a) == strings.TrimSpace(b)
-	}
-	return bytes.Equal(ka.Marshal(), kb.Marshal())
 }
 
 // DescribeKeyPair finds one key pair by id; a *NotFoundError when gone.

@@ -2,8 +2,6 @@ package provider
 
 import (
 	"context"
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"net"
@@ -19,10 +17,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"golang.org/x/crypto/ssh"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/sshkey"
 )
 
 // faultSuiteSize is the number of key pairs and of apply/rename rounds of
@@ -81,7 +79,7 @@ func (e *testEnv) checkStateMatchesEmulator(want int) resource.TestCheckFunc {
 			if attrs["key_name"] != kp.Name {
 				problems = append(problems, fmt.Sprintf("%s: name %q in state, %q in the API", kp.ID, attrs["key_name"], kp.Name))
 			}
-			if err := privateKeyBelongs(attrs["private_key"], kp.PublicKey); err != nil {
+			if err := sshkey.CheckPrivateKey(attrs["private_key"], kp.PublicKey); err != nil {
 				problems = append(problems, fmt.Sprintf("%s: %v", kp.ID, err))
 			}
 		}
@@ -95,25 +93,6 @@ func (e *testEnv) checkStateMatchesEmulator(want int) resource.TestCheckFunc {
 		}
 		return nil
 	}
-}
-
-func privateKeyBelongs(privatePEM, publicKey string) error {
-	block, _ := pem.Decode([]byte(privatePEM))
-	if block == nil {
-		return errors.New("no PEM private key in state")
-	}
-	key, err := x509.ParsePKCS1PrivateKey(block.Bytes)
-	if err != nil {
-		return err
-	}
-	pub, err := ssh.NewPublicKey(&key.PublicKey)
-	if err != nil {
-		return err
-	}
-	if !sameSSHPublicKey(string(ssh.MarshalAuthorizedKey(pub)), publicKey) {
-		return errors.New("private key does not belong to the public key")
-	}
-	return nil
 }
 
 // With 20% of calls failing (InternalError, RequestLimitExceeded,

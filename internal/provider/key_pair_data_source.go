@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/sshkey"
 )
 
 var (
@@ -85,7 +86,7 @@ func newKeyPairObject(ctx context.Context, kp *client.KeyPair) (keyPairObject, d
 	if kp.Description != "" {
 		o.Description = types.StringValue(kp.Description)
 	}
-	if fp := sshFingerprint(kp.PublicKey); fp != "" {
+	if fp := sshkey.Fingerprint(kp.PublicKey); fp != "" {
 		o.Fingerprint = types.StringValue(fp)
 	}
 	if len(kp.Tags) > 0 {

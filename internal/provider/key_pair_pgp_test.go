@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/sshkey"
 )
 
 // newPGPEntity makes a PGP key pair and returns it with its public half,
@@ -78,7 +79,7 @@ resource "tencentcloud_key_pair" "test" {
 				if err != nil {
 					return err
 				}
-				return privateKeyBelongs(string(plain), attrs["public_key"])
+				return sshkey.CheckPrivateKey(string(plain), attrs["public_key"])
 			},
 		}},
 	})

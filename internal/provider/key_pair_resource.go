@@ -23,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/sshkey"
 )
 
 var (
@@ -204,7 +205,7 @@ func publicKeyChanged(ctx context.Context, req planmodifier.StringRequest, resp 
 		resp.RequiresReplace = !req.StateValue.IsNull()
 		return
 	}
-	resp.RequiresReplace = !sameSSHPublicKey(req.StateValue.ValueString(), req.PlanValue.ValueString())
+	resp.RequiresReplace = !sshkey.Same(req.StateValue.ValueString(), req.PlanValue.ValueString())
 }
 
 // privateKeyPlan plans private_key: null for a key pair made from a
@@ -479,7 +480,7 @@ func (m *keyPairResourceModel) refresh(ctx context.Context, kp *client.KeyPair) 
 		m.Description = types.StringValue(kp.Description)
 	}
 	m.PublicKey = sshPublicKeyValue{StringValue: types.StringValue(kp.PublicKey)}
-	if fp := sshFingerprint(kp.PublicKey); fp != "" {
+	if fp := sshkey.Fingerprint(kp.PublicKey); fp != "" {
 		m.Fingerprint = types.StringValue(fp)
 	} else {
 		m.Fingerprint = types.StringNull()

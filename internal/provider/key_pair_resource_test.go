@@ -18,6 +18,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/sshkey"
 )
 
 const keyPairAddr = "tencentcloud_key_pair.test"
@@ -330,7 +331,7 @@ resource "tencentcloud_key_pair" "test" {
 func checkPrivateKeyMatchesPublicKey(addr string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		attrs := s.RootModule().Resources[addr].Primary.Attributes
-		return privateKeyBelongs(attrs["private_key"], attrs["public_key"])
+		return sshkey.CheckPrivateKey(attrs["private_key"], attrs["public_key"])
 	}
 }
 
@@ -359,7 +360,7 @@ func (e *testEnv) checkMatchesAPI() resource.TestCheckFunc {
 			return err
 		}
 		if kp.Name != attrs["key_name"] || fmt.Sprint(kp.ProjectID) != attrs["project_id"] || kp.Description != attrs["description"] ||
-			kp.CreatedTime != attrs["created_time"] || !sameSSHPublicKey(kp.PublicKey, attrs["public_key"]) {
+			kp.CreatedTime != attrs["created_time"] || !sshkey.Same(kp.PublicKey, attrs["public_key"]) {
 			return fmt.Errorf("state (name %q, project %s, description %q, created %s, public key %q) does not match the API's %+v",
 				attrs["key_name"], attrs["project_id"], attrs["description"], attrs["created_time"], attrs["public_key"], kp)
 		}
@@ -414,7 +415,7 @@ func testPublicKey(t *testing.T) string {
 
 func fingerprintOf(t *testing.T, line string) string {
 	t.Helper()
-	fp := sshFingerprint(line)
+	fp := sshkey.Fingerprint(line)
 	if fp == "" {
 		t.Fatalf("%q does not parse", line)
 	}

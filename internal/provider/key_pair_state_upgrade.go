@@ -13,6 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/sshkey"
 )
 
 // Migration from the official provider. A key pair of
@@ -95,7 +97,7 @@ func upgradeKeyPairStateV0(ctx context.Context, req resource.UpgradeStateRequest
 		EncryptedPrivateKey: types.StringPointerValue(old.EncryptedPrivateKey),
 		KeyFingerprint:      types.StringPointerValue(old.KeyFingerprint),
 	}
-	if fp := sshFingerprint(old.PublicKey); fp != "" {
+	if fp := sshkey.Fingerprint(old.PublicKey); fp != "" {
 		m.Fingerprint = types.StringValue(fp)
 	}
 	var d diag.Diagnostics

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 
@@ -9,7 +8,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-	"golang.org/x/crypto/ssh"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/sshkey"
 )
 
 // sshPublicKeyType is a string holding an OpenSSH public key line. Two values
@@ -67,26 +67,5 @@ func (v sshPublicKeyValue) StringSemanticEquals(_ context.Context, o basetypes.S
 	if !ok {
 		return false, nil
 	}
-	return sameSSHPublicKey(v.ValueString(), other.ValueString()), nil
-}
-
-// sameSSHPublicKey reports whether two OpenSSH public key lines hold the same
-// key. Lines that do not parse are compared as they are.
-func sameSSHPublicKey(a, b string) bool {
-	ka, _, _, _, errA := ssh.ParseAuthorizedKey([]byte(a))
-	kb, _, _, _, errB := ssh.ParseAuthorizedKey([]byte(b))
-	if errA != nil || errB != nil {
-		return a == b
-	}
-	return bytes.Equal(ka.Marshal(), kb.Marshal())
-}
-
-// sshFingerprint returns the OpenSSH SHA256 fingerprint (SHA256:...) of a
-// public key line, or "" when it does not parse.
-func sshFingerprint(publicKey string) string {
-	k, _, _, _, err := ssh.ParseAuthorizedKey([]byte(publicKey))
-	if err != nil {
-		return ""
-	}
-	return ssh.FingerprintSHA256(k)
+	return sshkey.Same(v.ValueString(), other.ValueString()), nil
 }
