@@ -502,8 +502,23 @@ func compileFilters(filters []*filterParam) (func(*keyPair) bool, *apiError) {
 // keyIDs checks a KeyIds list: at most 100 ids, each well formed.
 // Duplicates are dropped.
 func keyIDs(raw []*string) ([]string, *apiError) {
+	return distinctIDs(raw, "key", keyIDPattern, func(id string) *apiError {
+		return newError(codeKeyIDMalformed, "The key pair id `%s` is malformed: it must be skey- and 8 lowercase letters or digits.", id)
+	})
+}
+
+// instanceIDs checks an InstanceIds list as keyIDs checks key ids.
+func instanceIDs(raw []*string) ([]string, *apiError) {
+	return distinctIDs(raw, "instance", instanceIDPattern, func(id string) *apiError {
+		return newError(codeInstanceIDMalformed, "The instance id `%s` is malformed.", id)
+	})
+}
+
+// distinctIDs checks a list of ids: at most 100, each matching pattern
+// (else the malformed error), duplicates dropped.
+func distinctIDs(raw []*string, kind string, pattern *regexp.Regexp, malformed func(id string) *apiError) ([]string, *apiError) {
 	if len(raw) > maxIDsPerCall {
-		return nil, newError(codeIDsLimitExceeded, "At most %d key ids may be given, not %d.", maxIDsPerCall, len(raw))
+		return nil, newError(codeIDsLimitExceeded, "At most %d %s ids may be given, not %d.", maxIDsPerCall, kind, len(raw))
 	}
 	var ids []string
 	for _, id := range raw {
@@ -511,8 +526,8 @@ func keyIDs(raw []*string) ([]string, *apiError) {
 		if id != nil {
 			v = *id
 		}
-		if !keyIDPattern.MatchString(v) {
-			return nil, newError(codeKeyIDMalformed, "The key pair id `%s` is malformed: it must be skey- and 8 lowercase letters or digits.", v)
+		if !pattern.MatchString(v) {
+			return nil, malformed(v)
 		}
 		if !slices.Contains(ids, v) {
 			ids = append(ids, v)
@@ -619,21 +634,10 @@ func (s *Server) bindKeyPairs(region string, body []byte, bind bool) (map[string
 		return nil, missing("InstanceIds")
 	case len(p.KeyIds) == 0:
 		return nil, missing("KeyIds")
-	case len(p.InstanceIds) > maxIDsPerCall:
-		return nil, newError(codeIDsLimitExceeded, "At most %d instance ids may be given, not %d.", maxIDsPerCall, len(p.InstanceIds))
 	}
-	var instanceIDs []string
-	for _, id := range p.InstanceIds {
-		var v string
-		if id != nil {
-			v = *id
-		}
-		if !instanceIDPattern.MatchString(v) {
-			return nil, newError(codeInstanceIDMalformed, "The instance id `%s` is malformed.", v)
-		}
-		if !slices.Contains(instanceIDs, v) {
-			instanceIDs = append(instanceIDs, v)
-		}
+	instances, apiErr := instanceIDs(p.InstanceIds)
+	if apiErr != nil {
+		return nil, apiErr
 	}
 	ids, apiErr := keyIDs(p.KeyIds)
 	if apiErr != nil {
@@ -644,7 +648,7 @@ func (s *Server) bindKeyPairs(region string, body []byte, bind bool) (map[string
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var targets []*instance
-	for _, id := range instanceIDs {
+	for _, id := range instances {
 		in := s.st.Instances[id]
 		if in == nil || in.Region != region {
 			return nil, newError(codeInstanceIDNotFound, "The instance `%s` does not exist in %s.", id, region)
