@@ -40,17 +40,10 @@ type KeyPairDataSource struct {
 	client *client.Client
 }
 
+// keyPairDataSourceModel is the lookup key and the key pair it found.
 type keyPairDataSourceModel struct {
-	KeyID                 types.String `tfsdk:"key_id"`
-	ID                    types.String `tfsdk:"id"`
-	KeyName               types.String `tfsdk:"key_name"`
-	ProjectID             types.Int64  `tfsdk:"project_id"`
-	Description           types.String `tfsdk:"description"`
-	PublicKey             types.String `tfsdk:"public_key"`
-	Fingerprint           types.String `tfsdk:"fingerprint"`
-	Tags                  types.Map    `tfsdk:"tags"`
-	CreatedTime           types.String `tfsdk:"created_time"`
-	AssociatedInstanceIDs types.Set    `tfsdk:"associated_instance_ids"`
+	KeyID types.String `tfsdk:"key_id"`
+	keyPairObject
 }
 
 // keyPairObject is a key pair as both data sources return it: every
@@ -250,18 +243,7 @@ func (d *KeyPairDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	state := keyPairDataSourceModel{
-		KeyID:                 obj.ID,
-		ID:                    obj.ID,
-		KeyName:               obj.KeyName,
-		ProjectID:             obj.ProjectID,
-		Description:           obj.Description,
-		PublicKey:             obj.PublicKey,
-		Fingerprint:           obj.Fingerprint,
-		Tags:                  obj.Tags,
-		CreatedTime:           obj.CreatedTime,
-		AssociatedInstanceIDs: obj.AssociatedInstanceIDs,
-	}
+	state := keyPairDataSourceModel{KeyID: obj.ID, keyPairObject: obj}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
