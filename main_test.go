@@ -22,17 +22,17 @@ func runMake(t *testing.T, target string, env ...string) (string, bool) {
 
 // The README promises that the tests stop with a clear message when there
 // is no terraform to run, before anything else.
-func TestMakeTestacc_withoutTerraform(t *testing.T) {
+func TestMakeTest_withoutTerraform(t *testing.T) {
 	if _, err := os.Stat("/usr/bin/terraform"); err == nil {
 		t.Skip("terraform is in /usr/bin, so it cannot be hidden from PATH")
 	}
-	out, ok := runMake(t, "testacc")
+	out, ok := runMake(t, "test")
 	if ok || !strings.Contains(out, "there is no terraform on PATH") {
-		t.Errorf("make testacc without terraform: ok=%v, output:\n%s", ok, out)
+		t.Errorf("make test without terraform: ok=%v, output:\n%s", ok, out)
 	}
-	out, ok = runMake(t, "testacc", "TF_ACC_TERRAFORM_PATH=/nonexistent/terraform")
+	out, ok = runMake(t, "test", "TF_ACC_TERRAFORM_PATH=/nonexistent/terraform")
 	if ok || !strings.Contains(out, "TF_ACC_TERRAFORM_PATH=/nonexistent/terraform is not an executable file") {
-		t.Errorf("make testacc with a bad TF_ACC_TERRAFORM_PATH: ok=%v, output:\n%s", ok, out)
+		t.Errorf("make test with a bad TF_ACC_TERRAFORM_PATH: ok=%v, output:\n%s", ok, out)
 	}
 }
 

@@ -89,7 +89,7 @@ func TestAccKeyPair_defaultTags(t *testing.T) {
 		}
 	}
 	type tags = map[string]string
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             env.checkDestroyed,
 		Steps: []resource.TestStep{
@@ -130,7 +130,7 @@ func TestAccKeyPair_defaultTagsLimit(t *testing.T) {
 		defaults[fmt.Sprintf("d%02d", i)] = "x"
 		own[fmt.Sprintf("o%02d", i)] = "y"
 	}
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: env.providerConfigWith("  default_tags {\n    tags = "+hcl(defaults)+"\n  }") +

@@ -123,7 +123,7 @@ func TestAccFaults_suite(t *testing.T) {
 		}
 	}
 	start, retriesBefore := time.Now(), client.Retries.Value()
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
 			left, err := env.client().ListKeyPairs(context.Background(), nil)
@@ -256,7 +256,7 @@ func TestAccFaults_emulatorRestart(t *testing.T) {
 	emu := startRestartableEmulator(t, emulator.Config{RateLimit: 10, KeyBits: 1024, StateFile: filepath.Join(t.TempDir(), "state.json")})
 	env := newTestEnvAt(t, "http://"+emu.addr)
 	config := countedKeyPairsConfig(env, n, "restart")
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             env.checkDestroyed,
 		Steps: []resource.TestStep{

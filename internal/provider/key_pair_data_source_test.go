@@ -127,7 +127,7 @@ func TestAccKeyPairDataSource_byName(t *testing.T) {
 	// Names that the real API's fuzzy key-name filter might also match.
 	env.seedKeyPair("acc_ds_name_old", 1001, "", nil)
 	env.seedKeyPair("acc_ds_nam", 0, "", nil)
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: env.providerConfig() + `
@@ -159,7 +159,7 @@ func TestAccKeyPairDataSource_byID(t *testing.T) {
 		statecheck.ExpectKnownValue(importedAddr, tfjsonpath.New("key_id"), knownvalue.StringExact(imported.ID)),
 		statecheck.ExpectKnownValue(bareAddr, tfjsonpath.New("key_id"), knownvalue.StringExact(bare.ID)),
 	)
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: env.providerConfig() + fmt.Sprintf(`
@@ -197,7 +197,7 @@ data "tencentcloud_key_pair" "test" {
   key_name = "acc_ds_bound"
 }
 `
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -245,7 +245,7 @@ func TestAccKeyPairDataSource_matchesResource(t *testing.T) {
 		statecheck.ExpectKnownValue("data.tencentcloud_key_pair.by_name", tfjsonpath.New("tags"), knownvalue.Null()),
 		statecheck.ExpectKnownValue("data.tencentcloud_key_pair.by_name", tfjsonpath.New("description"), knownvalue.Null()),
 	)
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             env.checkDestroyed,
 		Steps: []resource.TestStep{{
@@ -280,7 +280,7 @@ func TestAccKeyPairDataSource_notFound(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
 	env.seedKeyPair(keyName("acc_ds_present"), 0, "", nil)
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{

@@ -58,7 +58,7 @@ func TestAccKeyPair_destroyBoundToStoppedInstances(t *testing.T) {
 	env.setInstance("ins-stopped1", "STOPPED")
 	env.setInstance("ins-stopped2", "STOPPED")
 	config := keyPairConfig(env, "acc_bound_stopped", false)
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             env.checkDestroyed,
 		Steps: []resource.TestStep{
@@ -85,7 +85,7 @@ func TestAccKeyPair_destroyBoundToRunningInstance(t *testing.T) {
 	env := newTestEnv(t, emulator.Config{})
 	env.skipInCloud()
 	env.setInstance("ins-running1", "RUNNING")
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             env.checkDestroyed,
 		Steps: []resource.TestStep{

@@ -41,7 +41,7 @@ func TestAccKeyPair_pgpKey(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
 	entity, pgpKey := newPGPEntity(t)
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             env.checkDestroyed,
 		Steps: []resource.TestStep{{

@@ -29,7 +29,7 @@ func TestAccKeyPair_basic(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
 	name := keyName("acc_basic")
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             env.checkDestroyed,
 		Steps: []resource.TestStep{
@@ -103,7 +103,7 @@ resource "tencentcloud_key_pair" "test" {
 }
 `, name, publicKey)
 	}
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             env.checkDestroyed,
 		Steps: []resource.TestStep{
@@ -170,7 +170,7 @@ resource "tencentcloud_key_pair" "test" {
 `, name, extra)
 	}
 	var firstID string
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             env.checkDestroyed,
 		Steps: []resource.TestStep{
@@ -238,7 +238,7 @@ resource "tencentcloud_key_pair" "test" {
   key_name = %q
 }
 `, keyName("acc_disappears"))
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             env.checkDestroyed,
 		Steps: []resource.TestStep{
@@ -271,7 +271,7 @@ resource "tencentcloud_key_pair" "test" {
   tags        = { team = "infra" }
 }
 `, name)
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             env.checkDestroyed,
 		Steps: []resource.TestStep{
@@ -313,7 +313,7 @@ func TestAccKeyPair_duplicateName(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = env.client().DeleteKeyPair(context.Background(), holder.ID) })
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: env.providerConfig() + fmt.Sprintf(`

@@ -94,7 +94,7 @@ func TestAccKeyPairsDataSource_filters(t *testing.T) {
 			statecheck.CompareValuePairs(prefix+"all", tfjsonpath.New("id"), prefix+"by_default_project", tfjsonpath.New("id"), compare.ValuesDiffer()),
 		},
 	)
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: env.providerConfig() + `
@@ -229,7 +229,7 @@ func TestAccKeyPairsDataSource_moreThan100(t *testing.T) {
 		return statecheckFunc(func() []statecheck.StateCheck { return expectKeyPairs(t, addr, *kps...) })
 	}
 
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{

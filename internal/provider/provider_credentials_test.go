@@ -83,7 +83,7 @@ func TestAccProvider_credentialSources(t *testing.T) {
 		t.Setenv("TENCENTCLOUD_SECRET_KEY", emulator.DemoSecretKey)
 		t.Setenv("TENCENTCLOUD_REGION", testRegion)
 		t.Setenv("TENCENTCLOUD_ENDPOINT", env.endpoint)
-		resource.Test(t, resource.TestCase{
+		resource.UnitTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 			CheckDestroy:             env.checkDestroyed,
 			Steps: []resource.TestStep{{
@@ -95,7 +95,7 @@ func TestAccProvider_credentialSources(t *testing.T) {
 
 	t.Run("profile attributes", func(t *testing.T) {
 		dir := tccliProfile(t, "deploy", emulator.DemoSecretID, emulator.DemoSecretKey)
-		resource.Test(t, resource.TestCase{
+		resource.UnitTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 			CheckDestroy:             env.checkDestroyed,
 			Steps: []resource.TestStep{{
@@ -116,7 +116,7 @@ provider "tencentcloud" {
 		dir := tccliProfile(t, "ci", emulator.DemoSecretID, emulator.DemoSecretKey)
 		t.Setenv("TENCENTCLOUD_PROFILE", "ci")
 		t.Setenv("TENCENTCLOUD_SHARED_CREDENTIALS_DIR", dir)
-		resource.Test(t, resource.TestCase{
+		resource.UnitTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 			CheckDestroy:             env.checkDestroyed,
 			Steps: []resource.TestStep{{
@@ -133,7 +133,7 @@ provider "tencentcloud" {
 		if err := os.Rename(dir, filepath.Join(home, ".tccli")); err != nil {
 			t.Fatal(err)
 		}
-		resource.Test(t, resource.TestCase{
+		resource.UnitTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 			CheckDestroy:             env.checkDestroyed,
 			Steps: []resource.TestStep{{
@@ -150,7 +150,7 @@ func TestAccProvider_credentialErrors(t *testing.T) {
 	env := newTestEnv(t, emulator.Config{Roles: []emulator.Role{{RoleArn: testRoleArn}}})
 	env.skipInCloud()
 	wrong := tccliProfile(t, "default", "AKIDnotknownhere", "wrong-key")
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -210,7 +210,7 @@ func TestAccProvider_assumeRole(t *testing.T) {
 	name := keyName("acc_assume_role")
 
 	t.Run("block", func(t *testing.T) {
-		resource.Test(t, resource.TestCase{
+		resource.UnitTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 			CheckDestroy:             env.checkDestroyed,
 			Steps: []resource.TestStep{{
@@ -232,7 +232,7 @@ func TestAccProvider_assumeRole(t *testing.T) {
 		t.Setenv("TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION", "900")
 		t.Setenv("TENCENTCLOUD_ASSUME_ROLE_EXTERNAL_ID", "ext-42")
 		before := env.totalCalls()
-		resource.Test(t, resource.TestCase{
+		resource.UnitTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 			CheckDestroy:             env.checkDestroyed,
 			Steps: []resource.TestStep{{
@@ -249,7 +249,7 @@ func TestAccProvider_assumeRole(t *testing.T) {
 		}
 
 		t.Setenv("TENCENTCLOUD_ASSUME_ROLE_EXTERNAL_ID", "wrong")
-		resource.Test(t, resource.TestCase{
+		resource.UnitTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 			Steps: []resource.TestStep{{
 				Config:      env.providerConfig() + keyPairOnly(name),

@@ -168,7 +168,7 @@ func (e *testEnv) expectPlanErrors(cases []planErrorCase) {
 			ExpectError: regexp.MustCompile(c.want),
 		})
 	}
-	resource.Test(e.t, resource.TestCase{
+	resource.UnitTest(e.t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps:                    steps,
 	})
@@ -178,12 +178,12 @@ func (e *testEnv) expectPlanErrors(cases []planErrorCase) {
 }
 
 // testAccPreCheck checks what acceptance tests need before any of them
-// runs: terraform itself, and credentials in cloud mode.
+// runs: terraform itself, and credentials in cloud mode. The tests run
+// with plain go test, no TF_ACC needed (resource.UnitTest): against the
+// in-process emulator they are offline and free; against the cloud they
+// need TENCENTCLOUD_ACC_CLOUD=1 (make testacc-cloud).
 func testAccPreCheck(t *testing.T) {
 	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance tests run with TF_ACC=1 (make test)")
-	}
 	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
 		if !filepath.IsAbs(p) {
 			t.Fatalf("TF_ACC_TERRAFORM_PATH must be an absolute path, got %q", p)
