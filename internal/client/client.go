@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
@@ -75,6 +76,10 @@ type Client struct {
 
 	// retryBase is the first backoff delay; tests shorten it.
 	retryBase time.Duration
+
+	// calls and retries count this client's API calls and the calls it
+	// sent again, for Stats.
+	calls, retries atomic.Int64
 
 	listing listing
 	reads   *batcher[*KeyPair]
@@ -200,6 +205,20 @@ func New(cfg Config) (*Client, error) {
 	c.deletes = &batcher[struct{}]{window: deleteBatchWindow, maxWait: batchMaxWait, max: maxIDsPerCall,
 		send: c.deleteMany, single: c.deleteSingle, hold: c.untilAllowed("DeleteKeyPairs")}
 	return c, nil
+}
+
+// Stats are the counts of one client since it was made.
+type Stats struct {
+	// Calls is the number of API calls sent, retries included.
+	Calls int64
+	// Retries is the number of calls sent again after a throttle, a
+	// server fault, a network failure or a lost answer.
+	Retries int64
+}
+
+// Stats returns the client's counts.
+func (c *Client) Stats() Stats {
+	return Stats{Calls: c.calls.Load(), Retries: c.retries.Load()}
 }
 
 // Region is the region every call of this client goes to.

@@ -74,6 +74,7 @@ func (c *Client) CreateKeyPair(ctx context.Context, name string, projectID int64
 			return kp, err
 		}
 		Retries.Add(1)
+		c.retries.Add(1)
 		made, err := c.madeBy(ctx, name, projectID, tags, sent, err)
 		if err != nil {
 			return nil, err
@@ -123,6 +124,7 @@ func (c *Client) ImportKeyPair(ctx context.Context, name string, projectID int64
 			return id, err
 		}
 		Retries.Add(1)
+		c.retries.Add(1)
 		kp, findErr := c.FindKeyPairByName(ctx, name)
 		var notFound *NotFoundError
 		switch {

@@ -68,6 +68,7 @@ func (c *Client) do(ctx context.Context, action string, idempotent bool, send fu
 			return errors.Join(lastErr, err)
 		}
 		start := time.Now()
+		c.calls.Add(1)
 		requestID, err := send(ctx)
 		if action != "DescribeKeyPairs" {
 			// Every other action writes, or may have written even when it
@@ -99,6 +100,7 @@ func (c *Client) do(ctx context.Context, action string, idempotent bool, send fu
 			return err
 		}
 		Retries.Add(1)
+		c.retries.Add(1)
 		delay := c.backoff(attempt)
 		fields["retry_in_ms"] = delay.Milliseconds()
 		tflog.Debug(ctx, "Tencent Cloud API call failed, retrying", fields)

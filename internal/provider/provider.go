@@ -27,6 +27,9 @@ var _ provider.Provider = &TencentCloudProvider{}
 // TencentCloudProvider is the tencentcloud provider.
 type TencentCloudProvider struct {
 	version string
+	// onConfigure, when set, is given every client the provider
+	// configures; tests use it to read the client's counts.
+	onConfigure func(*client.Client)
 }
 
 // New returns the provider factory that providerserver and the acceptance
@@ -213,6 +216,9 @@ func (p *TencentCloudProvider) Configure(ctx context.Context, req provider.Confi
 	if err := c.CheckCredentials(ctx); err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("assume_role"), "Could not assume the role", err.Error())
 		return
+	}
+	if p.onConfigure != nil {
+		p.onConfigure(c)
 	}
 	resp.ResourceData = c
 	resp.DataSourceData = c

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -24,6 +25,37 @@ var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServe
 }
 
 const testRegion = "ap-guangzhou"
+
+// clientRecorder keeps every client that the providers of one test
+// configure, so that the test can read their counts (calls, retries).
+type clientRecorder struct {
+	mu      sync.Mutex
+	clients []*client.Client
+}
+
+// factories serves providers whose clients the recorder keeps.
+func (r *clientRecorder) factories() map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"tencentcloud": providerserver.NewProtocol6WithError(&TencentCloudProvider{version: "test", onConfigure: func(c *client.Client) {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			r.clients = append(r.clients, c)
+		}}),
+	}
+}
+
+// stats sums the counts of every recorded client.
+func (r *clientRecorder) stats() client.Stats {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var sum client.Stats
+	for _, c := range r.clients {
+		s := c.Stats()
+		sum.Calls += s.Calls
+		sum.Retries += s.Retries
+	}
+	return sum
+}
 
 // cloudMode runs the acceptance tests against real Tencent Cloud (make
 // testacc-cloud) instead of the emulator.
