@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -19,6 +20,12 @@ import (
 // TestRun starts the command in-process, calls it with the SDK, and stops
 // it with SIGTERM, which must flush the state file and end without error.
 func TestRun(t *testing.T) {
+	// The test's own subscription keeps a SIGTERM from killing the test
+	// process should run have stopped listening for it already.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGTERM)
+	t.Cleanup(func() { signal.Stop(sigs) })
+
 	state := filepath.Join(t.TempDir(), "state.json")
 	stdoutR, stdoutW := io.Pipe()
 	done := make(chan error, 1)
@@ -33,6 +40,24 @@ func TestRun(t *testing.T) {
 	if !lines.Scan() {
 		t.Fatalf("no output; run returned %v", <-done)
 	}
+	// From here run is serving; a failure below must not leave it running
+	// after the test.
+	terminated := false
+	t.Cleanup(func() {
+		stopping := !terminated
+		if stopping {
+			_ = syscall.Kill(os.Getpid(), syscall.SIGTERM)
+		}
+		select {
+		case err := <-done:
+			// When the test sent SIGTERM itself, it has checked err.
+			if stopping && err != nil {
+				t.Errorf("run after SIGTERM: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("run did not stop after SIGTERM")
+		}
+	})
 	m := regexp.MustCompile(`^listening on http://(127\.0\.0\.1:[1-9][0-9]*)$`).FindStringSubmatch(lines.Text())
 	if m == nil {
 		t.Fatalf("first line %q, want listening on http://127.0.0.1:PORT", lines.Text())
@@ -55,8 +80,10 @@ func TestRun(t *testing.T) {
 	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
+	terminated = true
 	select {
 	case err := <-done:
+		done <- err // for the cleanup
 		if err != nil {
 			t.Fatalf("run after SIGTERM: %v", err)
 		}

@@ -12,9 +12,10 @@ import (
 // combined request; each caller gets its own answer. The batch leaves once
 // no caller has joined for a window (callers that Terraform starts one
 // after another keep it open), when it is full, or at the latest after
-// maxWait. A batch that fails as
-// a whole falls back to one call per caller, so that each gets its own
-// error.
+// maxWait. A batch of several keys that fails because of one of them
+// falls back to one call per caller, so that each gets its own answer; any
+// other failure (throttling, credentials, timeouts) is every caller's, as
+// single calls would only multiply it.
 type batcher[V any] struct {
 	// window is how long a batch waits for another caller after the last
 	// one joined.
@@ -28,6 +29,9 @@ type batcher[V any] struct {
 	send func(ctx context.Context, keys []string) (map[string]V, error)
 	// single is the fallback for one key when the combined call failed.
 	single func(ctx context.Context, key string) (V, bool, error)
+	// aboutOneKey reports whether the combined call's error may be about
+	// one of its keys only, so that single calls tell the keys apart.
+	aboutOneKey func(error) bool
 	// hold, when set, says how long the combined call would wait for the
 	// rate limiter: the batch stays open that long, so that callers who
 	// come meanwhile share the call instead of queueing for calls of
@@ -80,7 +84,11 @@ func (b *batcher[V]) do(ctx context.Context, key string) (V, bool, error) {
 		return zero, false, ctx.Err()
 	}
 	if bt.err != nil {
-		return b.single(ctx, key)
+		if len(bt.keys) > 1 && b.aboutOneKey(bt.err) {
+			return b.single(ctx, key)
+		}
+		var zero V
+		return zero, false, bt.err
 	}
 	v, ok := bt.results[key]
 	return v, ok, nil

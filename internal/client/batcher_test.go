@@ -87,27 +87,74 @@ func TestBatcher_sameKeyOnce(t *testing.T) {
 	}
 }
 
-func TestBatcher_failedBatchFallsBackToSingles(t *testing.T) {
-	b, calls, _, singles := countingBatcher(func([]string) error { return errors.New("one bad key fails them all") })
+var (
+	errOneKey   = errors.New("one bad key fails them all")
+	errThrottle = errors.New("throttled")
+)
+
+func oneKeyOnly(err error) bool { return errors.Is(err, errOneKey) }
+
+// runBatch sends keys through b at once and returns each caller's error.
+func runBatch(t *testing.T, b *batcher[string], keys ...string) []error {
+	t.Helper()
 	var wg sync.WaitGroup
-	results := make([]error, 3)
-	for i, key := range []string{"a", "bad", "c"} {
+	results := make([]error, len(keys))
+	for i, key := range keys {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			v, _, err := b.do(context.Background(), key)
 			results[i] = err
-			if err == nil && v != "single-"+key {
-				t.Errorf("key %s: %q, want the single call's answer", key, v)
+			if err == nil && v != "single-"+key && v != "v-"+key {
+				t.Errorf("key %s: %q", key, v)
 			}
 		}()
 	}
 	wg.Wait()
+	return results
+}
+
+// A batch of several keys that fails because of one of them falls back to
+// one call per key, and only that key's caller fails.
+func TestBatcher_failedBatchFallsBackToSingles(t *testing.T) {
+	b, calls, _, singles := countingBatcher(func([]string) error { return errOneKey })
+	b.aboutOneKey = oneKeyOnly
+	results := runBatch(t, b, "a", "bad", "c")
 	if calls.Load() != 1 || singles.Load() != 3 {
 		t.Errorf("%d combined and %d single calls, want 1 and 3", calls.Load(), singles.Load())
 	}
 	if results[0] != nil || results[1] == nil || results[2] != nil {
 		t.Errorf("errors %v: only the bad key should fail", results)
+	}
+}
+
+// A batch of one has nothing to tell apart: its error is the answer, with
+// no second, identical call.
+func TestBatcher_failedBatchOfOneDoesNotRepeat(t *testing.T) {
+	b, calls, _, singles := countingBatcher(func([]string) error { return errOneKey })
+	b.aboutOneKey = oneKeyOnly
+	results := runBatch(t, b, "bad")
+	if calls.Load() != 1 || singles.Load() != 0 {
+		t.Errorf("%d combined and %d single calls, want 1 and 0", calls.Load(), singles.Load())
+	}
+	if !errors.Is(results[0], errOneKey) {
+		t.Errorf("error %v, want the batch's", results[0])
+	}
+}
+
+// Throttling (or credentials, or a timeout) would fail every single call
+// too: every caller gets the batch's error, and no more calls are made.
+func TestBatcher_failureOfAllKeysDoesNotFallBack(t *testing.T) {
+	b, calls, _, singles := countingBatcher(func([]string) error { return errThrottle })
+	b.aboutOneKey = oneKeyOnly
+	results := runBatch(t, b, "a", "b", "c")
+	if calls.Load() != 1 || singles.Load() != 0 {
+		t.Errorf("%d combined and %d single calls, want 1 and 0", calls.Load(), singles.Load())
+	}
+	for i, err := range results {
+		if !errors.Is(err, errThrottle) {
+			t.Errorf("caller %d: %v, want the batch's error", i, err)
+		}
 	}
 }
 
@@ -125,14 +172,32 @@ func TestBatcher_missingKeyIsNotFound(t *testing.T) {
 	}
 }
 
+// The caller that opened a batch gives up: it gets its context's error at
+// once, and the combined call goes on for the others, on a context that
+// keeps the opener's values but not its cancellation.
 func TestBatcher_contextCancellation(t *testing.T) {
 	release := make(chan struct{})
 	b := &batcher[string]{
-		window: time.Millisecond, max: 100,
+		window: 50 * time.Millisecond, max: 100,
 		send: func(ctx context.Context, keys []string) (map[string]string, error) {
 			<-release
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
 			return map[string]string{"other": "v"}, nil
 		},
+		aboutOneKey: func(error) bool { return false },
+	}
+	joined := func(n int) {
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+			b.mu.Lock()
+			ok := b.pending != nil && len(b.pending.keys) == n
+			b.mu.Unlock()
+			if ok {
+				return
+			}
+		}
+		t.Fatalf("the batch never held %d keys", n)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -140,13 +205,16 @@ func TestBatcher_contextCancellation(t *testing.T) {
 		_, _, err := b.do(ctx, "k")
 		done <- err
 	}()
-	otherDone := make(chan bool, 1)
+	joined(1) // "k" opened the batch: the combined call starts from its context
+	otherDone := make(chan error, 1)
 	go func() {
-		// Joins the same batch; its caller is not cancelled.
 		_, found, err := b.do(context.Background(), "other")
-		otherDone <- found && err == nil
+		if err == nil && !found {
+			err = errors.New("not found")
+		}
+		otherDone <- err
 	}()
-	time.Sleep(5 * time.Millisecond)
+	joined(2)
 	cancel()
 	select {
 	case err := <-done:
@@ -157,8 +225,8 @@ func TestBatcher_contextCancellation(t *testing.T) {
 		t.Fatal("a cancelled caller kept waiting for its batch")
 	}
 	close(release)
-	if ok := <-otherDone; !ok {
-		t.Error("the other caller of the batch did not get its answer after the first was cancelled")
+	if err := <-otherDone; err != nil {
+		t.Errorf("the other caller of the batch failed after the first was cancelled: %v", err)
 	}
 }
 

@@ -20,11 +20,13 @@ import (
 	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 	tag "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/tag/v20180813"
 	"golang.org/x/time/rate"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
 )
 
 // DefaultRateLimit is the documented limit of every CVM key pair action:
 // 10 calls per second.
-const DefaultRateLimit = 10
+const DefaultRateLimit = apicontract.RateLimitPerAction
 
 // DefaultMaxRetries bounds the retries of one call; the context (and so the
 // resource timeouts) bounds them too.
@@ -153,6 +155,7 @@ func New(cfg Config) (*Client, error) {
 		now = time.Now
 	}
 	var role *roleCredential
+	var stsClient *common.Client
 	if cfg.AssumeRole != nil {
 		r := *cfg.AssumeRole
 		if r.SessionDuration == 0 {
@@ -163,7 +166,10 @@ func New(cfg Config) (*Client, error) {
 		}
 		sts := common.NewCommonClient(cred, cfg.Region, cp)
 		sts.WithHttpTransport(transport)
-		role = &roleCredential{role: r, source: cfg.CredentialSource, send: stsSender(sts, 200*time.Millisecond), now: now}
+		role = &roleCredential{role: r, source: cfg.CredentialSource, now: now}
+		// role.send is set below, once the client that counts its retries
+		// exists.
+		stsClient = sts
 		cred = role
 	}
 
@@ -200,10 +206,13 @@ func New(cfg Config) (*Client, error) {
 		defaultTags:      maps.Clone(cfg.DefaultTags),
 		transport:        transport,
 	}
-	c.reads = &batcher[*KeyPair]{window: readBatchWindow, maxWait: batchMaxWait, max: maxIDsPerCall,
-		send: c.describeMany, single: c.describeSingle, hold: c.untilAllowed("DescribeKeyPairs")}
-	c.deletes = &batcher[struct{}]{window: deleteBatchWindow, maxWait: batchMaxWait, max: maxIDsPerCall,
-		send: c.deleteMany, single: c.deleteSingle, hold: c.untilAllowed("DeleteKeyPairs")}
+	if role != nil {
+		role.send = stsSender(stsClient, 200*time.Millisecond, &c.retries)
+	}
+	c.reads = &batcher[*KeyPair]{window: readBatchWindow, maxWait: batchMaxWait, max: apicontract.MaxIDsPerCall,
+		send: c.describeMany, single: c.describeSingle, aboutOneKey: aboutOneKeyPair, hold: c.untilAllowed("DescribeKeyPairs")}
+	c.deletes = &batcher[struct{}]{window: deleteBatchWindow, maxWait: batchMaxWait, max: apicontract.MaxIDsPerCall,
+		send: c.deleteMany, single: c.deleteSingle, aboutOneKey: aboutOneKeyPair, hold: c.untilAllowed("DeleteKeyPairs")}
 	return c, nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
@@ -411,36 +412,31 @@ func (r *roleCredential) GetToken() string {
 
 // stsSender calls STS AssumeRole through the common client, which goes
 // wherever the other calls go (endpoint, domain, protocol), signed with
-// the source credentials. Throttled and failed calls are retried a few
-// times: nothing else can work until the role is assumed.
-func stsSender(c *common.Client, retryBase time.Duration) func(context.Context, map[string]any) (*assumeRoleResponse, error) {
+// the source credentials. Throttled calls and lost answers are retried a
+// few times (a second AssumeRole only makes other temporary credentials):
+// nothing else can work until the role is assumed. retries counts them.
+func stsSender(c *common.Client, retryBase time.Duration, retries *atomic.Int64) func(context.Context, map[string]any) (*assumeRoleResponse, error) {
+	policy := retryPolicy{maxRetries: 3, base: retryBase, maxDelay: 2 * time.Second}
+	retryable := func(err error) bool { return isThrottled(err) || isLostAnswer(err) }
+	onRetry := func(int, error, time.Duration) { retries.Add(1) }
 	return func(ctx context.Context, params map[string]any) (*assumeRoleResponse, error) {
-		var err error
-		for attempt := 0; attempt < 4; attempt++ {
-			if attempt > 0 {
-				select {
-				case <-ctx.Done():
-					return nil, errors.Join(err, ctx.Err())
-				case <-time.After(retryBase << attempt):
-				}
-			}
+		var out *assumeRoleResponse
+		err := retryWhen(ctx, policy, retryable, onRetry, func(ctx context.Context, _ int) error {
 			req := tchttp.NewCommonRequest("sts", "2018-08-13", "AssumeRole")
 			req.SetContext(ctx)
-			if err = req.SetActionParameters(params); err != nil {
-				return nil, err
+			if err := req.SetActionParameters(params); err != nil {
+				return err
 			}
 			resp := tchttp.NewCommonResponse()
-			if err = c.Send(req, resp); err == nil {
-				out := &assumeRoleResponse{}
-				if err := json.Unmarshal(resp.GetBody(), out); err != nil {
-					return nil, fmt.Errorf("decode the AssumeRole answer: %w", err)
-				}
-				return out, nil
+			if err := c.Send(req, resp); err != nil {
+				return fromSDK("AssumeRole", err)
 			}
-			if !isThrottled(err) && !isTransient(err) {
-				return nil, err
+			out = &assumeRoleResponse{}
+			if err := json.Unmarshal(resp.GetBody(), out); err != nil {
+				return fmt.Errorf("decode the AssumeRole answer: %w", err)
 			}
-		}
-		return nil, err
+			return nil
+		})
+		return out, err
 	}
 }

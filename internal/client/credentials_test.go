@@ -263,8 +263,8 @@ func TestAssumeRole_errorsNameTheSource(t *testing.T) {
 			t.Fatal(err)
 		}
 		err = c.CheckCredentials(context.Background())
-		if ErrorCode(err) != tc.code {
-			t.Errorf("%s: code %q (%v), want %s", name, ErrorCode(err), err, tc.code)
+		if code(err) != tc.code {
+			t.Errorf("%s: code %q (%v), want %s", name, code(err), err, tc.code)
 			continue
 		}
 		want := "assume_role (role_arn " + tc.role.RoleArn + `, session_name tf) with credentials from profile "default" (/home/me/.tccli/default.credential): `

@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
-	sdkerrors "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 	tag "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/tag/v20180813"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/sshkey"
 )
 
@@ -30,23 +30,12 @@ type KeyPair struct {
 	Tags                  map[string]string
 }
 
-// NotFoundError says that no key pair matched.
-type NotFoundError struct {
-	What string
-}
-
-func (e *NotFoundError) Error() string { return fmt.Sprintf("%s not found", e.What) }
-
 // Filter is one DescribeKeyPairs filter: key-name, project-id, tag-key,
 // tag-value or tag:<key>.
 type Filter struct {
 	Name   string
 	Values []string
 }
-
-// maxIDsPerCall is the API's limit on KeyIds in one call, and its largest
-// page of DescribeKeyPairs.
-const maxIDsPerCall = 100
 
 func tagSpecification(tags map[string]string) []*cvm.TagSpecification {
 	if len(tags) == 0 {
@@ -61,32 +50,70 @@ func tagSpecification(tags map[string]string) []*cvm.TagSpecification {
 
 // CreateKeyPair generates a key pair, its tags attached in the same call.
 // The call is never simply repeated: a second call would make a second key
-// pair. When its answer is lost (the connection broke, or the server failed
-// mid-way), the key pair may exist with nobody holding its private key, so
-// it is looked up by name: one that this attempt made is deleted and
-// created again; one that another owner holds gives the duplicate-name
-// error; none at all, and the create is sent again.
+// pair. When its answer is lost (the connection broke, a gateway answered,
+// the body was cut, or the server failed mid-way), the key pair may exist
+// with nobody holding its private key, so it is looked up by name: one that
+// this attempt made is deleted and created again; one that another owner
+// holds gives a *DuplicateNameError; none at all, and the create is sent
+// again.
 func (c *Client) CreateKeyPair(ctx context.Context, name string, projectID int64, tags map[string]string) (*KeyPair, error) {
-	for attempt := 0; ; attempt++ {
-		sent := time.Now()
-		kp, err := c.createKeyPair(ctx, name, projectID, tags)
-		if err == nil || !IsLostResponse(err) || attempt >= c.maxRetries {
-			return kp, err
+	var kp *KeyPair
+	var sent time.Time
+	// clearLost deletes what the attempt sent at sent made, if anything.
+	clearLost := func(ctx context.Context) error {
+		made, err := c.madeBy(ctx, name, projectID, tags, sent)
+		if err != nil || made == nil {
+			return err
 		}
-		Retries.Add(1)
-		c.retries.Add(1)
-		made, err := c.madeBy(ctx, name, projectID, tags, sent, err)
-		if err != nil {
-			return nil, err
+		// Its private key was in the lost answer: the key pair is of no
+		// use to anyone.
+		if err := c.DeleteKeyPair(ctx, made.ID); err != nil {
+			return fmt.Errorf("delete key pair %s, whose private key was lost with the answer to CreateKeyPair: %w", made.ID, err)
 		}
-		if made != nil {
-			// Its private key was in the lost answer: the key pair is of no
-			// use to anyone.
-			if err := c.DeleteKeyPair(ctx, made.ID); err != nil {
-				return nil, fmt.Errorf("delete key pair %s, whose private key was lost with the answer to CreateKeyPair: %w", made.ID, err)
+		return nil
+	}
+	err := retryWhen(ctx, c.callPolicy(), isLostAnswer, c.countRetry(ctx, "CreateKeyPair"), func(ctx context.Context, attempt int) error {
+		if attempt > 0 {
+			if err := clearLost(ctx); err != nil {
+				return err
 			}
 		}
+		sent = time.Now()
+		var err error
+		kp, err = c.createKeyPair(ctx, name, projectID, tags)
+		return err
+	})
+	if isLostAnswer(err) {
+		// The last attempt's answer was lost too: what it made must not
+		// stay behind, unknown to Terraform.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+		defer cancel()
+		if clearErr := clearLost(ctx); clearErr != nil {
+			err = errors.Join(err, clearErr)
+		}
 	}
+	if err != nil {
+		return nil, c.withHolder(ctx, name, err)
+	}
+	return kp, nil
+}
+
+// cleanupTimeout bounds the clearing up after a create whose every answer
+// was lost, which runs even when the create's own context has ended.
+const cleanupTimeout = 2 * time.Minute
+
+// withHolder turns the API's duplicate-name error into a
+// *DuplicateNameError that names the key pair holding the name.
+func (c *Client) withHolder(ctx context.Context, name string, err error) error {
+	var dup *DuplicateNameError
+	if errors.As(err, &dup) || code(err) != apicontract.CodeKeyNameDuplicate {
+		return err
+	}
+	dup = &DuplicateNameError{Name: name, Err: err}
+	if kp, findErr := c.FindKeyPairByName(ctx, name); findErr == nil {
+		dup.HolderID = kp.ID
+	}
+	return dup
 }
 
 func (c *Client) createKeyPair(ctx context.Context, name string, projectID int64, tags map[string]string) (*KeyPair, error) {
@@ -115,29 +142,34 @@ func (c *Client) createKeyPair(ctx context.Context, name string, projectID int64
 // ImportKeyPair registers an existing OpenSSH public key and returns its
 // id. When the answer is lost, a key pair of that name holding the same key
 // is adopted (it is what the call made, or the very same key under the
-// same name); one holding another key gives the duplicate-name error; none
-// at all, and the import is sent again.
+// same name); one holding another key gives a *DuplicateNameError; none at
+// all, and the import is sent again.
 func (c *Client) ImportKeyPair(ctx context.Context, name string, projectID int64, publicKey string, tags map[string]string) (string, error) {
-	for attempt := 0; ; attempt++ {
-		id, err := c.importKeyPair(ctx, name, projectID, publicKey, tags)
-		if err == nil || !IsLostResponse(err) || attempt >= c.maxRetries {
-			return id, err
+	var id string
+	err := retryWhen(ctx, c.callPolicy(), isLostAnswer, c.countRetry(ctx, "ImportKeyPair"), func(ctx context.Context, attempt int) error {
+		var err error
+		id, err = c.importKeyPair(ctx, name, projectID, publicKey, tags)
+		if !isLostAnswer(err) {
+			return err
 		}
-		Retries.Add(1)
-		c.retries.Add(1)
 		kp, findErr := c.FindKeyPairByName(ctx, name)
 		var notFound *NotFoundError
 		switch {
 		case errors.As(findErr, &notFound):
-			continue
+			return err // not made: send it again
 		case findErr != nil:
-			return "", errors.Join(err, findErr)
+			return errors.Join(err, findErr)
 		case sshkey.Same(kp.PublicKey, publicKey) && kp.ProjectID == projectID:
-			return kp.ID, nil
+			id = kp.ID
+			return nil
 		default:
-			return "", duplicateNameError(kp, c.region)
+			return &DuplicateNameError{Name: name, HolderID: kp.ID, Err: err}
 		}
+	})
+	if err != nil {
+		return "", c.withHolder(ctx, name, err)
 	}
+	return id, nil
 }
 
 func (c *Client) importKeyPair(ctx context.Context, name string, projectID int64, publicKey string, tags map[string]string) (string, error) {
@@ -165,33 +197,26 @@ func (c *Client) importKeyPair(ctx context.Context, name string, projectID int64
 const creationClockSlack = 10 * time.Second
 
 // madeBy returns the key pair of this name if the CreateKeyPair sent at
-// sent, whose answer was lost, made it; nil if there is none; and the
-// duplicate-name error if another owner holds the name. A key pair counts
+// sent, whose answer was lost, made it; nil if there is none; and a
+// *DuplicateNameError if another owner holds the name. A key pair counts
 // as this call's when it has the project and tags the call asked for, no
 // instance, and was made after the call was sent.
-func (c *Client) madeBy(ctx context.Context, name string, projectID int64, tags map[string]string, sent time.Time, lost error) (*KeyPair, error) {
+func (c *Client) madeBy(ctx context.Context, name string, projectID int64, tags map[string]string, sent time.Time) (*KeyPair, error) {
 	kp, err := c.FindKeyPairByName(ctx, name)
 	var notFound *NotFoundError
 	if errors.As(err, &notFound) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, errors.Join(lost, err)
+		return nil, err
 	}
 	created, err := time.Parse(time.RFC3339, kp.CreatedTime)
 	ours := err == nil && !created.Before(sent.Add(-creationClockSlack).Truncate(time.Second)) &&
 		kp.ProjectID == projectID && maps.Equal(kp.Tags, tags) && len(kp.AssociatedInstanceIDs) == 0
 	if !ours {
-		return nil, duplicateNameError(kp, c.region)
+		return nil, &DuplicateNameError{Name: name, HolderID: kp.ID, Err: fmt.Errorf("the name was taken when the answer to CreateKeyPair was lost")}
 	}
 	return kp, nil
-}
-
-// duplicateNameError is the API's own error for a name in use, so that
-// callers handle it as they handle the API's.
-func duplicateNameError(holder *KeyPair, region string) error {
-	return sdkerrors.NewTencentCloudSDKError("InvalidKeyPairName.Duplicate",
-		fmt.Sprintf("The key pair name `%s` already exists in %s: it is held by %s.", holder.Name, region, holder.ID), "")
 }
 
 // DescribeKeyPair finds one key pair by id; a *NotFoundError when gone.
@@ -298,7 +323,7 @@ func (c *Client) describe(ctx context.Context, ids []string, filters []Filter, o
 			req.Filters = append(req.Filters, &cvm.Filter{Name: common.StringPtr(f.Name), Values: common.StringPtrs(f.Values)})
 		}
 		req.Offset = common.Int64Ptr(offset)
-		req.Limit = common.Int64Ptr(maxIDsPerCall)
+		req.Limit = common.Int64Ptr(apicontract.MaxDescribeLimit)
 		resp, err := c.cvm.DescribeKeyPairsWithContext(ctx, req)
 		if err != nil {
 			return nil, err
@@ -329,7 +354,13 @@ func (c *Client) ModifyKeyPair(ctx context.Context, id string, name, description
 		}
 		return resp.Response.RequestId, nil
 	})
-	if err == nil || !IsLostResponse(err) {
+	if err == nil {
+		return nil
+	}
+	if !isLostAnswer(err) {
+		if name != nil {
+			return c.withHolder(ctx, *name, err)
+		}
 		return err
 	}
 	kp, readErr := c.describeOne(ctx, id)
@@ -338,10 +369,6 @@ func (c *Client) ModifyKeyPair(ctx context.Context, id string, name, description
 	}
 	return err
 }
-
-// maxTagsPerModify is the Tag API's limit on each list of one
-// ModifyResourceTags call.
-const maxTagsPerModify = 10
 
 // ModifyTags sets and deletes tags of a key pair through the Tag API.
 func (c *Client) ModifyTags(ctx context.Context, id string, replace map[string]string, remove []string) error {
@@ -354,12 +381,12 @@ func (c *Client) ModifyTags(ctx context.Context, id string, replace map[string]s
 	for len(replaceKeys) > 0 || len(remove) > 0 {
 		var batchReplace []*tag.Tag
 		var batchDelete []*tag.TagKeyObject
-		for len(replaceKeys) > 0 && len(batchReplace) < maxTagsPerModify {
+		for len(replaceKeys) > 0 && len(batchReplace) < apicontract.MaxTagsPerModify {
 			k := replaceKeys[0]
 			replaceKeys = replaceKeys[1:]
 			batchReplace = append(batchReplace, &tag.Tag{TagKey: common.StringPtr(k), TagValue: common.StringPtr(replace[k])})
 		}
-		for len(remove) > 0 && len(batchDelete) < maxTagsPerModify {
+		for len(remove) > 0 && len(batchDelete) < apicontract.MaxTagsPerModify {
 			batchDelete = append(batchDelete, &tag.TagKeyObject{TagKey: common.StringPtr(remove[0])})
 			remove = remove[1:]
 		}
@@ -374,7 +401,7 @@ func (c *Client) ModifyTags(ctx context.Context, id string, replace map[string]s
 			}
 			return resp.Response.RequestId, nil
 		})
-		if err != nil && IsLostResponse(err) && c.tagsConverged(ctx, id, batchReplace, batchDelete) {
+		if err != nil && isLostAnswer(err) && c.tagsConverged(ctx, id, batchReplace, batchDelete) {
 			err = nil
 		}
 		if err != nil {
@@ -406,15 +433,23 @@ func (c *Client) tagsConverged(ctx context.Context, id string, replace []*tag.Ta
 }
 
 // DeleteKeyPair deletes one key pair. Concurrent deletes share
-// DeleteKeyPairs calls; the API deletes all of a call's key pairs or none,
-// so a failed batch falls back to one call per key pair, and each caller
-// gets its own error. A key pair that is already gone counts as deleted,
-// also when an earlier attempt whose answer was lost removed it.
+// DeleteKeyPairs calls. A key pair that is already gone counts as deleted,
+// also when an earlier attempt whose answer was lost removed it. One that
+// instances use gives an *InUseError that names them.
 func (c *Client) DeleteKeyPair(ctx context.Context, id string) error {
 	_, _, err := c.deletes.do(ctx, id)
-	return err
+	if code(err) != apicontract.CodeKeyPairInUse {
+		return err
+	}
+	inUse := &InUseError{KeyID: id, Err: err}
+	if kp, readErr := c.describeOne(ctx, id); readErr == nil {
+		inUse.InstanceIDs = kp.AssociatedInstanceIDs
+	}
+	return inUse
 }
 
+// deleteMany is the combined call of the delete batcher. A batch of one
+// whose key pair is already gone has done its work.
 func (c *Client) deleteMany(ctx context.Context, ids []string) (map[string]struct{}, error) {
 	err := c.do(ctx, "DeleteKeyPairs", true, func(ctx context.Context) (*string, error) {
 		req := cvm.NewDeleteKeyPairsRequest()
@@ -425,6 +460,10 @@ func (c *Client) deleteMany(ctx context.Context, ids []string) (map[string]struc
 		}
 		return resp.Response.RequestId, nil
 	})
+	var notFound *NotFoundError
+	if len(ids) == 1 && errors.As(err, &notFound) {
+		err = nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -437,10 +476,18 @@ func (c *Client) deleteMany(ctx context.Context, ids []string) (map[string]struc
 
 func (c *Client) deleteSingle(ctx context.Context, id string) (struct{}, bool, error) {
 	_, err := c.deleteMany(ctx, []string{id})
-	if ErrorCode(err) == "InvalidKeyPairId.NotFound" {
-		err = nil
-	}
 	return struct{}{}, true, err
+}
+
+// aboutOneKeyPair reports whether a failed call about several key pairs
+// failed for one of them (gone, in use, a malformed id): a call of its own
+// for each then tells which. Throttling, credentials, timeouts and server
+// faults would fail the single calls too, and only multiply them.
+func aboutOneKeyPair(err error) bool {
+	var notFound *NotFoundError
+	var invalid *InvalidParameterError
+	return errors.As(err, &notFound) || code(err) == apicontract.CodeKeyPairInUse ||
+		(errors.As(err, &invalid) && invalid.Parameter == "KeyIds")
 }
 
 // AssociateInstances binds key pairs to instances; forceStop lets the API
@@ -498,26 +545,25 @@ func fromAPI(kp *cvm.KeyPair) *KeyPair {
 // WaitForKeyPair reads a key pair that was just made, for as long as ctx
 // allows: the API may take a moment before a new key pair shows.
 func (c *Client) WaitForKeyPair(ctx context.Context, id string) (*KeyPair, error) {
-	delay := 100 * time.Millisecond
-	for {
-		kp, found, err := c.reads.do(ctx, id)
-		if err == nil && found {
-			return kp, nil
-		}
-		if err == nil {
+	var kp *KeyPair
+	isNotFound := func(err error) bool {
+		var notFound *NotFoundError
+		return errors.As(err, &notFound)
+	}
+	policy := retryPolicy{maxRetries: -1, base: 100 * time.Millisecond, maxDelay: 2 * time.Second}
+	err := retryWhen(ctx, policy, isNotFound, c.countRetry(ctx, "wait for key pair "+id), func(ctx context.Context, _ int) error {
+		var found bool
+		var err error
+		kp, found, err = c.reads.do(ctx, id)
+		if err == nil && !found {
 			err = &NotFoundError{What: fmt.Sprintf("key pair %s", id)}
 		}
-		var notFound *NotFoundError
-		if !errors.As(err, &notFound) {
-			return kp, err
-		}
-		select {
-		case <-ctx.Done():
-			return nil, errors.Join(err, ctx.Err())
-		case <-time.After(delay):
-		}
-		delay = min(2*delay, 2*time.Second)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
+	return kp, nil
 }
 
 func str(p *string) string {

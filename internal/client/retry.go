@@ -3,73 +3,127 @@ package client
 import (
 	"context"
 	"errors"
-	"expvar"
 	"fmt"
 	"math/rand/v2"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-	sdkerrors "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
 )
 
-// Retries counts the calls this process sent again after a throttle, a
-// server fault, a network failure or a lost answer. The fault suite reports
-// it; expvar publishes it wherever a program serves /debug/vars.
-var Retries = expvar.NewInt("tencentcloud_api_retries")
+// The one retry mechanism of this package, in the manner of the aws
+// provider's tfresource.RetryWhen: every API call, the recovery of creates
+// and imports whose answers were lost, the waits for a new key pair to
+// show and the STS calls go through retryWhen, each with a predicate that
+// says which failures are worth another attempt.
 
-// ErrorCode returns the Tencent Cloud error code of err, or "" when err did
-// not come from the API or the SDK.
-func ErrorCode(err error) string {
-	var sdkErr *sdkerrors.TencentCloudSDKError
-	if errors.As(err, &sdkErr) {
-		return sdkErr.Code
+// retryPolicy bounds one retry loop.
+type retryPolicy struct {
+	// maxRetries is how many times f runs again after its first attempt;
+	// negative means as often as the context allows.
+	maxRetries int
+	// base is the ceiling of the first delay; each retry doubles it, up to
+	// maxDelay.
+	base, maxDelay time.Duration
+}
+
+// retryWhen runs f until it succeeds, fails in a way retryable does not
+// accept, the policy's retries are spent, or ctx ends; then it returns f's
+// last error (joined with ctx's, when ctx ended the loop). attempt counts
+// from 0. Between attempts it sleeps with exponential backoff and full
+// jitter: a uniform delay between 0 and the ceiling, so that callers that
+// failed together come back spread out. onRetry, when set, learns of each
+// retry before its delay.
+func retryWhen(ctx context.Context, p retryPolicy, retryable func(error) bool, onRetry func(attempt int, err error, delay time.Duration), f func(ctx context.Context, attempt int) error) error {
+	for attempt := 0; ; attempt++ {
+		err := f(ctx, attempt)
+		if err == nil || !retryable(err) || (p.maxRetries >= 0 && attempt >= p.maxRetries) {
+			return err
+		}
+		if ctx.Err() != nil {
+			return errors.Join(err, ctx.Err())
+		}
+		delay := fullJitter(p, attempt)
+		if onRetry != nil {
+			onRetry(attempt, err, delay)
+		}
+		timer := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return errors.Join(err, ctx.Err())
+		case <-timer.C:
+		}
 	}
-	return ""
+}
+
+// fullJitter is a uniform delay between 0 and min(maxDelay, base*2^attempt).
+func fullJitter(p retryPolicy, attempt int) time.Duration {
+	ceiling := min(p.base<<min(attempt, 16), p.maxDelay)
+	if ceiling <= 0 {
+		return 0
+	}
+	return rand.N(ceiling + 1)
+}
+
+// maxRetryDelay caps the backoff of API calls.
+const maxRetryDelay = 10 * time.Second
+
+// callPolicy is the retry policy of single API calls and of the recovery
+// of lost answers.
+func (c *Client) callPolicy() retryPolicy {
+	return retryPolicy{maxRetries: c.maxRetries, base: c.retryBase, maxDelay: maxRetryDelay}
+}
+
+// countRetry counts a retry and logs it.
+func (c *Client) countRetry(ctx context.Context, what string) func(int, error, time.Duration) {
+	return func(attempt int, err error, delay time.Duration) {
+		c.retries.Add(1)
+		tflog.Debug(ctx, "Tencent Cloud API: retrying", map[string]any{
+			"operation": what, "attempt": attempt + 1, "error": err.Error(), "retry_in_ms": delay.Milliseconds(),
+		})
+	}
 }
 
 // isThrottled reports whether the API refused the call for its rate limit.
 // A refused call was never executed, so it is always safe to send again.
 func isThrottled(err error) bool {
-	return strings.HasPrefix(ErrorCode(err), "RequestLimitExceeded")
+	return strings.HasPrefix(code(err), apicontract.CodeRequestLimitExceeded)
 }
 
-// isTransient reports whether the call failed in a way that may not recur:
-// a server fault or a network failure. The call may or may not have taken
-// effect, so only calls that are safe to repeat are retried for it.
-func isTransient(err error) bool {
-	switch ErrorCode(err) {
-	case "InternalError", "InternalServerError", "ClientError.NetworkError":
+// isLostAnswer reports whether a call may have taken effect although no
+// usable answer arrived: the connection broke, a gateway answered instead
+// of the API, the body was cut, or the server failed mid-way.
+func isLostAnswer(err error) bool {
+	switch code(err) {
+	case apicontract.CodeInternalError, apicontract.CodeInternalServerError, codeNetwork, codeParseJSON, codeHTTPStatus, codeIO:
 		return true
 	}
 	return false
 }
 
-// IsLostResponse reports whether a call may have taken effect although no
-// answer arrived: the connection broke or the server failed mid-way.
-func IsLostResponse(err error) bool {
-	return isTransient(err)
-}
-
-// do sends one API call through the action's rate limiter and retries it
-// with exponential backoff and full jitter while the failure is retryable,
-// the retry budget lasts, and ctx is alive. send returns the RequestId of
-// the answer so that it can be logged; it must build a fresh SDK request
-// on every attempt, because a request object remembers its first endpoint.
+// do sends one API call through the action's rate limiter, and sends it
+// again while it is throttled, or, when idempotent, while its answer is
+// lost. send returns the RequestId of the answer so that it can be logged;
+// it must build a fresh SDK request on every attempt, because a request
+// object remembers its first endpoint. Errors come back as *APIError.
 func (c *Client) do(ctx context.Context, action string, idempotent bool, send func(context.Context) (*string, error)) error {
 	limiter := c.limiter(action)
-	var lastErr error
-	for attempt := 0; ; attempt++ {
+	retryable := func(err error) bool { return isThrottled(err) || (idempotent && isLostAnswer(err)) }
+	err := retryWhen(ctx, c.callPolicy(), retryable, c.countRetry(ctx, action), func(ctx context.Context, attempt int) error {
 		if err := limiter.Wait(ctx); err != nil {
 			if ctx.Err() == nil {
 				// The limiter refuses to wait past the deadline.
 				err = fmt.Errorf("%w: %v", context.DeadlineExceeded, err)
 			}
-			return errors.Join(lastErr, err)
+			return err
 		}
 		start := time.Now()
 		c.calls.Add(1)
 		requestID, err := send(ctx)
+		err = fromSDK(action, err)
 		if action != "DescribeKeyPairs" {
 			// Every other action writes, or may have written even when it
 			// failed: the region's listing no longer holds.
@@ -84,40 +138,19 @@ func (c *Client) do(ctx context.Context, action string, idempotent bool, send fu
 		if requestID != nil {
 			fields["request_id"] = *requestID
 		}
+		var apiErr *APIError
+		if errors.As(err, &apiErr) {
+			fields["error_code"] = apiErr.Code
+			if apiErr.RequestID != "" {
+				fields["request_id"] = apiErr.RequestID
+			}
+		}
 		if err == nil {
 			tflog.Debug(ctx, "Tencent Cloud API call", fields)
-			return nil
-		}
-		fields["error_code"] = ErrorCode(err)
-		var sdkErr *sdkerrors.TencentCloudSDKError
-		if errors.As(err, &sdkErr) && sdkErr.RequestId != "" {
-			fields["request_id"] = sdkErr.RequestId
-		}
-		lastErr = err
-		retryable := isThrottled(err) || (idempotent && isTransient(err))
-		if !retryable || attempt >= c.maxRetries {
+		} else {
 			tflog.Debug(ctx, "Tencent Cloud API call failed", fields)
-			return err
 		}
-		Retries.Add(1)
-		c.retries.Add(1)
-		delay := c.backoff(attempt)
-		fields["retry_in_ms"] = delay.Milliseconds()
-		tflog.Debug(ctx, "Tencent Cloud API call failed, retrying", fields)
-		timer := time.NewTimer(delay)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return errors.Join(err, ctx.Err())
-		case <-timer.C:
-		}
-	}
-}
-
-// backoff is exponential with full jitter, capped at 10 seconds, so that
-// callers throttled together do not come back together.
-func (c *Client) backoff(attempt int) time.Duration {
-	ceiling := c.retryBase << min(attempt, 6)
-	ceiling = min(ceiling, 10*time.Second)
-	return ceiling/2 + rand.N(ceiling/2+1)
+		return err
+	})
+	return c.classify(err)
 }

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
 )
 
 const (
@@ -15,15 +17,6 @@ const (
 
 	// maxClockSkew is how far X-TC-Timestamp may be from the server's clock.
 	maxClockSkew = 5 * time.Minute
-)
-
-// Authentication failure codes, as documented for API 3.0.
-const (
-	codeInvalidAuthorization = "AuthFailure.InvalidAuthorization"
-	codeSecretIDNotFound     = "AuthFailure.SecretIdNotFound"
-	codeSignatureExpire      = "AuthFailure.SignatureExpire"
-	codeSignatureFailure     = "AuthFailure.SignatureFailure"
-	codeTokenFailure         = "AuthFailure.TokenFailure"
 )
 
 // signedCall is what a verified signature tells about a call.
@@ -56,32 +49,32 @@ func verifyTC3(header http.Header, host string, body []byte, now time.Time, look
 	}
 	ts, err := strconv.ParseInt(tsText, 10, 64)
 	if err != nil || ts < 0 {
-		return signedCall{}, newError(codeInvalidParameter, "X-TC-Timestamp must be Unix seconds.")
+		return signedCall{}, newError(apicontract.CodeInvalidParameter, "X-TC-Timestamp must be Unix seconds.")
 	}
 	signedAt := time.Unix(ts, 0)
 	if skew := now.Sub(signedAt); skew > maxClockSkew || skew < -maxClockSkew {
-		return signedCall{}, newError(codeSignatureExpire,
+		return signedCall{}, newError(apicontract.CodeSignatureExpire,
 			"The request signature has expired: X-TC-Timestamp %d is more than 5 minutes from the server time %d.", ts, now.Unix())
 	}
 	cred, ok := lookup(auth.SecretID)
 	if !ok {
-		return signedCall{}, newError(codeSecretIDNotFound, "The SecretId is not found, please ensure that your SecretId is correct.")
+		return signedCall{}, newError(apicontract.CodeSecretIDNotFound, "The SecretId is not found, please ensure that your SecretId is correct.")
 	}
 	if cred.Token != "" {
 		token := header.Get("X-TC-Token")
 		if !hmac.Equal([]byte(token), []byte(cred.Token)) {
-			return signedCall{}, newError(codeTokenFailure, "The token of the temporary credential is missing or wrong.")
+			return signedCall{}, newError(apicontract.CodeTokenFailure, "The token of the temporary credential is missing or wrong.")
 		}
 		if !cred.Expires.IsZero() && !now.Before(cred.Expires) {
-			return signedCall{}, newError(codeTokenFailure, "The temporary credential has expired.")
+			return signedCall{}, newError(apicontract.CodeTokenFailure, "The temporary credential has expired.")
 		}
 	} else if header.Get("X-TC-Token") != "" {
-		return signedCall{}, newError(codeTokenFailure, "A token was sent with a permanent credential.")
+		return signedCall{}, newError(apicontract.CodeTokenFailure, "A token was sent with a permanent credential.")
 	}
 	// The scope date must be the UTC date of the timestamp; otherwise a
 	// signature could be made for one day and replayed on another.
 	if auth.Date != signedAt.UTC().Format("2006-01-02") {
-		return signedCall{}, newError(codeSignatureFailure,
+		return signedCall{}, newError(apicontract.CodeSignatureFailure,
 			"The date in the credential scope does not match X-TC-Timestamp.")
 	}
 	names := strings.Split(auth.SignedHeaders, ";")
@@ -106,7 +99,7 @@ func verifyTC3(header http.Header, host string, body []byte, now time.Time, look
 			return signedCall{SecretID: auth.SecretID, Service: auth.Service}, nil
 		}
 	}
-	return signedCall{}, newError(codeSignatureFailure,
+	return signedCall{}, newError(apicontract.CodeSignatureFailure,
 		"The provided credentials could not be validated. Please check your signature is correct.")
 }
 
@@ -114,7 +107,7 @@ func verifyTC3(header http.Header, host string, body []byte, now time.Time, look
 // "TC3-HMAC-SHA256 Credential=ID/DATE/SERVICE/tc3_request, SignedHeaders=a;b, Signature=HEX".
 func parseAuthorization(value string) (authorization, *apiError) {
 	bad := func(why string) (authorization, *apiError) {
-		return authorization{}, newError(codeInvalidAuthorization, "The Authorization header is invalid: %s.", why)
+		return authorization{}, newError(apicontract.CodeInvalidAuthorization, "The Authorization header is invalid: %s.", why)
 	}
 	if strings.TrimSpace(value) == "" {
 		return bad("it is missing")

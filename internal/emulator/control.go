@@ -5,19 +5,18 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 
 	"golang.org/x/time/rate"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
 )
 
 // The control API is plain JSON without signatures. It exists only here:
 // tests use it to read counters, inject faults and stand in for the
 // instance API that the emulator does not have.
 const controlPrefix = "/_emulator/"
-
-var instanceIDPattern = regexp.MustCompile(`^ins-[a-z0-9]{8}$`)
 
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	switch strings.TrimPrefix(r.URL.Path, controlPrefix) {
@@ -119,7 +118,7 @@ func (s *Server) putInstance(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
-	case !instanceIDPattern.MatchString(in.InstanceId):
+	case !apicontract.InstanceIDPattern.MatchString(in.InstanceId):
 		controlError(w, http.StatusBadRequest, "InstanceId must be ins- and 8 lowercase letters or digits")
 		return
 	case !regions[in.Region]:

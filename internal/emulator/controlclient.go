@@ -29,7 +29,8 @@ type Stats struct {
 
 // FaultRule gives, per call of an action (or "*"), the independent
 // probabilities of each fault. The first rule naming the action wins, else
-// the first "*" rule.
+// the first "*" rule. InternalError wins over Throttle, and both over
+// DropAfterCommit; Latency adds to any of them.
 type FaultRule struct {
 	Action          string  `json:"action"`
 	InternalError   float64 `json:"internal_error"`
@@ -40,6 +41,20 @@ type FaultRule struct {
 }
 
 // Faults is the body of PUT /_emulator/faults; no rules turns faults off.
+//
+// Whether a call is faulted depends only on the seed, the action, the
+// region, what the call is about and its attempt number, never on the
+// order in which calls arrive. What a call is about is the key name of
+// CreateKeyPair and ImportKeyPair; the key ids of DescribeKeyPairs (with
+// its filters, offset and limit), DeleteKeyPairs, ModifyKeyPairAttribute
+// and the instance (dis)associations (with the instance ids); the resource
+// of ModifyResourceTags; the role and session of AssumeRole. Lists count
+// as sets. The attempt number is how many calls with the same action,
+// region and subject the emulator saw since the faults were set, so that a
+// call sent again gets a fresh roll. The same calls thus get the same
+// faults under a seed however they interleave; calls that differ, such as
+// batches made up by timing or key ids that differ between emulators, may
+// not.
 type Faults struct {
 	Seed  uint64      `json:"seed"`
 	Rules []FaultRule `json:"rules"`

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
 )
 
 // decodeParams decodes a request body into dst, a pointer to a request
@@ -26,24 +28,24 @@ func decodeParams(body []byte, dst any) *apiError {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if err := dec.Decode(&generic); err != nil {
-		return newError(codeInvalidParameter, "The request body is not valid JSON: %s.", err)
+		return newError(apicontract.CodeInvalidParameter, "The request body is not valid JSON: %s.", err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return newError(codeInvalidParameter, "The request body holds data after the JSON object.")
+		return newError(apicontract.CodeInvalidParameter, "The request body holds data after the JSON object.")
 	}
 	if _, ok := generic.(map[string]any); !ok {
-		return newError(codeInvalidParameter, "The request body must be a JSON object.")
+		return newError(apicontract.CodeInvalidParameter, "The request body must be a JSON object.")
 	}
 	if name := unknownField(generic, reflect.TypeOf(dst), ""); name != "" {
-		return newError(codeUnknownParameter, "The parameter `%s` is not recognized.", name)
+		return newError(apicontract.CodeUnknownParameter, "The parameter `%s` is not recognized.", name)
 	}
 	if err := json.Unmarshal(body, dst); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) && typeErr.Field != "" {
-			return newError(codeInvalidParameter, "The parameter `%s` must be of type %s, not %s.",
+			return newError(apicontract.CodeInvalidParameter, "The parameter `%s` must be of type %s, not %s.",
 				typeErr.Field, typeErr.Type, typeErr.Value)
 		}
-		return newError(codeInvalidParameter, "The request body does not match the action's parameters: %s.", err)
+		return newError(apicontract.CodeInvalidParameter, "The request body does not match the action's parameters: %s.", err)
 	}
 	return nil
 }

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
 )
 
 // The demo account, used when no credentials are configured. The values are
@@ -28,7 +30,7 @@ const (
 )
 
 const (
-	defaultQuota   = 100
+	defaultQuota   = apicontract.MaxKeyPairs
 	defaultKeyBits = 2048
 	keyPoolSize    = 16
 
@@ -54,6 +56,10 @@ type Config struct {
 	Projects    []int64          // extra projects; 0 always exists
 	StateFile   string           // "" => in memory only
 	Now         func() time.Time // nil => time.Now (for clock-skew tests)
+	// FirstKeyID, when not 0, makes the key ids of a new state a fixed
+	// sequence, so that faults keyed by ids replay under the same seed;
+	// 0 starts the sequence at random, keeping runs apart.
+	FirstKeyID uint64
 }
 
 // Server is an http.Handler that serves the emulated API and the control API
@@ -140,6 +146,9 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	s.st = newState()
+	if cfg.FirstKeyID != 0 {
+		s.st.NextID = cfg.FirstKeyID % keyIDSpace
+	}
 	if cfg.StateFile != "" {
 		st, err := loadState(cfg.StateFile)
 		if err != nil {
@@ -193,16 +202,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		// GET calls exist only with the older signature methods, which the
 		// emulator does not model.
-		writeAPIError(w, newError("UnsupportedProtocol", "Only POST with a TC3-HMAC-SHA256 signature is supported, not %s.", r.Method))
+		writeAPIError(w, newError(apicontract.CodeUnsupportedProtocol, "Only POST with a TC3-HMAC-SHA256 signature is supported, not %s.", r.Method))
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 	if err != nil {
-		writeAPIError(w, newError(codeInvalidParameter, "The request body could not be read."))
+		writeAPIError(w, newError(apicontract.CodeInvalidParameter, "The request body could not be read."))
 		return
 	}
 	if len(body) > maxBodyBytes {
-		writeAPIError(w, newError("RequestSizeLimitExceeded", "The request body is larger than %d bytes.", maxBodyBytes))
+		writeAPIError(w, newError(apicontract.CodeRequestSizeLimitExceeded, "The request body is larger than %d bytes.", maxBodyBytes))
 		return
 	}
 	call, apiErr := verifyTC3(r.Header, r.Host, body, s.now(), s.credential)
@@ -222,7 +231,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, apiErr)
 		return
 	}
-	fault := s.rollFaults(name)
+	fault := s.rollFaults(name, region, body)
 	if fault.latency > 0 {
 		select {
 		case <-time.After(fault.latency):
@@ -232,14 +241,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case fault.internalError:
-		writeAPIError(w, newError(codeInternalError, "An internal error occurred (injected fault)."))
+		writeAPIError(w, newError(apicontract.CodeInternalError, "An internal error occurred (injected fault)."))
 		return
 	case fault.throttle:
-		writeAPIError(w, newError(codeRequestLimit, "The request rate limit was exceeded (injected fault)."))
+		writeAPIError(w, newError(apicontract.CodeRequestLimitExceeded, "The request rate limit was exceeded (injected fault)."))
 		return
 	}
 	if !s.allow(name, region) {
-		writeAPIError(w, newError(codeRequestLimit, "The request rate of %s in region %q exceeds %v per second.", name, region, s.limit))
+		writeAPIError(w, newError(apicontract.CodeRequestLimitExceeded, "The request rate of %s in region %q exceeds %v per second.", name, region, s.limit))
 		return
 	}
 	result, apiErr := handler(s, region, body)

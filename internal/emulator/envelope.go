@@ -6,6 +6,8 @@ import (
 	"net/http"
 
 	"github.com/google/uuid"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
 )
 
 // apiError is an error answered inside the Tencent Cloud response envelope.
@@ -20,26 +22,8 @@ func newError(code, format string, args ...any) *apiError {
 	return &apiError{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// Codes shared by several actions. Codes used once live next to their use.
-const (
-	codeInternalError       = "InternalError"
-	codeInvalidParameter    = "InvalidParameter"
-	codeInvalidParamValue   = "InvalidParameterValue"
-	codeMissingParameter    = "MissingParameter"
-	codeUnknownParameter    = "UnknownParameter"
-	codeRequestLimit        = "RequestLimitExceeded"
-	codeInvalidAction       = "InvalidAction"
-	codeNoSuchVersion       = "NoSuchVersion"
-	codeUnsupportedRegion   = "UnsupportedRegion"
-	codeIDsLimitExceeded    = "InvalidParameterValue.LimitExceeded"
-	codeKeyIDMalformed      = "InvalidKeyPairId.Malformed"
-	codeKeyIDNotFound       = "InvalidKeyPairId.NotFound"
-	codeInstanceIDNotFound  = "InvalidInstanceId.NotFound"
-	codeInstanceIDMalformed = "InvalidInstanceId.Malformed"
-)
-
 func missing(name string) *apiError {
-	return newError(codeMissingParameter, "The request is missing a required parameter `%s`.", name)
+	return newError(apicontract.CodeMissingParameter, "The request is missing a required parameter `%s`.", name)
 }
 
 // writeResult answers a successful call: the action's fields plus a fresh

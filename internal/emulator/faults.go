@@ -1,9 +1,14 @@
 package emulator
 
 import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
+	"hash/fnv"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -27,17 +32,19 @@ func (c Faults) validate() error {
 	return nil
 }
 
-// faultSet is the fault configuration in force plus its random source.
+// faultSet is the fault configuration in force plus, per call subject
+// (action, region and what the call is about), how many calls the emulator
+// has seen since the configuration was set.
 type faultSet struct {
-	cfg Faults
-	rng *rand.Rand
+	cfg      Faults
+	attempts map[string]uint64
 }
 
 func newFaultSet(cfg Faults) faultSet {
 	if cfg.Rules == nil {
 		cfg.Rules = []FaultRule{}
 	}
-	return faultSet{cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed))}
+	return faultSet{cfg: cfg, attempts: map[string]uint64{}}
 }
 
 // faults is what to do to one call.
@@ -48,32 +55,148 @@ type faults struct {
 	dropAfterCommit bool
 }
 
-// rollFaults decides the faults of one call from the first rule that names
-// the action, or else the first "*" rule. All four rolls are always made,
-// so that a seed replays the same sequence whatever the outcomes.
-func (s *Server) rollFaults(action string) faults {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var rule *FaultRule
-	for i := range s.faults.cfg.Rules {
-		r := &s.faults.cfg.Rules[i]
-		if r.Action == action {
-			rule = r
-			break
-		}
-		if r.Action == "*" && rule == nil {
-			rule = r
-		}
+// faultSubjects names, per action, the request parameters that say what a
+// call is about. Other parameters (a public key, tags, a description) play
+// no part, so that the same call sent again is recognised as a retry.
+var faultSubjects = map[string][]string{
+	"CreateKeyPair":                 {"KeyName"},
+	"ImportKeyPair":                 {"KeyName"},
+	"DescribeKeyPairs":              {"KeyIds", "Filters", "Offset", "Limit"},
+	"DeleteKeyPairs":                {"KeyIds"},
+	"ModifyKeyPairAttribute":        {"KeyId"},
+	"AssociateInstancesKeyPairs":    {"KeyIds", "InstanceIds"},
+	"DisassociateInstancesKeyPairs": {"KeyIds", "InstanceIds"},
+	"ModifyResourceTags":            {"Resource"},
+	"AssumeRole":                    {"RoleArn", "RoleSessionName"},
+}
+
+// faultSubject is the canonical form of the parameters that say what a call
+// is about: lists are taken as sets (sorted), objects with sorted keys. A
+// body that is not a JSON object has the empty subject; the action rejects
+// it anyway.
+func faultSubject(action string, body []byte) string {
+	var params map[string]any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&params); err != nil {
+		return ""
 	}
+	var b strings.Builder
+	for _, name := range faultSubjects[action] {
+		v, ok := params[name]
+		if !ok {
+			continue
+		}
+		enc, err := json.Marshal(canonicalJSON(v))
+		if err != nil {
+			continue
+		}
+		fmt.Fprintf(&b, "%s=%s\n", name, enc)
+	}
+	return b.String()
+}
+
+// canonicalJSON sorts every list of a decoded JSON value by the encoding
+// of its elements, so that the order a caller lists ids or filters in does
+// not matter. Objects need nothing: encoding/json sorts map keys.
+func canonicalJSON(v any) any {
+	switch v := v.(type) {
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, e := range v {
+			enc, err := json.Marshal(canonicalJSON(e))
+			if err != nil {
+				continue
+			}
+			out = append(out, string(enc))
+		}
+		slices.Sort(out)
+		raw := make([]json.RawMessage, len(out))
+		for i, e := range out {
+			raw[i] = json.RawMessage(e)
+		}
+		return raw
+	case map[string]any:
+		for k, e := range v {
+			v[k] = canonicalJSON(e)
+		}
+		return v
+	}
+	return v
+}
+
+// The independent rolls of one call; each draws from its own value.
+const (
+	rollLatency uint64 = iota + 1
+	rollInternalError
+	rollThrottle
+	rollDropAfterCommit
+)
+
+// faultDraw is the hash of everything a fault decision may depend on: the
+// seed, the action, the region, the call's subject and the attempt number.
+type faultDraw uint64
+
+func newFaultDraw(seed uint64, action, region, subject string, attempt uint64) faultDraw {
+	h := fnv.New64a()
+	var n [8]byte
+	binary.LittleEndian.PutUint64(n[:], seed)
+	h.Write(n[:])
+	for _, s := range []string{action, region, subject} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	binary.LittleEndian.PutUint64(n[:], attempt)
+	h.Write(n[:])
+	return faultDraw(h.Sum64())
+}
+
+// float returns the value in [0, 1) of one roll. FNV alone mixes its last
+// bytes poorly, so each roll runs the hash and the roll number through the
+// SplitMix64 finaliser, which gives every roll its own well-spread value.
+func (d faultDraw) float(roll uint64) float64 {
+	z := uint64(d) ^ mix64(roll)
+	return float64(mix64(z)>>11) / (1 << 53)
+}
+
+func mix64(z uint64) uint64 {
+	z += 0x9e3779b97f4a7c15
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// rollFaults decides the faults of one call from the first rule that names
+// the action, or else the first "*" rule. The decision depends only on the
+// seed, the action, the region, what the call is about (faultSubject of its
+// body) and its attempt number: how many calls with the same action, region
+// and subject came before it since the faults were set. It never depends
+// on the order in which calls about different things arrive, so that the
+// same calls replay the same faults under a seed however they interleave,
+// while a call sent again gets a fresh roll.
+func (s *Server) rollFaults(action, region string, body []byte) faults {
+	s.mu.Lock()
+	rule := s.faults.rule(action)
+	s.mu.Unlock()
 	if rule == nil {
 		return faults{}
 	}
-	rng := s.faults.rng
+	subject := faultSubject(action, body)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	// The faults may have been replaced while the subject was computed.
+	if rule = s.faults.rule(action); rule == nil {
+		return faults{}
+	}
+	key := action + "\x00" + region + "\x00" + subject
+	attempt := s.faults.attempts[key]
+	s.faults.attempts[key]++
+	d := newFaultDraw(s.faults.cfg.Seed, action, region, subject, attempt)
 	var f faults
-	latency := rng.Float64() < rule.Latency
-	f.internalError = rng.Float64() < rule.InternalError
-	f.throttle = rng.Float64() < rule.Throttle && !f.internalError
-	f.dropAfterCommit = rng.Float64() < rule.DropAfterCommit && !f.internalError && !f.throttle
+	latency := d.float(rollLatency) < rule.Latency
+	f.internalError = d.float(rollInternalError) < rule.InternalError
+	f.throttle = d.float(rollThrottle) < rule.Throttle && !f.internalError
+	f.dropAfterCommit = d.float(rollDropAfterCommit) < rule.DropAfterCommit && !f.internalError && !f.throttle
 	n := 0
 	if latency {
 		f.latency = time.Duration(rule.LatencyMS) * time.Millisecond
@@ -88,6 +211,27 @@ func (s *Server) rollFaults(action string) faults {
 	}
 	s.stats.Faults[action] += n
 	return f
+}
+
+// rule is the rule for action, nil when none applies. It returns a copy,
+// so that it stays valid when the faults are replaced.
+func (fs *faultSet) rule(action string) *FaultRule {
+	var rule *FaultRule
+	for i := range fs.cfg.Rules {
+		r := &fs.cfg.Rules[i]
+		if r.Action == action {
+			rule = r
+			break
+		}
+		if r.Action == "*" && rule == nil {
+			rule = r
+		}
+	}
+	if rule == nil {
+		return nil
+	}
+	c := *rule
+	return &c
 }
 
 func newStats() Stats {

@@ -1,9 +1,13 @@
 package emulator
 
 import (
+	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -98,30 +102,190 @@ func TestFaults(t *testing.T) {
 	}
 }
 
-// TestFaultSeed checks that a seed replays the same faults.
-func TestFaultSeed(t *testing.T) {
-	t.Parallel()
-	run := func() []string {
-		e := newEnv(t, Config{})
-		e.setFaults(FaultRule{Action: "*", InternalError: 0.5})
-		var codes []string
-		for range 20 {
-			_, err := e.cvm(testRegion).DescribeKeyPairs(cvm.NewDescribeKeyPairsRequest())
-			codes = append(codes, errCode(err))
-		}
-		return codes
+// faultCall is one call of the fault replay tests, made anew for each
+// attempt.
+type faultCall struct {
+	name string
+	send func(e *testEnv) error
+}
+
+// faultCalls are calls about distinct things: creates of distinct names,
+// listings filtered by distinct names, deletes of distinct (absent) ids.
+// Without faults each answers the same whenever it is sent.
+func faultCalls() []faultCall {
+	var calls []faultCall
+	for i := range 12 {
+		name := fmt.Sprintf("replay_%d", i)
+		id := fmt.Sprintf("skey-%08d", i)
+		calls = append(calls,
+			faultCall{"create " + name, func(e *testEnv) error { return e.tryCreate(name) }},
+			faultCall{"list " + name, func(e *testEnv) error {
+				req := cvm.NewDescribeKeyPairsRequest()
+				req.Filters = []*cvm.Filter{{Name: ptr("key-name"), Values: ptrs(name)}}
+				_, err := e.cvm(testRegion).DescribeKeyPairs(req)
+				return err
+			}},
+			faultCall{"delete " + id, func(e *testEnv) error {
+				req := cvm.NewDeleteKeyPairsRequest()
+				req.KeyIds = ptrs(id)
+				_, err := e.cvm(testRegion).DeleteKeyPairs(req)
+				return err
+			}},
+		)
 	}
-	a, b := run(), run()
-	var faulted int
-	for i := range a {
-		if a[i] != b[i] {
-			t.Fatalf("call %d: %q then %q with the same seed", i, a[i], b[i])
+	return calls
+}
+
+// replayFaults resets the emulator, sets faults with seed, and sends each
+// call attempts times in a row; the calls go one after another in the
+// given order, or all at once when concurrent. It returns the error code
+// ("" for success) of every attempt of every call, and the injected fault
+// counts.
+func (e *testEnv) replayFaults(seed uint64, calls []faultCall, attempts int, concurrent bool) (map[string]string, map[string]int) {
+	e.t.Helper()
+	if code := e.control(http.MethodPost, "/_emulator/reset", nil, nil); code != http.StatusOK {
+		e.t.Fatalf("reset: HTTP %d", code)
+	}
+	rules := []FaultRule{{Action: "*", InternalError: 0.2, Throttle: 0.2, DropAfterCommit: 0.2}}
+	if code := e.control(http.MethodPut, "/_emulator/faults", Faults{Seed: seed, Rules: rules}, nil); code != http.StatusOK {
+		e.t.Fatalf("set faults: HTTP %d", code)
+	}
+	var mu sync.Mutex
+	outcomes := map[string]string{}
+	run := func(c faultCall) {
+		for a := range attempts {
+			code := errCode(c.send(e))
+			mu.Lock()
+			outcomes[fmt.Sprintf("%s #%d", c.name, a)] = code
+			mu.Unlock()
 		}
-		if a[i] != "" {
+	}
+	var wg sync.WaitGroup
+	for _, c := range calls {
+		if concurrent {
+			wg.Go(func() { run(c) })
+		} else {
+			run(c)
+		}
+	}
+	wg.Wait()
+	return outcomes, e.stats().Faults
+}
+
+// TestFaultSeed_orderDoesNotMatter checks that a seed gives every call the
+// same faults whatever order the calls arrive in: one after another, in
+// reverse, and all at once.
+func TestFaultSeed_orderDoesNotMatter(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Config{})
+	calls := faultCalls()
+	want, wantCounts := e.replayFaults(7, calls, 3, false)
+	var faulted int
+	for _, code := range want {
+		if code != "" && !strings.HasPrefix(code, "InvalidKeyPair") {
 			faulted++
 		}
 	}
-	if faulted == 0 || faulted == 20 {
-		t.Errorf("%d of 20 calls faulted at probability 0.5", faulted)
+	if faulted == 0 || faulted == len(want) {
+		t.Fatalf("%d of %d calls faulted: the test does not tell faults apart", faulted, len(want))
+	}
+	reversed := slices.Clone(calls)
+	slices.Reverse(reversed)
+	for _, order := range []struct {
+		name       string
+		calls      []faultCall
+		concurrent bool
+	}{{"reversed", reversed, false}, {"concurrent", calls, true}} {
+		got, gotCounts := e.replayFaults(7, order.calls, 3, order.concurrent)
+		for _, k := range slices.Sorted(maps.Keys(want)) {
+			if got[k] != want[k] {
+				t.Errorf("%s: %s: %q, but %q in order", order.name, k, got[k], want[k])
+			}
+		}
+		if !maps.Equal(gotCounts, wantCounts) {
+			t.Errorf("%s: faults %v, but %v in order", order.name, gotCounts, wantCounts)
+		}
+	}
+}
+
+// TestFaultSeed_seedMatters checks that another seed faults other calls.
+func TestFaultSeed_seedMatters(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Config{})
+	calls := faultCalls()
+	a, _ := e.replayFaults(1, calls, 2, false)
+	b, _ := e.replayFaults(2, calls, 2, false)
+	if maps.Equal(a, b) {
+		t.Errorf("seeds 1 and 2 gave the same outcome to all %d calls", len(a))
+	}
+}
+
+// TestFaultSeed_attemptMatters checks that the same call sent again gets a
+// fresh roll: at a probability under 1 a retried call is not doomed, and
+// a seed still replays the same sequence.
+func TestFaultSeed_attemptMatters(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Config{})
+	list := func() error {
+		_, err := e.cvm(testRegion).DescribeKeyPairs(cvm.NewDescribeKeyPairsRequest())
+		return err
+	}
+	calls := []faultCall{{"list", func(*testEnv) error { return list() }}}
+	a, _ := e.replayFaults(3, calls, 20, false)
+	var faulted int
+	for _, code := range a {
+		if code != "" {
+			faulted++
+		}
+	}
+	if faulted == 0 || faulted == len(a) {
+		t.Errorf("%d of %d attempts of one call faulted: the attempt number plays no part", faulted, len(a))
+	}
+	if b, _ := e.replayFaults(3, calls, 20, false); !maps.Equal(a, b) {
+		t.Errorf("the same seed gave the attempts %v, then %v", a, b)
+	}
+
+	// Every call, retried, gets through in the end even when nine
+	// attempts in ten fail.
+	e.setFaults(FaultRule{Action: "DescribeKeyPairs", InternalError: 0.9})
+	c := e.cvm(testRegion)
+	for i := range 30 {
+		req := cvm.NewDescribeKeyPairsRequest()
+		req.Filters = []*cvm.Filter{{Name: ptr("key-name"), Values: ptrs(fmt.Sprintf("retried_%d", i))}}
+		var err error
+		for range 400 {
+			if _, err = c.DescribeKeyPairs(req); err == nil {
+				break
+			}
+		}
+		if err != nil {
+			t.Errorf("call %d still fails after 400 attempts: %v", i, err)
+		}
+	}
+}
+
+// TestFaultSubject checks what makes two calls the same call: the order of
+// listed ids and values does not matter, parameters that do not say what
+// the call is about do not either, and the ids do.
+func TestFaultSubject(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		action, a, b string
+		same         bool
+	}{
+		{"DeleteKeyPairs", `{"KeyIds":["skey-1","skey-2"]}`, `{"KeyIds":["skey-2","skey-1"]}`, true},
+		{"DeleteKeyPairs", `{"KeyIds":["skey-1"]}`, `{"KeyIds":["skey-2"]}`, false},
+		{"ImportKeyPair", `{"KeyName":"a","PublicKey":"x"}`, `{"KeyName":"a","PublicKey":"y","ProjectId":0}`, true},
+		{"CreateKeyPair", `{"KeyName":"a"}`, `{"KeyName":"b"}`, false},
+		{"DescribeKeyPairs",
+			`{"Filters":[{"Name":"key-name","Values":["a","b"]},{"Name":"project-id","Values":["0"]}]}`,
+			`{"Filters":[{"Values":["0"],"Name":"project-id"},{"Name":"key-name","Values":["b","a"]}]}`, true},
+		{"DescribeKeyPairs", `{"Offset":0}`, `{"Offset":100}`, false},
+		{"ModifyKeyPairAttribute", `{"KeyId":"skey-1","KeyName":"a"}`, `{"KeyId":"skey-1","Description":"d"}`, true},
+		{"ModifyResourceTags", `{"Resource":"r1","ReplaceTags":[]}`, `{"Resource":"r2"}`, false},
+	} {
+		if got := faultSubject(tt.action, []byte(tt.a)) == faultSubject(tt.action, []byte(tt.b)); got != tt.same {
+			t.Errorf("%s %s and %s: same call = %v, want %v", tt.action, tt.a, tt.b, got, tt.same)
+		}
 	}
 }

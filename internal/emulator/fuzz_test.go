@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
 )
 
 // FuzzDecodeParams checks that no body makes decoding panic, and that a
@@ -24,7 +26,7 @@ func FuzzDecodeParams(f *testing.F) {
 		}
 		for _, dst := range targets {
 			err := decodeParams(body, dst)
-			if err != nil && err.Code != codeInvalidParameter && err.Code != codeUnknownParameter {
+			if err != nil && err.Code != apicontract.CodeInvalidParameter && err.Code != apicontract.CodeUnknownParameter {
 				t.Fatalf("decode %q into %T: unexpected code %s", body, dst, err.Code)
 			}
 		}

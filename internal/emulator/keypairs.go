@@ -2,50 +2,25 @@ package emulator
 
 import (
 	"crypto/x509"
-	"encoding/base64"
 	"encoding/pem"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
 )
 
-// CVM key pair error codes.
+// The rules, limits and error codes of the API are apicontract's; these
+// are the emulator's own names for values of the model.
 const (
-	codeKeyNameEmpty      = "InvalidKeyPairNameEmpty"
-	codeKeyNameIllegal    = "InvalidKeyPairNameIncludeIllegalChar"
-	codeKeyNameTooLong    = "InvalidKeyPairNameTooLong"
-	codeKeyNameDuplicate  = "InvalidKeyPairName.Duplicate"
-	codeProjectNotFound   = "InvalidProjectId.NotFound"
-	codeKeyPairQuota      = "InvalidKeyPair.LimitExceeded"
-	codeCVMTagReserved    = "FailedOperation.TagKeyReserved"
-	codeCVMTagQuota       = "LimitExceeded.TagResourceQuota"
-	codePublicKeyBad      = "InvalidPublicKey.Malformed"
-	codePublicKeyDup      = "InvalidPublicKey.Duplicate"
-	codeKeyPairInUse      = "InvalidParameterValue.KeyPairNotSupported"
-	codeInvalidFilter     = "InvalidFilter"
-	codeInstanceRunning   = "UnsupportedOperation.InstanceStateRunning"
-	codeInstanceWindows   = "UnsupportedOperation.InstanceOsWindows"
-	maxKeyNameLength      = 25
-	maxDescriptionLength  = 60
-	maxIDsPerCall         = 100
-	maxDescribeLimit      = 100
-	defaultDescribeLimit  = 20
-	keyPairResourceType   = "keypair"
-	createdTimeLayout     = "2006-01-02T15:04:05Z"
-	stateRunning          = "RUNNING"
-	stateStopped          = "STOPPED"
-	osLinux               = "LINUX"
-	osWindows             = "WINDOWS"
-	keyPairNameCharacters = "letters, digits and underscores"
-)
-
-var (
-	keyIDPattern   = regexp.MustCompile(`^skey-[a-z0-9]{8}$`)
-	keyNamePattern = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
+	keyPairResourceType = "keypair"
+	createdTimeLayout   = "2006-01-02T15:04:05Z"
+	stateRunning        = "RUNNING"
+	stateStopped        = "STOPPED"
+	osLinux             = "LINUX"
+	osWindows           = "WINDOWS"
 )
 
 // Request parameters. Pointers tell an omitted parameter from a zero one;
@@ -146,11 +121,17 @@ func (s *Server) createKeyPair(region string, body []byte) (map[string]any, *api
 	}
 	priv, err := s.pool.get()
 	if err != nil {
-		return nil, newError("InternalServerError", "The key pair could not be generated.")
+		return nil, newError(apicontract.CodeInternalServerError, "The key pair could not be generated.")
 	}
 	pub, err := ssh.NewPublicKey(&priv.PublicKey)
 	if err != nil {
-		return nil, newError("InternalServerError", "The key pair could not be generated.")
+		return nil, newError(apicontract.CodeInternalServerError, "The key pair could not be generated.")
+	}
+	// The material comes from the same rule as an import's, so that an
+	// import of this key finds it.
+	generated, violation := apicontract.PublicKey(string(ssh.MarshalAuthorizedKey(pub)))
+	if violation != nil {
+		return nil, newError(apicontract.CodeInternalServerError, "The key pair could not be generated.")
 	}
 	privatePEM := string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(priv)}))
 
@@ -164,13 +145,13 @@ func (s *Server) createKeyPair(region string, body []byte) (map[string]any, *api
 		Name:      name,
 		Region:    region,
 		ProjectID: projectID,
-		Material:  base64.StdEncoding.EncodeToString(pub.Marshal()),
+		Material:  generated.Material,
 		Created:   s.now().UTC(),
 		Tags:      tags,
 	}
 	// The comment of the public key is the key id with an underscore, as
 	// on the real service.
-	kp.PublicKey = strings.TrimSpace(string(ssh.MarshalAuthorizedKey(pub))) + " " + strings.Replace(kp.ID, "-", "_", 1)
+	kp.PublicKey = generated.Line + " " + strings.Replace(kp.ID, "-", "_", 1)
 	s.st.KeyPairs = append(s.st.KeyPairs, kp)
 	s.changed()
 	v := s.st.view(kp)
@@ -187,13 +168,13 @@ func (s *Server) importKeyPair(region string, body []byte) (map[string]any, *api
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	publicKey, material, apiErr := publicKeyParam(*p.PublicKey)
-	if apiErr != nil {
-		return nil, apiErr
+	imported, v := apicontract.PublicKey(*p.PublicKey)
+	if v != nil {
+		return nil, newError(v.Code, "The public key is invalid. %s", v.Rule)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if apiErr := s.checkRoomLocked(region, name, material); apiErr != nil {
+	if apiErr := s.checkRoomLocked(region, name, imported.Material); apiErr != nil {
 		return nil, apiErr
 	}
 	kp := &keyPair{
@@ -201,8 +182,8 @@ func (s *Server) importKeyPair(region string, body []byte) (map[string]any, *api
 		Name:      name,
 		Region:    region,
 		ProjectID: projectID,
-		PublicKey: publicKey,
-		Material:  material,
+		PublicKey: imported.Line,
+		Material:  imported.Material,
 		Created:   s.now().UTC(),
 		Tags:      tags,
 	}
@@ -222,11 +203,11 @@ func (s *Server) checkNewKeyPair(keyName *string, projectID *int64, specs []*tag
 	case publicKey != nil && *publicKey == nil:
 		return "", 0, nil, missing("PublicKey")
 	}
-	if apiErr := keyNameProblem(*keyName); apiErr != nil {
+	if apiErr := keyNameError(*keyName); apiErr != nil {
 		return "", 0, nil, apiErr
 	}
 	if !s.projects[*projectID] {
-		return "", 0, nil, newError(codeProjectNotFound, "The project %d does not exist.", *projectID)
+		return "", 0, nil, newError(apicontract.CodeProjectNotFound, "The project %d does not exist.", *projectID)
 	}
 	tags, apiErr := tagsFromSpecs(specs)
 	if apiErr != nil {
@@ -235,14 +216,18 @@ func (s *Server) checkNewKeyPair(keyName *string, projectID *int64, specs []*tag
 	return *keyName, *projectID, tags, nil
 }
 
-func keyNameProblem(name string) *apiError {
-	switch {
-	case name == "":
-		return newError(codeKeyNameEmpty, "The key pair name must not be empty.")
-	case utf8.RuneCountInString(name) > maxKeyNameLength:
-		return newError(codeKeyNameTooLong, "The key pair name `%s` is longer than %d characters.", name, maxKeyNameLength)
-	case !keyNamePattern.MatchString(name):
-		return newError(codeKeyNameIllegal, "The key pair name `%s` may only hold %s.", name, keyPairNameCharacters)
+// keyNameError applies the key name rule and words the error.
+func keyNameError(name string) *apiError {
+	if v := apicontract.KeyName(name); v != nil {
+		return newError(v.Code, "The key pair name `%s` is invalid. %s", name, v.Rule)
+	}
+	return nil
+}
+
+// descriptionError applies the description rule and words the error.
+func descriptionError(description string) *apiError {
+	if v := apicontract.Description(description); v != nil {
+		return newError(v.Code, "The Description is invalid. %s", v.Rule)
 	}
 	return nil
 }
@@ -258,7 +243,7 @@ func tagsFromSpecs(specs []*tagSpecParam) ([]tag, *apiError) {
 			return nil, missing("TagSpecification." + strconv.Itoa(i) + ".ResourceType")
 		}
 		if *spec.ResourceType != keyPairResourceType {
-			return nil, newError(codeInvalidParamValue, "TagSpecification.%d.ResourceType must be `keypair`, not `%s`.", i, *spec.ResourceType)
+			return nil, newError(apicontract.CodeInvalidParameterValue, "TagSpecification.%d.ResourceType must be `keypair`, not `%s`.", i, *spec.ResourceType)
 		}
 		for _, t := range spec.Tags {
 			var key, value string
@@ -269,96 +254,22 @@ func tagsFromSpecs(specs []*tagSpecParam) ([]tag, *apiError) {
 				value = *t.Value
 			}
 			if apiErr := checkTag(key, value); apiErr != nil {
-				if apiErr.Code == codeTagKeyReserved {
-					apiErr.Code = codeCVMTagReserved
+				if apiErr.Code == apicontract.CodeTagKeyReserved {
+					apiErr.Code = apicontract.CodeCVMTagKeyReserved
 				}
 				return nil, apiErr
 			}
 			if seen[key] {
-				return nil, newError(codeTagKeyDuplicate, "The tag key `%s` is given more than once.", key)
+				return nil, newError(apicontract.CodeTagKeyDuplicate, "The tag key `%s` is given more than once.", key)
 			}
 			seen[key] = true
 			tags = append(tags, tag{Key: key, Value: value})
 		}
 	}
-	if len(tags) > maxTagsPerResource {
-		return nil, newError(codeCVMTagQuota, "A key pair may have at most %d tags, not %d.", maxTagsPerResource, len(tags))
+	if len(tags) > apicontract.MaxTagsPerResource {
+		return nil, newError(apicontract.CodeCVMTagQuota, "A key pair may have at most %d tags, not %d.", apicontract.MaxTagsPerResource, len(tags))
 	}
 	return tags, nil
-}
-
-// checkTag applies the tag rules of tagrules.go and words the error.
-func checkTag(key, value string) *apiError {
-	if code := tagKeyProblem(key); code != "" {
-		if code == codeTagKeyReserved {
-			return newError(code, "The tag key `%s` is reserved: keys may not start with %s.", key, tagReservedPrefixesNote)
-		}
-		return newError(code, "The tag key `%s` is invalid: it must have 1 to %d letters, digits, inner spaces or any of %s.", key, maxTagKeyLength, tagSymbols)
-	}
-	if code := tagValueProblem(value); code != "" {
-		return newError(code, "The value of tag `%s` is invalid: it must have 1 to %d letters, digits, inner spaces or any of %s.", key, maxTagValueLength, tagSymbols)
-	}
-	return nil
-}
-
-// publicKeyParam checks the PublicKey parameter of ImportKeyPair as sent:
-// whitespace around the line is ignored. It returns the line as stored and
-// its key material.
-func publicKeyParam(raw string) (line, material string, apiErr *apiError) {
-	line = strings.TrimSpace(raw)
-	material, apiErr = parseRSAPublicKey(line)
-	return line, material, apiErr
-}
-
-// descriptionProblem checks the Description of ModifyKeyPairAttribute.
-func descriptionProblem(description string) *apiError {
-	if utf8.RuneCountInString(description) > maxDescriptionLength {
-		return newError(codeInvalidParamValue, "Description may have at most %d characters.", maxDescriptionLength)
-	}
-	return nil
-}
-
-// The rules that the handlers apply to key names, descriptions and public
-// keys, exported for the provider's differential fuzz tests. Each returns
-// nil when the API accepts the value, or the *apiError it answers.
-
-// ValidateKeyName checks a KeyName of CreateKeyPair, ImportKeyPair or
-// ModifyKeyPairAttribute.
-func ValidateKeyName(name string) error {
-	if apiErr := keyNameProblem(name); apiErr != nil {
-		return apiErr
-	}
-	return nil
-}
-
-// ValidateDescription checks a Description of ModifyKeyPairAttribute.
-func ValidateDescription(description string) error {
-	if apiErr := descriptionProblem(description); apiErr != nil {
-		return apiErr
-	}
-	return nil
-}
-
-// ValidatePublicKey checks a PublicKey of ImportKeyPair.
-func ValidatePublicKey(publicKey string) error {
-	if _, _, apiErr := publicKeyParam(publicKey); apiErr != nil {
-		return apiErr
-	}
-	return nil
-}
-
-// parseRSAPublicKey accepts exactly one OpenSSH ssh-rsa public key line and
-// returns its key material, which identifies the key whatever the comment.
-func parseRSAPublicKey(line string) (string, *apiError) {
-	bad := newError(codePublicKeyBad, "The public key is not a valid OpenSSH ssh-rsa public key.")
-	if strings.ContainsAny(line, "\r\n") {
-		return "", bad
-	}
-	pub, _, options, rest, err := ssh.ParseAuthorizedKey([]byte(line))
-	if err != nil || len(options) > 0 || len(rest) > 0 || pub.Type() != ssh.KeyAlgoRSA {
-		return "", bad
-	}
-	return base64.StdEncoding.EncodeToString(pub.Marshal()), nil
 }
 
 func (s *Server) checkRoom(region, name string) *apiError {
@@ -379,14 +290,14 @@ func (s *Server) checkRoomLocked(region, name, material string) *apiError {
 		}
 		n++
 		if kp.Name == name {
-			return newError(codeKeyNameDuplicate, "The key pair name `%s` already exists in %s: it is held by %s.", name, region, kp.ID)
+			return newError(apicontract.CodeKeyNameDuplicate, "The key pair name `%s` already exists in %s: it is held by %s.", name, region, kp.ID)
 		}
 		if material != "" && kp.Material == material {
-			return newError(codePublicKeyDup, "The public key is already in %s as key pair %s.", region, kp.ID)
+			return newError(apicontract.CodePublicKeyDuplicate, "The public key is already in %s as key pair %s.", region, kp.ID)
 		}
 	}
 	if n >= s.quota {
-		return newError(codeKeyPairQuota, "The region %s already has the maximum of %d key pairs.", region, s.quota)
+		return newError(apicontract.CodeKeyPairLimitExceeded, "The region %s already has the maximum of %d key pairs.", region, s.quota)
 	}
 	return nil
 }
@@ -397,7 +308,7 @@ func (s *Server) describeKeyPairs(region string, body []byte) (map[string]any, *
 		return nil, err
 	}
 	if len(p.KeyIds) > 0 && len(p.Filters) > 0 {
-		return nil, newError(codeInvalidParameter, "KeyIds and Filters cannot be given together.")
+		return nil, newError(apicontract.CodeInvalidParameter, "KeyIds and Filters cannot be given together.")
 	}
 	ids, apiErr := keyIDs(p.KeyIds)
 	if apiErr != nil {
@@ -407,7 +318,7 @@ func (s *Server) describeKeyPairs(region string, body []byte) (map[string]any, *
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	offset, limit := int64(0), int64(defaultDescribeLimit)
+	offset, limit := int64(0), int64(apicontract.DefaultDescribeLimit)
 	if p.Offset != nil {
 		offset = *p.Offset
 	}
@@ -416,11 +327,11 @@ func (s *Server) describeKeyPairs(region string, body []byte) (map[string]any, *
 	}
 	switch {
 	case offset < 0:
-		return nil, newError(codeInvalidParamValue, "Offset must not be negative.")
+		return nil, newError(apicontract.CodeInvalidParameterValue, "Offset must not be negative.")
 	case limit < 0:
-		return nil, newError(codeInvalidParamValue, "Limit must not be negative.")
-	case limit > maxDescribeLimit:
-		return nil, newError(codeIDsLimitExceeded, "Limit may be at most %d, not %d.", maxDescribeLimit, limit)
+		return nil, newError(apicontract.CodeInvalidParameterValue, "Limit must not be negative.")
+	case limit > apicontract.MaxDescribeLimit:
+		return nil, newError(apicontract.CodeParameterValueLimitExceeded, "Limit may be at most %d, not %d.", apicontract.MaxDescribeLimit, limit)
 	}
 
 	s.mu.Lock()
@@ -449,7 +360,7 @@ func compileFilters(filters []*filterParam) (func(*keyPair) bool, *apiError) {
 		}
 		name := *f.Name
 		if len(f.Values) == 0 {
-			return nil, newError(codeInvalidParamValue, "Filter `%s` needs at least one value.", name)
+			return nil, newError(apicontract.CodeInvalidParameterValue, "Filter `%s` needs at least one value.", name)
 		}
 		values := make([]string, 0, len(f.Values))
 		for _, v := range f.Values {
@@ -466,7 +377,7 @@ func compileFilters(filters []*filterParam) (func(*keyPair) bool, *apiError) {
 			for _, v := range values {
 				id, err := strconv.ParseInt(v, 10, 64)
 				if err != nil {
-					return nil, newError(codeInvalidParamValue, "Filter `project-id` value `%s` is not a project id.", v)
+					return nil, newError(apicontract.CodeInvalidParameterValue, "Filter `project-id` value `%s` is not a project id.", v)
 				}
 				projects = append(projects, id)
 			}
@@ -485,7 +396,7 @@ func compileFilters(filters []*filterParam) (func(*keyPair) bool, *apiError) {
 				return slices.ContainsFunc(kp.Tags, func(t tag) bool { return t.Key == key && slices.Contains(values, t.Value) })
 			}
 		default:
-			return nil, newError(codeInvalidFilter, "The filter `%s` is not supported.", name)
+			return nil, newError(apicontract.CodeInvalidFilter, "The filter `%s` is not supported.", name)
 		}
 		preds = append(preds, pred)
 	}
@@ -502,23 +413,24 @@ func compileFilters(filters []*filterParam) (func(*keyPair) bool, *apiError) {
 // keyIDs checks a KeyIds list: at most 100 ids, each well formed.
 // Duplicates are dropped.
 func keyIDs(raw []*string) ([]string, *apiError) {
-	return distinctIDs(raw, "key", keyIDPattern, func(id string) *apiError {
-		return newError(codeKeyIDMalformed, "The key pair id `%s` is malformed: it must be skey- and 8 lowercase letters or digits.", id)
-	})
+	return distinctIDs(raw, "key pair", apicontract.KeyPairID)
 }
 
 // instanceIDs checks an InstanceIds list as keyIDs checks key ids.
 func instanceIDs(raw []*string) ([]string, *apiError) {
-	return distinctIDs(raw, "instance", instanceIDPattern, func(id string) *apiError {
-		return newError(codeInstanceIDMalformed, "The instance id `%s` is malformed.", id)
-	})
+	return distinctIDs(raw, "instance", apicontract.InstanceID)
 }
 
-// distinctIDs checks a list of ids: at most 100, each matching pattern
-// (else the malformed error), duplicates dropped.
-func distinctIDs(raw []*string, kind string, pattern *regexp.Regexp, malformed func(id string) *apiError) ([]string, *apiError) {
-	if len(raw) > maxIDsPerCall {
-		return nil, newError(codeIDsLimitExceeded, "At most %d %s ids may be given, not %d.", maxIDsPerCall, kind, len(raw))
+// malformedID words the refusal of an id that breaks its form.
+func malformedID(kind, id string, v *apicontract.Violation) *apiError {
+	return newError(v.Code, "The %s id `%s` is malformed. %s", kind, id, v.Rule)
+}
+
+// distinctIDs checks a list of ids: at most 100, each of the form that
+// rule checks, duplicates dropped.
+func distinctIDs(raw []*string, kind string, rule func(id string) *apicontract.Violation) ([]string, *apiError) {
+	if len(raw) > apicontract.MaxIDsPerCall {
+		return nil, newError(apicontract.CodeParameterValueLimitExceeded, "At most %d %s ids may be given, not %d.", apicontract.MaxIDsPerCall, kind, len(raw))
 	}
 	var ids []string
 	for _, id := range raw {
@@ -526,8 +438,8 @@ func distinctIDs(raw []*string, kind string, pattern *regexp.Regexp, malformed f
 		if id != nil {
 			v = *id
 		}
-		if !pattern.MatchString(v) {
-			return nil, malformed(v)
+		if violation := rule(v); violation != nil {
+			return nil, malformedID(kind, v, violation)
 		}
 		if !slices.Contains(ids, v) {
 			ids = append(ids, v)
@@ -555,10 +467,10 @@ func (s *Server) deleteKeyPairs(region string, body []byte) (map[string]any, *ap
 	for _, id := range ids {
 		kp := s.st.keyPair(region, id)
 		if kp == nil {
-			return nil, newError(codeKeyIDNotFound, "The key pair `%s` does not exist in %s.", id, region)
+			return nil, newError(apicontract.CodeKeyPairNotFound, "The key pair `%s` does not exist in %s.", id, region)
 		}
 		if in := s.st.associated(kp); len(in) > 0 {
-			return nil, newError(codeKeyPairInUse, "The key pair `%s` is bound to instance %s and cannot be deleted.", id, strings.Join(in, ", "))
+			return nil, newError(apicontract.CodeKeyPairInUse, "The key pair `%s` is bound to instance %s and cannot be deleted.", id, strings.Join(in, ", "))
 		}
 	}
 	s.st.KeyPairs = slices.DeleteFunc(s.st.KeyPairs, func(kp *keyPair) bool {
@@ -576,19 +488,19 @@ func (s *Server) modifyKeyPairAttribute(region string, body []byte) (map[string]
 	if p.KeyId == nil {
 		return nil, missing("KeyId")
 	}
-	if !keyIDPattern.MatchString(*p.KeyId) {
-		return nil, newError(codeKeyIDMalformed, "The key pair id `%s` is malformed: it must be skey- and 8 lowercase letters or digits.", *p.KeyId)
+	if v := apicontract.KeyPairID(*p.KeyId); v != nil {
+		return nil, malformedID("key pair", *p.KeyId, v)
 	}
 	if p.KeyName == nil && p.Description == nil {
 		return nil, missing("KeyName` or `Description")
 	}
 	if p.KeyName != nil {
-		if apiErr := keyNameProblem(*p.KeyName); apiErr != nil {
+		if apiErr := keyNameError(*p.KeyName); apiErr != nil {
 			return nil, apiErr
 		}
 	}
 	if p.Description != nil {
-		if apiErr := descriptionProblem(*p.Description); apiErr != nil {
+		if apiErr := descriptionError(*p.Description); apiErr != nil {
 			return nil, apiErr
 		}
 	}
@@ -596,12 +508,12 @@ func (s *Server) modifyKeyPairAttribute(region string, body []byte) (map[string]
 	defer s.mu.Unlock()
 	kp := s.st.keyPair(region, *p.KeyId)
 	if kp == nil {
-		return nil, newError(codeKeyIDNotFound, "The key pair `%s` does not exist in %s.", *p.KeyId, region)
+		return nil, newError(apicontract.CodeKeyPairNotFound, "The key pair `%s` does not exist in %s.", *p.KeyId, region)
 	}
 	if p.KeyName != nil {
 		for _, other := range s.st.KeyPairs {
 			if other.Region == region && other.Name == *p.KeyName && other != kp {
-				return nil, newError(codeKeyNameDuplicate, "The key pair name `%s` already exists in %s: it is held by %s.", *p.KeyName, region, other.ID)
+				return nil, newError(apicontract.CodeKeyNameDuplicate, "The key pair name `%s` already exists in %s: it is held by %s.", *p.KeyName, region, other.ID)
 			}
 		}
 		kp.Name = *p.KeyName
@@ -651,21 +563,21 @@ func (s *Server) bindKeyPairs(region string, body []byte, bind bool) (map[string
 	for _, id := range instances {
 		in := s.st.Instances[id]
 		if in == nil || in.Region != region {
-			return nil, newError(codeInstanceIDNotFound, "The instance `%s` does not exist in %s.", id, region)
+			return nil, newError(apicontract.CodeInstanceNotFound, "The instance `%s` does not exist in %s.", id, region)
 		}
 		targets = append(targets, in)
 	}
 	for _, id := range ids {
 		if s.st.keyPair(region, id) == nil {
-			return nil, newError(codeKeyIDNotFound, "The key pair `%s` does not exist in %s.", id, region)
+			return nil, newError(apicontract.CodeKeyPairNotFound, "The key pair `%s` does not exist in %s.", id, region)
 		}
 	}
 	for _, in := range targets {
 		if in.OsType == osWindows {
-			return nil, newError(codeInstanceWindows, "The instance `%s` runs Windows, which does not support key pairs.", in.ID)
+			return nil, newError(apicontract.CodeInstanceWindows, "The instance `%s` runs Windows, which does not support key pairs.", in.ID)
 		}
 		if in.State == stateRunning && !forceStop {
-			return nil, newError(codeInstanceRunning, "The instance `%s` is running: stop it first or set ForceStop.", in.ID)
+			return nil, newError(apicontract.CodeInstanceRunning, "The instance `%s` is running: stop it first or set ForceStop.", in.ID)
 		}
 	}
 	for _, in := range targets {

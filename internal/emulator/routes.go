@@ -1,5 +1,7 @@
 package emulator
 
+import "github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
+
 // handlerFunc runs one action: it decodes the body itself and returns the
 // response fields, to which the caller adds RequestId.
 type handlerFunc func(s *Server, region string, body []byte) (map[string]any, *apiError)
@@ -53,17 +55,17 @@ func route(service, version, action string) (handlerFunc, *apiError) {
 	if !ok {
 		// The real service would not know which product to ask; it answers
 		// unknown products the way it answers unknown actions.
-		return nil, newError(codeInvalidAction, "The action `%s` is not found: service `%s` is not served here.", action, service)
+		return nil, newError(apicontract.CodeInvalidAction, "The action `%s` is not found: service `%s` is not served here.", action, service)
 	}
 	if version == "" {
 		return nil, missing("X-TC-Version")
 	}
 	if version != p.version {
-		return nil, newError(codeNoSuchVersion, "The API version `%s` of service `%s` does not exist.", version, service)
+		return nil, newError(apicontract.CodeNoSuchVersion, "The API version `%s` of service `%s` does not exist.", version, service)
 	}
 	h, ok := p.actions[action]
 	if !ok {
-		return nil, newError(codeInvalidAction, "The action `%s` is not found in service `%s` version %s.", action, service, version)
+		return nil, newError(apicontract.CodeInvalidAction, "The action `%s` is not found in service `%s` version %s.", action, service, version)
 	}
 	return h, nil
 }
@@ -76,7 +78,7 @@ func checkRegion(service, region string) *apiError {
 		return nil
 	}
 	if !regions[region] {
-		return newError(codeUnsupportedRegion, "The region `%s` is not supported.", region)
+		return newError(apicontract.CodeUnsupportedRegion, "The region `%s` is not supported.", region)
 	}
 	return nil
 }

@@ -3,22 +3,8 @@ package emulator
 import (
 	"slices"
 	"strings"
-)
 
-// Tag API error codes beyond the tag rules. The reference leaves the codes
-// for bad resource names open; these are the Tag API's own codes:
-//   - a name that is not a six-segment CVM key pair name, or names an
-//     unknown region or a malformed key id:
-//     InvalidParameterValue.ResourceDescriptionError;
-//   - a uin other than the account's: InvalidParameterValue.UinInvalid;
-//   - a well-formed name of a key pair that does not exist: ResourceNotFound.
-const (
-	codeResourceDescription = "InvalidParameterValue.ResourceDescriptionError"
-	codeUinInvalid          = "InvalidParameterValue.UinInvalid"
-	codeResourceNotFound    = "ResourceNotFound"
-	codeTagsPerRequest      = "LimitExceeded.TagNumPerRequest"
-	codeDeleteTagsConflict  = "InvalidParameterValue.DeleteTagsParamError"
-	maxTagsPerRequest       = 10
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
 )
 
 type (
@@ -58,10 +44,10 @@ func (s *Server) modifyResourceTags(_ string, body []byte) (map[string]any, *api
 	var remove []string
 	if p.ReplaceTags != nil {
 		if len(*p.ReplaceTags) == 0 {
-			return nil, newError(codeInvalidParamValue, "ReplaceTags may be omitted but not empty.")
+			return nil, newError(apicontract.CodeInvalidParameterValue, "ReplaceTags may be omitted but not empty.")
 		}
-		if len(*p.ReplaceTags) > maxTagsPerRequest {
-			return nil, newError(codeTagsPerRequest, "ReplaceTags may hold at most %d tags.", maxTagsPerRequest)
+		if len(*p.ReplaceTags) > apicontract.MaxTagsPerModify {
+			return nil, newError(apicontract.CodeTagsPerRequest, "ReplaceTags may hold at most %d tags.", apicontract.MaxTagsPerModify)
 		}
 		for _, t := range *p.ReplaceTags {
 			var key, value string
@@ -76,7 +62,7 @@ func (s *Server) modifyResourceTags(_ string, body []byte) (map[string]any, *api
 			}
 			for _, r := range replace {
 				if r.Key == key {
-					return nil, newError(codeTagKeyDuplicate, "The tag key `%s` is given more than once.", key)
+					return nil, newError(apicontract.CodeTagKeyDuplicate, "The tag key `%s` is given more than once.", key)
 				}
 			}
 			replace = append(replace, tag{Key: key, Value: value})
@@ -84,18 +70,18 @@ func (s *Server) modifyResourceTags(_ string, body []byte) (map[string]any, *api
 	}
 	if p.DeleteTags != nil {
 		if len(*p.DeleteTags) == 0 {
-			return nil, newError(codeInvalidParamValue, "DeleteTags may be omitted but not empty.")
+			return nil, newError(apicontract.CodeInvalidParameterValue, "DeleteTags may be omitted but not empty.")
 		}
-		if len(*p.DeleteTags) > maxTagsPerRequest {
-			return nil, newError(codeTagsPerRequest, "DeleteTags may hold at most %d tags.", maxTagsPerRequest)
+		if len(*p.DeleteTags) > apicontract.MaxTagsPerModify {
+			return nil, newError(apicontract.CodeTagsPerRequest, "DeleteTags may hold at most %d tags.", apicontract.MaxTagsPerModify)
 		}
 		for _, t := range *p.DeleteTags {
 			if t == nil || t.TagKey == nil || *t.TagKey == "" {
-				return nil, newError(codeTagKeyEmpty, "A tag key in DeleteTags is empty.")
+				return nil, newError(apicontract.CodeTagKeyEmpty, "A tag key in DeleteTags is empty.")
 			}
 			for _, r := range replace {
 				if r.Key == *t.TagKey {
-					return nil, newError(codeDeleteTagsConflict, "The tag key `%s` is both replaced and deleted.", r.Key)
+					return nil, newError(apicontract.CodeDeleteTagsConflict, "The tag key `%s` is both replaced and deleted.", r.Key)
 				}
 			}
 			remove = append(remove, *t.TagKey)
@@ -106,7 +92,7 @@ func (s *Server) modifyResourceTags(_ string, body []byte) (map[string]any, *api
 	defer s.mu.Unlock()
 	kp := s.st.keyPair(region, keyID)
 	if kp == nil {
-		return nil, newError(codeResourceNotFound, "The resource `%s` does not exist.", *p.Resource)
+		return nil, newError(apicontract.CodeResourceNotFound, "The resource `%s` does not exist.", *p.Resource)
 	}
 	// Work on a copy so that a rejected call changes nothing. Replaced
 	// keys keep their place; new ones go at the end.
@@ -124,8 +110,8 @@ func (s *Server) modifyResourceTags(_ string, body []byte) (map[string]any, *api
 			tags = append(tags, r)
 		}
 	}
-	if len(tags) > maxTagsPerResource {
-		return nil, newError(codeResourceTagsLimit, "A resource may have at most %d tags; this change would leave %d.", maxTagsPerResource, len(tags))
+	if len(tags) > apicontract.MaxTagsPerResource {
+		return nil, newError(apicontract.CodeResourceTagsLimit, "A resource may have at most %d tags; this change would leave %d.", apicontract.MaxTagsPerResource, len(tags))
 	}
 	kp.Tags = tags
 	s.changed()
@@ -133,9 +119,16 @@ func (s *Server) modifyResourceTags(_ string, body []byte) (map[string]any, *api
 }
 
 // parseKeyPairResource parses qcs::cvm:<region>:uin/<uin>:keypair/<key-id>,
-// where the uin may be empty.
+// where the uin may be empty. The reference leaves the codes for bad
+// resource names open; these are the Tag API's own codes:
+//   - a name that is not a six-segment CVM key pair name, or names an
+//     unknown region or a malformed key id:
+//     InvalidParameterValue.ResourceDescriptionError;
+//   - a uin other than the account's: InvalidParameterValue.UinInvalid;
+//   - a well-formed name of a key pair that does not exist (answered by
+//     the caller): ResourceNotFound.
 func parseKeyPairResource(name string) (region, keyID string, _ *apiError) {
-	bad := newError(codeResourceDescription,
+	bad := newError(apicontract.CodeResourceDescription,
 		"The resource `%s` is not a key pair resource name qcs::cvm:<region>:uin/<uin>:keypair/<key-id>.", name)
 	seg := strings.Split(name, ":")
 	if len(seg) != 6 || seg[0] != "qcs" || seg[1] != "" || seg[2] != "cvm" || !regions[seg[3]] {
@@ -146,10 +139,10 @@ func parseKeyPairResource(name string) (region, keyID string, _ *apiError) {
 		return "", "", bad
 	}
 	if uin != "" && uin != DemoUin {
-		return "", "", newError(codeUinInvalid, "The uin `%s` in the resource name is not this account's.", uin)
+		return "", "", newError(apicontract.CodeUinInvalid, "The uin `%s` in the resource name is not this account's.", uin)
 	}
 	keyID, ok = strings.CutPrefix(seg[5], keyPairResourceType+"/")
-	if !ok || !keyIDPattern.MatchString(keyID) {
+	if !ok || !apicontract.KeyPairIDPattern.MatchString(keyID) {
 		return "", "", bad
 	}
 	return seg[3], keyID, nil

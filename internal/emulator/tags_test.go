@@ -8,61 +8,6 @@ import (
 	tagsdk "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/tag/v20180813"
 )
 
-func TestTagRules(t *testing.T) {
-	t.Parallel()
-	keys := []struct{ key, code string }{
-		{"env", ""},
-		{"a b", ""},
-		{"环境", ""},
-		{"Ünïcode_ключ", ""},
-		{"k+-=._:/@()[],;><", ""},
-		{"٣", ""}, // An Arabic-Indic digit is a Unicode digit.
-		{strings.Repeat("k", 127), ""},
-		{strings.Repeat("键", 127), ""},
-		{"", "InvalidParameterValue.TagKeyEmpty"},
-		{strings.Repeat("k", 128), "InvalidParameterValue.TagKeyLengthExceeded"},
-		{strings.Repeat("键", 128), "InvalidParameterValue.TagKeyLengthExceeded"},
-		{" k", "InvalidParameterValue.TagKeyCharacterIllegal"},
-		{"k ", "InvalidParameterValue.TagKeyCharacterIllegal"},
-		{"a\tb", "InvalidParameterValue.TagKeyCharacterIllegal"},
-		{"a#b", "InvalidParameterValue.TagKeyCharacterIllegal"},
-		{"a*b", "InvalidParameterValue.TagKeyCharacterIllegal"},
-		{"emoji😀", "InvalidParameterValue.TagKeyCharacterIllegal"},
-		{"bad\xffutf8", "InvalidParameterValue.TagKeyCharacterIllegal"},
-		{"qcs:x", "InvalidParameter.ReservedTagKey"},
-		{"QCS:x", "InvalidParameter.ReservedTagKey"},
-		{"project", "InvalidParameter.ReservedTagKey"},
-		{"ProjectName", "InvalidParameter.ReservedTagKey"},
-		{"项目", "InvalidParameter.ReservedTagKey"},
-		{"项目组", "InvalidParameter.ReservedTagKey"},
-		{"qcloud-x", "InvalidParameter.ReservedTagKey"},
-		{"Tencent", "InvalidParameter.ReservedTagKey"},
-		{"qcs", ""},
-		{"my-project", ""},
-		{"\u212Aqcs:", ""}, // The Kelvin sign is not an ASCII letter.
-	}
-	for _, tt := range keys {
-		if got := tagKeyProblem(tt.key); got != tt.code {
-			t.Errorf("tagKeyProblem(%q) = %q, want %q", tt.key, got, tt.code)
-		}
-	}
-	values := []struct{ value, code string }{
-		{"v", ""},
-		{"project", ""},
-		{"a b", ""},
-		{strings.Repeat("v", 255), ""},
-		{"", "InvalidParameterValue.TagValueEmpty"},
-		{strings.Repeat("值", 256), "InvalidParameterValue.TagValueLengthExceeded"},
-		{" v", "InvalidParameterValue.TagValueCharacterIllegal"},
-		{"v!", "InvalidParameterValue.TagValueCharacterIllegal"},
-	}
-	for _, tt := range values {
-		if got := tagValueProblem(tt.value); got != tt.code {
-			t.Errorf("tagValueProblem(%q) = %q, want %q", tt.value, got, tt.code)
-		}
-	}
-}
-
 func TestModifyResourceTags(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, Config{})

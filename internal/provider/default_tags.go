@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
 )
 
@@ -19,7 +20,7 @@ import (
 // tag set in both places with the same value does not show as a change.
 
 // maxTagsPerKeyPair is the Tag API's limit per resource.
-const maxTagsPerKeyPair = 50
+const maxTagsPerKeyPair = apicontract.MaxTagsPerResource
 
 var _ resource.ResourceWithModifyPlan = &KeyPairResource{}
 

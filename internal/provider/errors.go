@@ -8,69 +8,94 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	sdkerrors "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
 )
 
-// apiMessage returns the API's own words for err, with its code and request
-// id, which support asks for.
-func apiMessage(err error) string {
-	var sdkErr *sdkerrors.TencentCloudSDKError
-	if errors.As(err, &sdkErr) {
-		msg := fmt.Sprintf("%s: %s", sdkErr.Code, sdkErr.Message)
-		if sdkErr.RequestId != "" {
-			msg += fmt.Sprintf(" (request id %s)", sdkErr.RequestId)
-		}
-		return msg
-	}
-	return err.Error()
+// apiParameterAttributes maps the API's request parameters to the
+// attributes they come from.
+var apiParameterAttributes = map[string]string{
+	"KeyName":     "key_name",
+	"ProjectId":   "project_id",
+	"PublicKey":   "public_key",
+	"Description": "description",
+	"Tags":        "tags",
 }
 
 // addAPIError turns a failed call into a diagnostic that names the
-// attribute at fault and says what to do about it. keyName is the name the
-// call used, if any.
-func addAPIError(ctx context.Context, c *client.Client, diags *diag.Diagnostics, doing string, err error, keyName string) {
+// attribute at fault and says what to do about it. It reads only the
+// client's typed error: building a diagnostic never calls the API.
+func addAPIError(c *client.Client, diags *diag.Diagnostics, doing string, err error) {
 	summary := "Could not " + doing
-	detail := apiMessage(err)
-	code := client.ErrorCode(err)
+	detail := err.Error()
+	var apiErr *client.APIError
+	if errors.As(err, &apiErr) {
+		// The API's own words, with its code and request id, which
+		// support asks for.
+		detail = apiErr.Error()
+	}
+
+	var (
+		dup      *client.DuplicateNameError
+		inUse    *client.InUseError
+		quota    *client.QuotaError
+		auth     *client.AuthError
+		throttle *client.ThrottledError
+		invalid  *client.InvalidParameterError
+	)
 	switch {
-	case code == "InvalidKeyPairName.Duplicate":
-		holder := "another key pair"
-		if kp, findErr := c.FindKeyPairByName(ctx, keyName); findErr == nil {
-			holder = "key pair " + kp.ID
-		}
-		id := strings.TrimPrefix(holder, "key pair ")
-		if id == holder {
-			id = "<key id>"
+	case errors.As(err, &dup):
+		holder, id := "another key pair", "<key id>"
+		if dup.HolderID != "" {
+			holder, id = "key pair "+dup.HolderID, dup.HolderID
 		}
 		diags.AddAttributeError(path.Root("key_name"), "Key pair name already in use",
 			fmt.Sprintf("A key pair named %q already exists in region %s: %s. Key pair names are unique in a region.\n\n"+
 				"Choose another key_name, or manage the existing key pair with Terraform:\n"+
-				"  terraform import tencentcloud_key_pair.<name> %s\n\n%s", keyName, c.Region(), holder, id, detail))
-	case strings.HasPrefix(code, "InvalidKeyPairName"):
-		diags.AddAttributeError(path.Root("key_name"), summary, detail)
-	case code == "InvalidProjectId.NotFound":
-		diags.AddAttributeError(path.Root("project_id"), "Project not found",
-			"No project has this project_id in the account. Use 0 (the default project) or the id of an existing project.\n\n"+detail)
-	case code == "InvalidKeyPair.LimitExceeded":
+				"  terraform import tencentcloud_key_pair.<name> %s\n\n%s", dup.Name, c.Region(), holder, id, detail))
+	case errors.As(err, &inUse):
+		what := []string{}
+		if len(inUse.InstanceIDs) > 0 {
+			what = append(what, "instances "+strings.Join(inUse.InstanceIDs, ", "))
+		}
+		if len(inUse.ImageIDs) > 0 {
+			what = append(what, "images "+strings.Join(inUse.ImageIDs, ", "))
+		}
+		users := "instances or images"
+		if len(what) > 0 {
+			users = strings.Join(what, " and ")
+		}
+		diags.AddError(summary,
+			fmt.Sprintf("Key pair %s is in use by %s, and Tencent Cloud deletes a key pair only when nothing uses it. "+
+				"Unbind it (force_stop = true lets Tencent Cloud stop running instances for that), or delete the images made with it.\n\n%s",
+				inUse.KeyID, users, detail))
+	case errors.As(err, &quota):
 		diags.AddError("Key pair quota reached",
-			fmt.Sprintf("The account holds as many key pairs in region %s as its quota allows. Delete unused key pairs, or ask Tencent Cloud for a higher quota.\n\n%s", c.Region(), detail))
-	case strings.HasPrefix(code, "InvalidPublicKey"):
-		diags.AddAttributeError(path.Root("public_key"), summary,
-			"Tencent Cloud refused the public key. A key can be imported only once in a region, and must be an OpenSSH RSA key.\n\n"+detail)
-	case strings.Contains(code, "Tag"):
-		diags.AddAttributeError(path.Root("tags"), summary, detail)
-	case code == "InvalidParameterValue" && strings.Contains(strings.ToLower(detail), "description"):
-		diags.AddAttributeError(path.Root("description"), summary, detail)
-	case strings.HasPrefix(code, "AuthFailure"):
-		if credErr := c.CredentialError(); credErr != nil {
-			detail += "\n\nRenewing the temporary credentials failed: " + credErr.Error()
+			fmt.Sprintf("The account holds as many key pairs as its quota allows. Delete unused key pairs, or ask Tencent Cloud for a higher quota.\n\n%s", detail))
+	case errors.As(err, &auth):
+		if auth.RenewalErr != nil {
+			detail += "\n\nRenewing the temporary credentials failed: " + auth.RenewalErr.Error()
 		}
 		diags.AddError("Tencent Cloud refused the credentials",
 			fmt.Sprintf("The credentials came from %s. Check them (secret_id and secret_key, or TENCENTCLOUD_SECRET_ID and "+
 				"TENCENTCLOUD_SECRET_KEY, or the profile), security_token for temporary credentials, "+
-				"and that the machine's clock is right.\n\n%s", c.CredentialSource(), detail))
+				"and that the machine's clock is right.\n\n%s", auth.Source, detail))
+	case errors.As(err, &throttle):
+		diags.AddError(summary,
+			fmt.Sprintf("Tencent Cloud still refused the call for its rate limit after %d attempts: other programs share the account's limit. "+
+				"Lower rate_limit, raise max_retries, or run fewer applies at once.\n\n%s", throttle.Attempts, detail))
+	case errors.As(err, &invalid) && apiParameterAttributes[invalid.Parameter] != "":
+		attr := apiParameterAttributes[invalid.Parameter]
+		switch attr {
+		case "project_id":
+			diags.AddAttributeError(path.Root(attr), "Project not found",
+				"No project has this project_id in the account. Use 0 (the default project) or the id of an existing project.\n\n"+detail)
+		case "public_key":
+			diags.AddAttributeError(path.Root(attr), summary,
+				"Tencent Cloud refused the public key. A key can be imported only once, and must be an OpenSSH RSA key.\n\n"+detail)
+		default:
+			diags.AddAttributeError(path.Root(attr), summary, detail)
+		}
 	case errors.Is(err, context.DeadlineExceeded):
 		diags.AddError(summary, "The operation did not finish within its timeout; raise it in the timeouts block if the API is slow.\n\n"+detail)
 	default:

@@ -1,13 +1,18 @@
 package provider
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
+	"io"
+	"maps"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,7 +23,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
-	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/sshkey"
 )
@@ -100,16 +104,19 @@ func (e *testEnv) checkStateMatchesEmulator(want int) resource.TestCheckFunc {
 // an apply of 50 key pairs, a rename of all of them and a destroy succeed,
 // and the emulator holds exactly what the state holds.
 func TestAccFaults_suite(t *testing.T) {
-	// Not parallel: it reports this process's retry counter.
+	t.Parallel()
 	n, rounds := faultSuiteSize()
 	env := newTestEnv(t, emulator.Config{Quota: max(100, n)})
 	ctl := env.control()
-	faults := emulator.Faults{Seed: 42, Rules: []emulator.FaultRule{{
+	rules := []emulator.FaultRule{{
 		Action: "*", InternalError: 0.05, Throttle: 0.05, DropAfterCommit: 0.05, Latency: 0.05, LatencyMS: 2000,
-	}}}
+	}}
 	var steps []resource.TestStep
 	for round := range rounds {
-		for _, prefix := range []string{"fault", "renamed"} {
+		for i, prefix := range []string{"fault", "renamed"} {
+			// Each step gets a seed of its own, so that the rounds of a
+			// soak do not replay one another.
+			faults := emulator.Faults{Seed: 42 + uint64(2*round+i), Rules: rules}
 			steps = append(steps, resource.TestStep{
 				PreConfig: func() {
 					if err := ctl.SetFaults(context.Background(), faults); err != nil {
@@ -119,12 +126,12 @@ func TestAccFaults_suite(t *testing.T) {
 				Config: countedKeyPairsConfig(env, n, prefix),
 				Check:  env.checkStateMatchesEmulator(n),
 			})
-			faults.Seed += uint64(round + 1)
 		}
 	}
-	start, retriesBefore := time.Now(), client.Retries.Value()
+	var clients clientRecorder
+	start := time.Now()
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: clients.factories(),
 		CheckDestroy: func(s *terraform.State) error {
 			left, err := env.client().ListKeyPairs(context.Background(), nil)
 			if err != nil {
@@ -152,95 +159,292 @@ func TestAccFaults_suite(t *testing.T) {
 	if t.Failed() {
 		result = "FAILED"
 	}
-	t.Logf("fault suite: %d key pairs, %d rounds of apply and rename, then destroy, in %s: %d API calls, %d faults injected %v, %d retries: %s",
-		n, rounds, time.Since(start).Round(time.Second), calls, injected, stats.Faults, client.Retries.Value()-retriesBefore, result)
+	sent := clients.stats()
+	t.Logf("fault suite: %d key pairs, %d rounds of apply and rename, then destroy, in %s: %d API calls (%d sent by the providers), %d faults injected %v, %d retries: %s",
+		n, rounds, time.Since(start).Round(time.Second), calls, sent.Calls, injected, stats.Faults, sent.Retries, result)
 }
 
-// restartableEmulator serves an emulator on a fixed address and can stop
-// it and start it again from its state file, as a restart would.
-type restartableEmulator struct {
-	t    *testing.T
-	cfg  emulator.Config
-	addr string
+// createOutcomes records, per key name, what became of each CreateKeyPair
+// call in the order the emulator answered them: "ok", the error code, or
+// "dropped" when the connection was closed without an answer.
+type createOutcomes struct {
+	next http.Handler
 
-	mu  sync.Mutex
-	srv *emulator.Server
-	hs  *http.Server
+	mu     sync.Mutex
+	byName map[string][]string
 }
 
-func startRestartableEmulator(t *testing.T, cfg emulator.Config) *restartableEmulator {
-	r := &restartableEmulator{t: t, cfg: cfg}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+func (o *createOutcomes) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("X-TC-Action") != "CreateKeyPair" {
+		o.next.ServeHTTP(w, r)
+		return
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	var req struct{ KeyName string }
+	_ = json.Unmarshal(body, &req)
+	rec := &bodyRecorder{ResponseWriter: w}
+	outcome := "dropped"
+	// Deferred, so that a call the emulator drops (it panics with
+	// http.ErrAbortHandler) is recorded too.
+	defer func() {
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		o.byName[req.KeyName] = append(o.byName[req.KeyName], outcome)
+	}()
+	o.next.ServeHTTP(rec, r)
+	var answer struct {
+		Response struct{ Error *struct{ Code string } }
+	}
+	switch {
+	case json.Unmarshal(rec.body.Bytes(), &answer) != nil:
+		outcome = "unreadable"
+	case answer.Response.Error != nil:
+		outcome = answer.Response.Error.Code
+	default:
+		outcome = "ok"
+	}
+}
+
+func (o *createOutcomes) snapshot() map[string][]string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	out := make(map[string][]string, len(o.byName))
+	for name, outcomes := range o.byName {
+		out[name] = slices.Clone(outcomes)
+	}
+	return out
+}
+
+// bodyRecorder passes an answer on and keeps a copy of its body.
+type bodyRecorder struct {
+	http.ResponseWriter
+	body bytes.Buffer
+}
+
+func (b *bodyRecorder) Write(p []byte) (int, error) {
+	b.body.Write(p)
+	return b.ResponseWriter.Write(p)
+}
+
+// faultedCreates applies key pairs against a fresh emulator with faults
+// on every action under seed, and returns the injected CreateKeyPair
+// faults and calls and what became of each name's creates. The destroy
+// runs without faults.
+func faultedCreates(t *testing.T, seed uint64, n int) (faults, calls int, outcomes map[string][]string) {
+	t.Helper()
+	// No rate limit: a refusal would take an attempt number of its own,
+	// at a moment that depends on timing.
+	srv, err := emulator.New(emulator.Config{KeyBits: 1024, Quota: max(100, n)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.addr = ln.Addr().String()
-	r.serve(ln)
-	t.Cleanup(r.stop)
+	rec := &createOutcomes{next: srv, byName: map[string][]string{}}
+	hs := httptest.NewServer(rec)
+	t.Cleanup(func() {
+		hs.Close()
+		if err := srv.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	env := newTestEnvAt(t, hs.URL)
+	ctl := env.control()
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				err := ctl.SetFaults(context.Background(), emulator.Faults{Seed: seed, Rules: []emulator.FaultRule{{
+					Action: "*", InternalError: 0.1, Throttle: 0.1, DropAfterCommit: 0.1, Latency: 0.1, LatencyMS: 100,
+				}}})
+				if err != nil {
+					t.Fatal(err)
+				}
+			},
+			Config: countedKeyPairsConfig(env, n, "replay"),
+			Check: resource.ComposeTestCheckFunc(
+				env.checkStateMatchesEmulator(n),
+				func(*terraform.State) error {
+					stats, err := ctl.Stats(context.Background())
+					if err != nil {
+						return err
+					}
+					faults, calls = stats.Faults["CreateKeyPair"], stats.Calls["CreateKeyPair"]
+					outcomes = rec.snapshot()
+					return ctl.SetFaults(context.Background(), emulator.Faults{})
+				},
+			),
+		}},
+	})
+	return faults, calls, outcomes
+}
+
+// A seed replays the same faults: the same apply, twice, meets the same
+// CreateKeyPair faults, although Terraform creates the key pairs in
+// parallel and in another order each time, and the faults of the other
+// actions (reads and deletes, batched by timing) fall differently. Only
+// the creates are compared: they are the calls whose subjects (the names)
+// are the same from run to run; reads and deletes name key ids, which a
+// fresh emulator draws anew, in batches that timing makes up.
+func TestAccFaults_seedReplays(t *testing.T) {
+	t.Parallel()
+	testAccPreCheck(t)
+	if cloudMode() {
+		t.Skip("needs the emulator's faults")
+	}
+	const n, seed = 20, 2024
+	faults1, calls1, outcomes1 := faultedCreates(t, seed, n)
+	faults2, calls2, outcomes2 := faultedCreates(t, seed, n)
+	t.Logf("seed %d: %d CreateKeyPair faults in %d calls, then %d in %d", seed, faults1, calls1, faults2, calls2)
+	if faults1 == 0 {
+		t.Fatal("no CreateKeyPair fault was injected: the test compares nothing")
+	}
+	if faults1 != faults2 || calls1 != calls2 {
+		t.Errorf("the same seed gave %d CreateKeyPair faults in %d calls, then %d in %d", faults1, calls1, faults2, calls2)
+	}
+	for _, name := range slices.Sorted(maps.Keys(outcomes1)) {
+		if !slices.Equal(outcomes1[name], outcomes2[name]) {
+			t.Errorf("creates of %s: %v, then %v", name, outcomes1[name], outcomes2[name])
+		}
+	}
+	if len(outcomes1) != len(outcomes2) {
+		t.Errorf("creates of %d names, then of %d", len(outcomes1), len(outcomes2))
+	}
+}
+
+// restartableEmulator serves an emulator behind one listener for the whole
+// test and can restart it: the emulator stops, every call while it is down
+// has its connection closed without an answer, and a new emulator, loaded
+// from the state file, takes over behind the same address.
+type restartableEmulator struct {
+	cfg emulator.Config
+	url string
+	// ctx ends when the test does, and with it the watcher.
+	ctx context.Context
+
+	mu  sync.Mutex
+	srv *emulator.Server // nil while down
+	// inflight counts the calls the current emulator is answering, so
+	// that it is stopped only once they are done.
+	inflight sync.WaitGroup
+
+	watcher sync.WaitGroup
+	result  chan error // the watcher's outcome
+}
+
+func startRestartableEmulator(t *testing.T, cfg emulator.Config) *restartableEmulator {
+	t.Helper()
+	srv, err := emulator.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &restartableEmulator{cfg: cfg, ctx: ctx, srv: srv, result: make(chan error, 1)}
+	hs := httptest.NewServer(r)
+	r.url = hs.URL
+	t.Cleanup(func() {
+		cancel()
+		r.watcher.Wait()
+		select {
+		case err := <-r.result:
+			if err != nil {
+				t.Error(err)
+			}
+		default:
+		}
+		hs.Close()
+		r.mu.Lock()
+		srv := r.srv
+		r.srv = nil
+		r.mu.Unlock()
+		if srv != nil {
+			if err := srv.Close(); err != nil {
+				t.Error(err)
+			}
+		}
+	})
 	return r
 }
 
-func (r *restartableEmulator) serve(ln net.Listener) {
+func (r *restartableEmulator) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	r.mu.Lock()
+	srv := r.srv
+	if srv != nil {
+		r.inflight.Add(1)
+	}
+	r.mu.Unlock()
+	if srv == nil {
+		// Down: the connection closes without an answer, as when the
+		// process is gone.
+		panic(http.ErrAbortHandler)
+	}
+	defer r.inflight.Done()
+	srv.ServeHTTP(w, req)
+}
+
+// restart stops the emulator, flushing its state file, stays down for
+// down, and starts a new one from the state file.
+func (r *restartableEmulator) restart(down time.Duration) error {
+	r.mu.Lock()
+	old := r.srv
+	r.srv = nil
+	r.mu.Unlock()
+	r.inflight.Wait()
+	if err := old.Close(); err != nil {
+		return fmt.Errorf("stop the emulator: %w", err)
+	}
+	select {
+	case <-time.After(down):
+	case <-r.ctx.Done():
+	}
 	srv, err := emulator.New(r.cfg)
 	if err != nil {
-		r.t.Error(err)
-		return
+		return fmt.Errorf("restart the emulator: %w", err)
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = hs.Serve(ln) }()
 	r.mu.Lock()
-	r.srv, r.hs = srv, hs
+	r.srv = srv
 	r.mu.Unlock()
+	return nil
 }
 
-func (r *restartableEmulator) stop() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.hs == nil {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_ = r.hs.Shutdown(ctx)
-	if err := r.srv.Close(); err != nil {
-		r.t.Error(err)
-	}
-	r.hs, r.srv = nil, nil
-}
-
-// restart stops the emulator, waits for down, and starts it again on the
-// same address from its state file.
-func (r *restartableEmulator) restart(down time.Duration) {
-	r.stop()
-	time.Sleep(down)
-	var ln net.Listener
-	var err error
-	for range 50 {
-		if ln, err = net.Listen("tcp", r.addr); err == nil {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	if err != nil {
-		r.t.Error(err)
-		return
-	}
-	r.serve(ln)
-}
-
-// restartAfterCreates restarts the emulator, down for down, once it has
-// answered n CreateKeyPair calls.
+// restartAfterCreates restarts the emulator in the background, down for
+// down, once it has answered n CreateKeyPair calls; restarted waits for
+// that. The watcher ends with the test at the latest.
 func (r *restartableEmulator) restartAfterCreates(n int, down time.Duration) {
-	ctl := emulator.ControlClient{URL: "http://" + r.addr}
-	deadline := time.Now().Add(time.Minute)
-	for time.Now().Before(deadline) {
-		if stats, err := ctl.Stats(context.Background()); err == nil && stats.Calls["CreateKeyPair"] >= n {
-			r.restart(down)
-			return
+	r.watcher.Go(func() { r.result <- r.watchCreates(n, down) })
+}
+
+func (r *restartableEmulator) watchCreates(n int, down time.Duration) error {
+	ctl := emulator.ControlClient{URL: r.url}
+	ctx, cancel := context.WithTimeout(r.ctx, time.Minute)
+	defer cancel()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if stats, err := ctl.Stats(ctx); err == nil && stats.Calls["CreateKeyPair"] >= n {
+			return r.restart(down)
 		}
-		time.Sleep(20 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("the emulator never saw %d creates: %w", n, ctx.Err())
+		case <-tick.C:
+		}
 	}
-	r.t.Errorf("the emulator never saw %d creates", n)
+}
+
+// restarted waits for the watcher that restartAfterCreates started and
+// returns its error.
+func (r *restartableEmulator) restarted() error {
+	select {
+	case err := <-r.result:
+		return err
+	case <-r.ctx.Done():
+		return r.ctx.Err()
+	}
 }
 
 // The emulator restarts, with its state file, in the middle of an apply:
@@ -254,7 +458,7 @@ func TestAccFaults_emulatorRestart(t *testing.T) {
 	}
 	const n = 30
 	emu := startRestartableEmulator(t, emulator.Config{RateLimit: 10, KeyBits: 1024, StateFile: filepath.Join(t.TempDir(), "state.json")})
-	env := newTestEnvAt(t, "http://"+emu.addr)
+	env := newTestEnvAt(t, emu.url)
 	config := countedKeyPairsConfig(env, n, "restart")
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -263,9 +467,10 @@ func TestAccFaults_emulatorRestart(t *testing.T) {
 			{
 				// 30 creates take 3 s at the rate limit: restart once 10
 				// have reached the emulator.
-				PreConfig: func() { go emu.restartAfterCreates(10, time.Second) },
+				PreConfig: func() { emu.restartAfterCreates(10, time.Second) },
 				Config:    config,
 				Check: resource.ComposeTestCheckFunc(
+					func(*terraform.State) error { return emu.restarted() },
 					env.checkStateMatchesEmulator(n),
 					func(*terraform.State) error {
 						// The restarted emulator counts from zero: some but not

@@ -4,16 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
@@ -25,10 +22,6 @@ var (
 	_ datasource.DataSourceWithConfigure        = &KeyPairDataSource{}
 	_ datasource.DataSourceWithConfigValidators = &KeyPairDataSource{}
 )
-
-// keyPairIDPattern is the form of a key pair id, which the API checks
-// before it looks for the key pair.
-var keyPairIDPattern = regexp.MustCompile(`^skey-[a-z0-9]{8}$`)
 
 // NewKeyPairDataSource returns the tencentcloud_key_pair data source.
 func NewKeyPairDataSource() datasource.DataSource {
@@ -154,9 +147,8 @@ func (d *KeyPairDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 		MarkdownDescription: "Id of the key pair to read, such as `skey-3glfot13`. Exactly one of `key_id` and `key_name` must be set.",
 		Optional:            true,
 		Computed:            true,
-		Validators: []validator.String{
-			stringvalidator.RegexMatches(keyPairIDPattern, "must be skey- followed by 8 lowercase letters or digits, such as skey-3glfot13"),
-		},
+		// The API checks the form of an id before it looks for the key pair.
+		Validators: keyPairIDValidators(),
 	}
 	attrs["key_name"] = schema.StringAttribute{
 		MarkdownDescription: "Name of the key pair to read, matched exactly (case included): 1 to 25 letters, digits and underscores. " +
@@ -220,14 +212,14 @@ func (d *KeyPairDataSource) Read(ctx context.Context, req datasource.ReadRequest
 			return
 		}
 		if err != nil {
-			addAPIError(ctx, d.client, &resp.Diagnostics, "read key pair "+id, err, "")
+			addAPIError(d.client, &resp.Diagnostics, "read key pair "+id, err)
 			return
 		}
 	} else {
 		name := config.KeyName.ValueString()
 		list, err := d.client.ListKeyPairs(ctx, []client.Filter{{Name: "key-name", Values: []string{name}}})
 		if err != nil {
-			addAPIError(ctx, d.client, &resp.Diagnostics, fmt.Sprintf("list the key pairs named %q", name), err, "")
+			addAPIError(d.client, &resp.Diagnostics, fmt.Sprintf("list the key pairs named %q", name), err)
 			return
 		}
 		var summary, detail string

@@ -272,7 +272,7 @@ func (r *KeyPairResource) Create(ctx context.Context, req resource.CreateRequest
 	if !plan.PublicKey.IsNull() && !plan.PublicKey.IsUnknown() {
 		id, err := r.client.ImportKeyPair(ctx, name, projectID, plan.PublicKey.ValueString(), tags)
 		if err != nil {
-			addAPIError(ctx, r.client, &resp.Diagnostics, "import the key pair", err, name)
+			addAPIError(r.client, &resp.Diagnostics, "import the key pair", err)
 			return
 		}
 		kp, err = r.client.WaitForKeyPair(ctx, id)
@@ -288,7 +288,7 @@ func (r *KeyPairResource) Create(ctx context.Context, req resource.CreateRequest
 		var err error
 		kp, err = r.client.CreateKeyPair(ctx, name, projectID, tags)
 		if err != nil {
-			addAPIError(ctx, r.client, &resp.Diagnostics, "create the key pair", err, name)
+			addAPIError(r.client, &resp.Diagnostics, "create the key pair", err)
 			return
 		}
 		plan.PrivateKey = types.StringValue(kp.PrivateKey)
@@ -299,7 +299,7 @@ func (r *KeyPairResource) Create(ctx context.Context, req resource.CreateRequest
 				resp.Diagnostics.AddAttributeError(path.Root("pgp_key"), "Could not encrypt the private key",
 					fmt.Sprintf("Encrypting the private key of key pair %s to pgp_key failed, so the key pair was deleted again: %s", kp.ID, err))
 				if err := r.client.DeleteKeyPair(ctx, kp.ID); err != nil {
-					addAPIError(ctx, r.client, &resp.Diagnostics, "delete key pair "+kp.ID, err, "")
+					addAPIError(r.client, &resp.Diagnostics, "delete key pair "+kp.ID, err)
 				}
 				return
 			}
@@ -325,7 +325,7 @@ func (r *KeyPairResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	if !wantDescription.IsNull() && wantDescription.ValueString() != "" {
 		if err := r.client.ModifyKeyPair(ctx, kp.ID, nil, wantDescription.ValueStringPointer()); err != nil {
-			addAPIError(ctx, r.client, &resp.Diagnostics, "set the description of key pair "+kp.ID, err, name)
+			addAPIError(r.client, &resp.Diagnostics, "set the description of key pair "+kp.ID, err)
 			return
 		}
 	}
@@ -350,7 +350,7 @@ func (r *KeyPairResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	if err != nil {
-		addAPIError(ctx, r.client, &resp.Diagnostics, "read key pair "+state.ID.ValueString(), err, "")
+		addAPIError(r.client, &resp.Diagnostics, "read key pair "+state.ID.ValueString(), err)
 		return
 	}
 	resp.Diagnostics.Append(r.refreshWithDefaultTags(ctx, &state, kp)...)
@@ -390,7 +390,7 @@ func (r *KeyPairResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 	if name != nil || description != nil {
 		if err := r.client.ModifyKeyPair(ctx, id, name, description); err != nil {
-			addAPIError(ctx, r.client, &resp.Diagnostics, "modify key pair "+id, err, plan.KeyName.ValueString())
+			addAPIError(r.client, &resp.Diagnostics, "modify key pair "+id, err)
 			return
 		}
 	}
@@ -403,7 +403,7 @@ func (r *KeyPairResource) Update(ctx context.Context, req resource.UpdateRequest
 	replace, remove := tagChanges(have, want)
 	if len(replace) > 0 || len(remove) > 0 {
 		if err := r.client.ModifyTags(ctx, id, replace, remove); err != nil {
-			addAPIError(ctx, r.client, &resp.Diagnostics, "change the tags of key pair "+id, err, "")
+			addAPIError(r.client, &resp.Diagnostics, "change the tags of key pair "+id, err)
 			return
 		}
 	}
@@ -428,39 +428,37 @@ func (r *KeyPairResource) Delete(ctx context.Context, req resource.DeleteRequest
 	id := state.ID.ValueString()
 
 	err := r.client.DeleteKeyPair(ctx, id)
-	if client.ErrorCode(err) == "InvalidParameterValue.KeyPairNotSupported" {
+	var inUse *client.InUseError
+	if errors.As(err, &inUse) && len(inUse.InstanceIDs) > 0 && len(inUse.ImageIDs) == 0 {
 		// Bound to instances: unbind it, then delete again. Asking first
 		// would cost a call for every key pair that is not bound.
-		err = r.unbind(ctx, id, state.ForceStop.ValueBool(), &resp.Diagnostics)
-		if resp.Diagnostics.HasError() {
+		if !r.unbind(ctx, id, inUse.InstanceIDs, state.ForceStop.ValueBool(), &resp.Diagnostics) {
 			return
 		}
-		if err == nil {
-			err = r.client.DeleteKeyPair(ctx, id)
-		}
+		err = r.client.DeleteKeyPair(ctx, id)
 	}
 	if err != nil {
-		addAPIError(ctx, r.client, &resp.Diagnostics, "delete key pair "+id, err, "")
+		addAPIError(r.client, &resp.Diagnostics, "delete key pair "+id, err)
 	}
 }
 
-func (r *KeyPairResource) unbind(ctx context.Context, id string, forceStop bool, diags *diag.Diagnostics) error {
-	kp, err := r.client.DescribeKeyPair(ctx, id)
-	if err != nil {
-		return err
-	}
-	if len(kp.AssociatedInstanceIDs) == 0 {
-		return nil
-	}
-	err = r.client.DisassociateInstances(ctx, []string{id}, kp.AssociatedInstanceIDs, forceStop)
-	if client.ErrorCode(err) == "UnsupportedOperation.InstanceStateRunning" {
+// unbind unbinds the key pair from instances, and reports whether it did;
+// when it did not, diags say why.
+func (r *KeyPairResource) unbind(ctx context.Context, id string, instanceIDs []string, forceStop bool, diags *diag.Diagnostics) bool {
+	err := r.client.DisassociateInstances(ctx, []string{id}, instanceIDs, forceStop)
+	var running *client.InstanceRunningError
+	switch {
+	case errors.As(err, &running):
 		diags.AddAttributeError(path.Root("force_stop"), "Key pair is bound to a running instance",
-			fmt.Sprintf("Key pair %s is bound to instances %v, and Tencent Cloud unbinds a key pair only from stopped instances: %s\n\n"+
+			fmt.Sprintf("Key pair %s is bound to instances %v, and Tencent Cloud unbinds a key pair only from stopped instances: %v\n\n"+
 				"Stop the instance first, or set force_stop = true (and apply) to let Tencent Cloud stop it for the unbinding.",
-				id, kp.AssociatedInstanceIDs, apiMessage(err)))
-		return nil
+				id, instanceIDs, err))
+		return false
+	case err != nil:
+		addAPIError(r.client, diags, "unbind key pair "+id+" from its instances", err)
+		return false
 	}
-	return err
+	return true
 }
 
 // ImportState takes a key pair id; the private key cannot be recovered.

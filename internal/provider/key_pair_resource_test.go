@@ -17,13 +17,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/sshkey"
 )
 
 const keyPairAddr = "tencentcloud_key_pair.test"
 
-var keyIDPattern = regexp.MustCompile(`^skey-[a-z0-9]{8}$`)
+var keyIDPattern = apicontract.KeyPairIDPattern
 
 func TestAccKeyPair_basic(t *testing.T) {
 	t.Parallel()

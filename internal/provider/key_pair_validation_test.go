@@ -27,7 +27,7 @@ func TestAccKeyPair_validation(t *testing.T) {
 		{"long description", `key_name = "ok"` + "\n" + `description = "` + strings.Repeat("d", 61) + `"`, `(?s)description.*at most 60`},
 		{"reserved tag", `key_name = "ok"` + "\n" + `tags = { "qcs:owner" = "x" }`, `(?s)tags.*reserved`},
 		{"reserved tag project", `key_name = "ok"` + "\n" + `tags = { "Project" = "x" }`, `(?s)tags.*reserved`},
-		{"empty tag value", `key_name = "ok"` + "\n" + `tags = { team = "" }`, `(?s)tags.*character count must be between 1 and 255`},
+		{"empty tag value", `key_name = "ok"` + "\n" + `tags = { team = "" }`, `(?s)tags.*length\s+must\s+be\s+between\s+1\s+and\s+255\s+characters`},
 		{"long tag key", `key_name = "ok"` + "\n" + `tags = { "` + strings.Repeat("k", 128) + `" = "v" }`, `(?s)tags.*between 1 and 127`},
 		{"illegal tag key", `key_name = "ok"` + "\n" + `tags = { "a*b" = "v" }`, `(?s)tags.*may contain only letters`},
 		{"tag value edge space", `key_name = "ok"` + "\n" + `tags = { team = " infra" }`, `(?s)tags.*spaces\s+\(not\s+at\s+either\s+end\)`},

@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
 )
 
@@ -87,8 +88,8 @@ func (d *KeyPairsDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				ElementType:         types.StringType,
 				Optional:            true,
 				Validators: []validator.Map{
-					mapvalidator.KeysAre(stringvalidator.UTF8LengthBetween(1, 127)),
-					mapvalidator.ValueStringsAre(stringvalidator.UTF8LengthBetween(1, 255)),
+					mapvalidator.KeysAre(stringvalidator.UTF8LengthBetween(1, apicontract.MaxTagKeyLength)),
+					mapvalidator.ValueStringsAre(stringvalidator.UTF8LengthBetween(1, apicontract.MaxTagValueLength)),
 				},
 			},
 			"key_pairs": schema.ListNestedAttribute{
@@ -140,7 +141,7 @@ func (d *KeyPairsDataSource) Read(ctx context.Context, req datasource.ReadReques
 
 	list, err := findKeyPairs(ctx, d.client, q.apiFilters(), match)
 	if err != nil {
-		addAPIError(ctx, d.client, &resp.Diagnostics, "list the key pairs", err, "")
+		addAPIError(d.client, &resp.Diagnostics, "list the key pairs", err)
 		return
 	}
 	tflog.Debug(ctx, "Listed key pairs", map[string]any{"region": d.client.Region(), "count": len(list)})

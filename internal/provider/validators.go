@@ -3,130 +3,106 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"golang.org/x/crypto/ssh"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
 )
 
 // The API's rules, checked at plan time so that no invalid value reaches it.
-// Each rule's message states the rule, and the framework names the attribute.
-
-var keyNamePattern = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
+// The rules are apicontract's, the ones the emulator applies too; each
+// message states the rule, and the framework names the attribute.
 
 func keyNameValidators() []validator.String {
-	return []validator.String{
-		stringvalidator.LengthBetween(1, 25),
-		stringvalidator.RegexMatches(keyNamePattern, "may contain only letters, digits and underscores"),
-	}
+	return []validator.String{ruleValidator{
+		summary: "Invalid key pair name", rule: apicontract.KeyName, description: apicontract.KeyNameRule, showValue: true,
+	}}
 }
 
 func descriptionValidators() []validator.String {
-	return []validator.String{stringvalidator.UTF8LengthAtMost(60)}
+	return []validator.String{ruleValidator{
+		summary: "Invalid description", rule: apicontract.Description, description: apicontract.DescriptionRule, showValue: true,
+	}}
 }
 
-// tagTextPattern is the Tag API's character set: letters, digits, spaces
-// and + - = . _ : / @ ( ) [ ] , ; > <, with no space at either end.
-var tagTextPattern = regexp.MustCompile(`^[\p{L}\p{Nd}+\-=._:/@()\[\],;><]([\p{L}\p{Nd} +\-=._:/@()\[\],;><]*[\p{L}\p{Nd}+\-=._:/@()\[\],;><])?$`)
-
-const tagTextRule = "may contain only letters, digits, spaces (not at either end) and + - = . _ : / @ ( ) [ ] , ; > <"
-
-// reservedTagKeyPrefixes are kept for the system by the Tag API.
-var reservedTagKeyPrefixes = []string{"qcs:", "project", "项目", "qcloud", "tencent"}
-
-func tagsValidators() []validator.Map {
-	return []validator.Map{
-		mapvalidator.SizeAtMost(50),
-		mapvalidator.KeysAre(
-			stringvalidator.UTF8LengthBetween(1, 127),
-			stringvalidator.RegexMatches(tagTextPattern, tagTextRule),
-			reservedTagKeyValidator{},
-		),
-		mapvalidator.ValueStringsAre(
-			stringvalidator.UTF8LengthBetween(1, 255),
-			stringvalidator.RegexMatches(tagTextPattern, tagTextRule),
-		),
-	}
-}
-
-// reservedTagKeyValidator rejects tag keys that the Tag API keeps for the
-// system.
-type reservedTagKeyValidator struct{}
-
-func (reservedTagKeyValidator) Description(context.Context) string {
-	return fmt.Sprintf("must not start with a reserved prefix (%s)", strings.Join(reservedTagKeyPrefixes, ", "))
-}
-
-func (v reservedTagKeyValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (v reservedTagKeyValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	key := req.ConfigValue.ValueString()
-	// Only ASCII letters fold, as in the API: strings.ToLower would also
-	// turn the Kelvin sign into k and İ into i.
-	lower := strings.Map(func(r rune) rune {
-		if 'A' <= r && r <= 'Z' {
-			return r + 'a' - 'A'
-		}
-		return r
-	}, key)
-	for _, prefix := range reservedTagKeyPrefixes {
-		if strings.HasPrefix(lower, prefix) {
-			resp.Diagnostics.AddAttributeError(req.Path, "Reserved tag key",
-				fmt.Sprintf("Tag key %q is reserved by Tencent Cloud: tag keys %s.", key, v.Description(ctx)))
-			return
-		}
-	}
+func keyPairIDValidators() []validator.String {
+	return []validator.String{ruleValidator{
+		summary: "Invalid key pair id", rule: apicontract.KeyPairID, description: apicontract.KeyPairIDRule, showValue: true,
+	}}
 }
 
 // publicKeyValidator accepts one OpenSSH RSA public key line, the only kind
-// ImportKeyPair takes; whitespace around it is ignored.
+// ImportKeyPair takes; whitespace around it is ignored. The value is not
+// repeated in the message: it may be long, and Terraform shows the line of
+// the configuration.
 type publicKeyValidator struct{}
 
-func (publicKeyValidator) Description(context.Context) string {
-	return "must be an OpenSSH RSA public key (ssh-rsa AAAA... [comment])"
+var publicKeyRule = ruleValidator{
+	summary: "Invalid public key",
+	rule: func(s string) *apicontract.Violation {
+		_, v := apicontract.PublicKey(s)
+		return v
+	},
+	description: apicontract.PublicKeyRule,
 }
 
-func (v publicKeyValidator) MarkdownDescription(ctx context.Context) string {
+func (publicKeyValidator) Description(ctx context.Context) string {
+	return publicKeyRule.Description(ctx)
+}
+
+func (publicKeyValidator) MarkdownDescription(ctx context.Context) string {
+	return publicKeyRule.MarkdownDescription(ctx)
+}
+
+func (publicKeyValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	publicKeyRule.ValidateString(ctx, req, resp)
+}
+
+func tagsValidators() []validator.Map {
+	return []validator.Map{
+		mapvalidator.SizeAtMost(apicontract.MaxTagsPerResource),
+		mapvalidator.KeysAre(ruleValidator{
+			summary: "Invalid tag key", rule: apicontract.TagKey, description: apicontract.TagKeyRule, showValue: true,
+		}),
+		mapvalidator.ValueStringsAre(ruleValidator{
+			summary: "Invalid tag value", rule: apicontract.TagValue, description: apicontract.TagValueRule, showValue: true,
+		}),
+	}
+}
+
+// ruleValidator checks a string with one of apicontract's rules. Its
+// diagnostic is on the attribute (a map key's diagnostic is on the entry)
+// and states the part of the rule that the value breaks.
+type ruleValidator struct {
+	summary     string
+	rule        func(string) *apicontract.Violation
+	description string
+	showValue   bool
+}
+
+func (v ruleValidator) Description(context.Context) string {
+	return v.description
+}
+
+func (v ruleValidator) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
 
-func (v publicKeyValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v ruleValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if err := checkPublicKey(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid public key",
-			fmt.Sprintf("The value %s: %s.", v.Description(ctx), err))
+	value := req.ConfigValue.ValueString()
+	violation := v.rule(value)
+	if violation == nil {
+		return
 	}
-}
-
-func checkPublicKey(line string) error {
-	key, _, options, rest, err := ssh.ParseAuthorizedKey([]byte(line))
-	if err != nil {
-		return fmt.Errorf("it does not parse (%w)", err)
+	// The rule comes first, at the start of a line: Terraform wraps the
+	// detail at 78 columns, and a rule kept whole reads (and greps) better.
+	detail := fmt.Sprintf("%s\n\nAttribute %s", violation.Rule, req.Path)
+	if v.showValue {
+		detail += fmt.Sprintf(", got: %q", value)
 	}
-	if len(options) > 0 {
-		return fmt.Errorf("it starts with authorized_keys options")
-	}
-	if key.Type() != ssh.KeyAlgoRSA {
-		return fmt.Errorf("it is a %s key, and Tencent Cloud imports only ssh-rsa keys", key.Type())
-	}
-	if _, _, _, _, err := ssh.ParseAuthorizedKey(rest); err == nil {
-		return fmt.Errorf("it holds more than one key")
-	}
-	// ParseAuthorizedKey reads an authorized_keys file: it skips blank and
-	// comment lines and stops at the end of the key's line. ImportKeyPair
-	// takes one line, and only ignores whitespace around it.
-	if strings.ContainsAny(strings.TrimSpace(line), "\r\n") {
-		return fmt.Errorf("it is not a single line (no comment lines, no line breaks)")
-	}
-	return nil
+	resp.Diagnostics.AddAttributeError(req.Path, v.summary, detail+".")
 }

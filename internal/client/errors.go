@@ -1,0 +1,249 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	sdkerrors "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
+)
+
+// The errors of this package. Every failed call comes back as an *APIError,
+// or as one of the typed errors below wrapping it, so that the provider
+// tells failures apart with errors.As, never by the SDK's error codes, and
+// words its diagnostics without asking the API anything more.
+
+// APIError is a call that failed: the API's answer, or the SDK's own error
+// when no usable answer arrived (its codes start with ClientError).
+type APIError struct {
+	Action    string
+	Code      string
+	Message   string
+	RequestID string
+}
+
+func (e *APIError) Error() string {
+	msg := fmt.Sprintf("%s: %s: %s", e.Action, e.Code, e.Message)
+	if e.RequestID != "" {
+		msg += fmt.Sprintf(" (request id %s)", e.RequestID)
+	}
+	return msg
+}
+
+// NotFoundError says that no key pair matched. Err is the API's answer
+// that said so, if one did.
+type NotFoundError struct {
+	What string
+	Err  error
+}
+
+func (e *NotFoundError) Error() string { return fmt.Sprintf("%s not found", e.What) }
+func (e *NotFoundError) Unwrap() error { return e.Err }
+
+// DuplicateNameError says that the name is taken, in the scope where key
+// pair names are unique, by the key pair HolderID ("" when it could not be
+// found).
+type DuplicateNameError struct {
+	Name     string
+	HolderID string
+	Err      error
+}
+
+func (e *DuplicateNameError) Error() string {
+	holder := "another key pair"
+	if e.HolderID != "" {
+		holder = "key pair " + e.HolderID
+	}
+	return fmt.Sprintf("key pair name %q is already held by %s: %v", e.Name, holder, e.Err)
+}
+
+func (e *DuplicateNameError) Unwrap() error { return e.Err }
+
+// InUseError says that a key pair cannot be deleted while instances or
+// images use it.
+type InUseError struct {
+	KeyID       string
+	InstanceIDs []string
+	ImageIDs    []string
+	Err         error
+}
+
+func (e *InUseError) Error() string {
+	return fmt.Sprintf("key pair %s is in use (instances %v, images %v): %v", e.KeyID, e.InstanceIDs, e.ImageIDs, e.Err)
+}
+
+func (e *InUseError) Unwrap() error { return e.Err }
+
+// InstanceRunningError says that the API binds or unbinds key pairs only on
+// stopped instances, and force_stop was not given.
+type InstanceRunningError struct {
+	InstanceIDs []string
+	Err         error
+}
+
+func (e *InstanceRunningError) Error() string {
+	return fmt.Sprintf("instances %v are running: %v", e.InstanceIDs, e.Err)
+}
+
+func (e *InstanceRunningError) Unwrap() error { return e.Err }
+
+// QuotaError says that the account holds as many key pairs as it may.
+type QuotaError struct {
+	Err error
+}
+
+func (e *QuotaError) Error() string { return fmt.Sprintf("key pair quota reached: %v", e.Err) }
+func (e *QuotaError) Unwrap() error { return e.Err }
+
+// ThrottledError says that the API still refused the call for its rate
+// limit after every retry.
+type ThrottledError struct {
+	Attempts int
+	Err      error
+}
+
+func (e *ThrottledError) Error() string {
+	return fmt.Sprintf("still throttled after %d attempts: %v", e.Attempts, e.Err)
+}
+
+func (e *ThrottledError) Unwrap() error { return e.Err }
+
+// AuthError says that the API refused the credentials. Source says where
+// they came from; RenewalErr is the last failed renewal of temporary
+// credentials, if any. Neither holds a secret.
+type AuthError struct {
+	Source     string
+	RenewalErr error
+	Err        error
+}
+
+func (e *AuthError) Error() string {
+	return fmt.Sprintf("credentials from %s refused: %v", e.Source, e.Err)
+}
+
+func (e *AuthError) Unwrap() error { return e.Err }
+
+// InvalidParameterError says that the API refused the value of one
+// request parameter, named as the API names it (KeyName, ProjectId,
+// PublicKey, Description, Tags, KeyIds, InstanceIds).
+type InvalidParameterError struct {
+	Parameter string
+	Err       error
+}
+
+func (e *InvalidParameterError) Error() string {
+	return fmt.Sprintf("invalid %s: %v", e.Parameter, e.Err)
+}
+
+func (e *InvalidParameterError) Unwrap() error { return e.Err }
+
+// code returns the API error code of err, or "".
+func code(err error) string {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.Code
+	}
+	return ""
+}
+
+// fromSDK turns an error of the SDK into an *APIError. The SDK puts the
+// answer's body in the message of some client errors (a body that does not
+// parse, an unexpected HTTP status): such a body may hold a private key or
+// temporary credentials, so it never leaves this function.
+func fromSDK(action string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	var sdkErr *sdkerrors.TencentCloudSDKError
+	if !errors.As(err, &sdkErr) {
+		return &APIError{Action: action, Code: codeNetwork, Message: redactMessage(err.Error())}
+	}
+	out := &APIError{Action: action, Code: sdkErr.Code, Message: sdkErr.Message, RequestID: sdkErr.RequestId}
+	switch sdkErr.Code {
+	case codeParseJSON, codeHTTPStatus, codeIO:
+		out.Message = fmt.Sprintf("the answer could not be read (%d characters of detail withheld: they may quote the answer, which may hold secrets)", len(sdkErr.Message))
+	default:
+		out.Message = redactMessage(out.Message)
+	}
+	return out
+}
+
+// The SDK's codes for failures without a usable answer.
+const (
+	codeNetwork    = "ClientError.NetworkError"
+	codeParseJSON  = "ClientError.ParseJsonError"
+	codeHTTPStatus = "ClientError.HttpStatusCodeError"
+	codeIO         = "ClientError.IOError"
+)
+
+// redactMessage withholds a message that quotes a secret.
+func redactMessage(msg string) string {
+	for _, marker := range secretMarkers {
+		if strings.Contains(msg, marker) {
+			return fmt.Sprintf("<%d characters withheld: they hold a secret>", len(msg))
+		}
+	}
+	return msg
+}
+
+// classify wraps an *APIError in the typed error its code stands for;
+// errors that need more than the answer (the holder of a name, the users
+// of a key pair) are completed by the operation that got them.
+func (c *Client) classify(err error) error {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		return err
+	}
+	code := apiErr.Code
+	switch {
+	case code == apicontract.CodeKeyPairNotFound:
+		return &NotFoundError{What: "key pair", Err: err}
+	case code == apicontract.CodeKeyPairLimitExceeded:
+		return &QuotaError{Err: err}
+	case code == apicontract.CodeInstanceRunning:
+		return &InstanceRunningError{Err: err}
+	case strings.HasPrefix(code, "AuthFailure"):
+		var renewal error
+		if c.role != nil {
+			renewal = c.CredentialError()
+		}
+		return &AuthError{Source: c.CredentialSource(), RenewalErr: renewal, Err: err}
+	case strings.HasPrefix(code, apicontract.CodeRequestLimitExceeded):
+		return &ThrottledError{Attempts: c.maxRetries + 1, Err: err}
+	}
+	if p := invalidParameter(apiErr); p != "" {
+		return &InvalidParameterError{Parameter: p, Err: err}
+	}
+	return err
+}
+
+// invalidParameter names the request parameter an error code is about, or
+// "".
+func invalidParameter(e *APIError) string {
+	code := e.Code
+	switch {
+	case code == apicontract.CodeKeyNameDuplicate:
+		return "" // a DuplicateNameError, made by the operation
+	case strings.HasPrefix(code, "InvalidKeyPairName"):
+		return "KeyName"
+	case strings.HasPrefix(code, "InvalidProjectId"):
+		return "ProjectId"
+	case strings.HasPrefix(code, "InvalidPublicKey"):
+		return "PublicKey"
+	case strings.HasPrefix(code, "InvalidKeyPairId"):
+		return "KeyIds"
+	case strings.HasPrefix(code, "InvalidInstanceId"):
+		return "InstanceIds"
+	case strings.Contains(code, "Tag"):
+		return "Tags"
+	case strings.HasPrefix(code, "InvalidParameter") && strings.Contains(strings.ToLower(e.Message), "description"):
+		return "Description"
+	}
+	return ""
+}
