@@ -78,6 +78,9 @@ type Client struct {
 
 	// retryBase is the first backoff delay; tests shorten it.
 	retryBase time.Duration
+	// settle bounds the waits for eventual consistency that decide
+	// something (consistency.go); tests shorten it.
+	settle time.Duration
 
 	// calls and retries count this client's API calls and the calls it
 	// sent again, for Stats.
@@ -200,6 +203,7 @@ func New(cfg Config) (*Client, error) {
 		maxRetries: mr,
 		limiters:   map[string]*rate.Limiter{},
 		retryBase:  200 * time.Millisecond,
+		settle:     defaultSettle,
 
 		credentialSource: cfg.CredentialSource,
 		role:             role,

@@ -42,6 +42,7 @@ func newTestClient(t *testing.T, cfg emulator.Config, rateLimit float64) (*Clien
 		t.Fatal(err)
 	}
 	c.retryBase = 10 * time.Millisecond
+	c.settle = 500 * time.Millisecond
 	// Generous windows: under the race detector on a busy machine, callers
 	// that start together may arrive far apart.
 	c.reads.window, c.deletes.window = 200*time.Millisecond, 200*time.Millisecond
@@ -150,10 +151,10 @@ func TestClient_retriesInternalErrorsOnlyWhenSafe(t *testing.T) {
 	after := stats(t, ctl)
 	creates := after.Calls["CreateKeyPair"] - before.Calls["CreateKeyPair"]
 	lookups := after.Calls["DescribeKeyPairs"] - before.Calls["DescribeKeyPairs"]
-	// Every lost answer is looked up, the last one's too: what it made
-	// must not stay behind.
-	if creates != c.maxRetries+1 || lookups != c.maxRetries+1 {
-		t.Errorf("%d creates and %d lookups, want %d of each: a lookup after every lost answer", creates, lookups, c.maxRetries+1)
+	// Every lost answer is looked up (for as long as a new key pair may
+	// take to show), the last one's too: what it made must not stay behind.
+	if creates != c.maxRetries+1 || lookups < c.maxRetries+1 {
+		t.Errorf("%d creates and %d lookups, want %d creates and a lookup after each", creates, lookups, c.maxRetries+1)
 	}
 	if err := ctl.SetFaults(ctx, emulator.Faults{}); err != nil {
 		t.Fatal(err)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"sort"
 	"time"
 
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
@@ -152,7 +151,7 @@ func (c *Client) ImportKeyPair(ctx context.Context, name string, projectID int64
 		if !isLostAnswer(err) {
 			return err
 		}
-		kp, findErr := c.FindKeyPairByName(ctx, name)
+		kp, findErr := c.findAfterLostAnswer(ctx, name)
 		var notFound *NotFoundError
 		switch {
 		case errors.As(findErr, &notFound):
@@ -202,13 +201,19 @@ const creationClockSlack = 10 * time.Second
 // as this call's when it has the project and tags the call asked for, no
 // instance, and was made after the call was sent.
 func (c *Client) madeBy(ctx context.Context, name string, projectID int64, tags map[string]string, sent time.Time) (*KeyPair, error) {
-	kp, err := c.FindKeyPairByName(ctx, name)
+	kp, err := c.findAfterLostAnswer(ctx, name)
 	var notFound *NotFoundError
 	if errors.As(err, &notFound) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
+	}
+	if len(tags) > 0 && len(kp.Tags) == 0 {
+		// Tags may show later than the key pair they were made with.
+		if tagged, err := c.waitFor(ctx, kp.ID, HasTags(tags), c.settle); err == nil {
+			kp = tagged
+		}
 	}
 	created, err := time.Parse(time.RFC3339, kp.CreatedTime)
 	ours := err == nil && !created.Before(sent.Add(-creationClockSlack).Truncate(time.Second)) &&
@@ -355,7 +360,9 @@ func (c *Client) ModifyKeyPair(ctx context.Context, id string, name, description
 		return resp.Response.RequestId, nil
 	})
 	if err == nil {
-		return nil
+		// Done once DescribeKeyPairs shows it.
+		_, err = c.WaitForKeyPair(ctx, id, modified(name, description))
+		return err
 	}
 	if !isLostAnswer(err) {
 		if name != nil {
@@ -363,11 +370,18 @@ func (c *Client) ModifyKeyPair(ctx context.Context, id string, name, description
 		}
 		return err
 	}
-	kp, readErr := c.describeOne(ctx, id)
-	if readErr == nil && (name == nil || kp.Name == *name) && (description == nil || kp.Description == *description) {
+	if c.settles(ctx, id, modified(name, description)) {
 		return nil
 	}
 	return err
+}
+
+// modified is the condition that a ModifyKeyPairAttribute call's change
+// shows.
+func modified(name, description *string) func(*KeyPair) bool {
+	return func(kp *KeyPair) bool {
+		return (name == nil || kp.Name == *name) && (description == nil || kp.Description == *description)
+	}
 }
 
 // ModifyTags sets and deletes tags of a key pair through the Tag API.
@@ -376,19 +390,23 @@ func (c *Client) ModifyTags(ctx context.Context, id string, replace map[string]s
 	// the caller's own.
 	resource := fmt.Sprintf("qcs::cvm:%s:uin/:keypair/%s", c.region, id)
 	replaceKeys := slices.Sorted(maps.Keys(replace))
-	remove = append([]string(nil), remove...)
-	sort.Strings(remove)
-	for len(replaceKeys) > 0 || len(remove) > 0 {
+	removeKeys := slices.Sorted(slices.Values(remove))
+	for len(replaceKeys) > 0 || len(removeKeys) > 0 {
 		var batchReplace []*tag.Tag
 		var batchDelete []*tag.TagKeyObject
+		batch := map[string]string{}
+		var batchRemove []string
 		for len(replaceKeys) > 0 && len(batchReplace) < apicontract.MaxTagsPerModify {
 			k := replaceKeys[0]
 			replaceKeys = replaceKeys[1:]
 			batchReplace = append(batchReplace, &tag.Tag{TagKey: common.StringPtr(k), TagValue: common.StringPtr(replace[k])})
+			batch[k] = replace[k]
 		}
-		for len(remove) > 0 && len(batchDelete) < apicontract.MaxTagsPerModify {
-			batchDelete = append(batchDelete, &tag.TagKeyObject{TagKey: common.StringPtr(remove[0])})
-			remove = remove[1:]
+		for len(removeKeys) > 0 && len(batchDelete) < apicontract.MaxTagsPerModify {
+			k := removeKeys[0]
+			removeKeys = removeKeys[1:]
+			batchDelete = append(batchDelete, &tag.TagKeyObject{TagKey: common.StringPtr(k)})
+			batchRemove = append(batchRemove, k)
 		}
 		err := c.do(ctx, "ModifyResourceTags", true, func(ctx context.Context) (*string, error) {
 			req := tag.NewModifyResourceTagsRequest()
@@ -401,51 +419,41 @@ func (c *Client) ModifyTags(ctx context.Context, id string, replace map[string]s
 			}
 			return resp.Response.RequestId, nil
 		})
-		if err != nil && isLostAnswer(err) && c.tagsConverged(ctx, id, batchReplace, batchDelete) {
+		if err != nil && isLostAnswer(err) && c.settles(ctx, id, tagsApplied(batch, batchRemove)) {
 			err = nil
 		}
 		if err != nil {
 			return err
 		}
 	}
-	return nil
+	// Tags may show in DescribeKeyPairs a while after the Tag API took
+	// them: the change is done once they show.
+	_, err := c.WaitForKeyPair(ctx, id, tagsApplied(replace, remove))
+	return err
 }
 
-// tagsConverged reads the key pair again after a lost answer to
-// ModifyResourceTags, and reports whether its tags already are as the call
-// asked.
-func (c *Client) tagsConverged(ctx context.Context, id string, replace []*tag.Tag, remove []*tag.TagKeyObject) bool {
-	kp, err := c.describeOne(ctx, id)
-	if err != nil {
-		return false
-	}
-	for _, t := range replace {
-		if v, ok := kp.Tags[str(t.TagKey)]; !ok || v != str(t.TagValue) {
-			return false
-		}
-	}
-	for _, t := range remove {
-		if _, ok := kp.Tags[str(t.TagKey)]; ok {
-			return false
-		}
-	}
-	return true
+// settles reports whether the key pair shows ready within the settle time:
+// after a lost answer, whether the change was made.
+func (c *Client) settles(ctx context.Context, id string, ready func(*KeyPair) bool) bool {
+	_, err := c.waitFor(ctx, id, ready, c.settle)
+	return err == nil
 }
 
-// DeleteKeyPair deletes one key pair. Concurrent deletes share
-// DeleteKeyPairs calls. A key pair that is already gone counts as deleted,
-// also when an earlier attempt whose answer was lost removed it. One that
-// instances use gives an *InUseError that names them.
-func (c *Client) DeleteKeyPair(ctx context.Context, id string) error {
-	_, _, err := c.deletes.do(ctx, id)
-	if code(err) != apicontract.CodeKeyPairInUse {
-		return err
+// tagsApplied is the condition that a change of tags shows.
+func tagsApplied(replace map[string]string, remove []string) func(*KeyPair) bool {
+	return func(kp *KeyPair) bool {
+		for k, v := range replace {
+			if got, ok := kp.Tags[k]; !ok || got != v {
+				return false
+			}
+		}
+		for _, k := range remove {
+			if _, ok := kp.Tags[k]; ok {
+				return false
+			}
+		}
+		return true
 	}
-	inUse := &InUseError{KeyID: id, Err: err}
-	if kp, readErr := c.describeOne(ctx, id); readErr == nil {
-		inUse.InstanceIDs = kp.AssociatedInstanceIDs
-	}
-	return inUse
 }
 
 // deleteMany is the combined call of the delete batcher. A batch of one
@@ -540,30 +548,6 @@ func fromAPI(kp *cvm.KeyPair) *KeyPair {
 		out.Tags[str(t.Key)] = str(t.Value)
 	}
 	return out
-}
-
-// WaitForKeyPair reads a key pair that was just made, for as long as ctx
-// allows: the API may take a moment before a new key pair shows.
-func (c *Client) WaitForKeyPair(ctx context.Context, id string) (*KeyPair, error) {
-	var kp *KeyPair
-	isNotFound := func(err error) bool {
-		var notFound *NotFoundError
-		return errors.As(err, &notFound)
-	}
-	policy := retryPolicy{maxRetries: -1, base: 100 * time.Millisecond, maxDelay: 2 * time.Second}
-	err := retryWhen(ctx, policy, isNotFound, c.countRetry(ctx, "wait for key pair "+id), func(ctx context.Context, _ int) error {
-		var found bool
-		var err error
-		kp, found, err = c.reads.do(ctx, id)
-		if err == nil && !found {
-			err = &NotFoundError{What: fmt.Sprintf("key pair %s", id)}
-		}
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return kp, nil
 }
 
 func str(p *string) string {

@@ -116,6 +116,11 @@ func (r *KeyPairResource) refreshWithDefaultTags(ctx context.Context, m *keyPair
 	all, d := tagsValue(ctx, kp.Tags)
 	diags.Append(d...)
 	m.TagsAll = all
+	if m.Region.IsNull() || m.Region.IsUnknown() {
+		// Where it was made or imported; a key pair read through another
+		// region keeps the first.
+		m.Region = types.StringValue(r.client.Region())
+	}
 	return diags
 }
 

@@ -60,7 +60,7 @@ func (e *testEnv) finishSeed(id, description string) *client.KeyPair {
 			e.t.Fatalf("set the description of key pair %s: %v", id, err)
 		}
 	}
-	kp, err := e.client().WaitForKeyPair(e.t.Context(), id)
+	kp, err := e.client().WaitForKeyPair(e.t.Context(), id, nil)
 	if err != nil {
 		e.t.Fatalf("read key pair %s: %v", id, err)
 	}

@@ -60,6 +60,7 @@ type keyPairResourceModel struct {
 	Tags                  types.Map         `tfsdk:"tags"`
 	TagsAll               types.Map         `tfsdk:"tags_all"`
 	CreatedTime           types.String      `tfsdk:"created_time"`
+	Region                types.String      `tfsdk:"region"`
 	AssociatedInstanceIDs types.Set         `tfsdk:"associated_instance_ids"`
 	ForceStop             types.Bool        `tfsdk:"force_stop"`
 	PGPKey                types.String      `tfsdk:"pgp_key"`
@@ -177,6 +178,13 @@ func keyPairSchemaV1(ctx context.Context) schema.Schema {
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
+			"region": schema.StringAttribute{
+				MarkdownDescription: "The region the key pair was created or imported in: the provider's `region` then. " +
+					"When the provider's region changes and the key pair is not found there, the plan fails naming both regions, " +
+					"instead of planning a new key pair and leaving the old one behind.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
 			"associated_instance_ids": schema.SetAttribute{
 				MarkdownDescription: "Ids of the CVM instances the key pair is bound to.",
 				ElementType:         types.StringType,
@@ -275,7 +283,7 @@ func (r *KeyPairResource) Create(ctx context.Context, req resource.CreateRequest
 			addAPIError(r.client, &resp.Diagnostics, "import the key pair", err)
 			return
 		}
-		kp, err = r.client.WaitForKeyPair(ctx, id)
+		kp, err = r.client.WaitForKeyPair(ctx, id, client.HasTags(tags))
 		if err != nil {
 			// The key pair exists: keep its id so that it is not orphaned.
 			plan.ID = types.StringValue(id)
@@ -285,12 +293,25 @@ func (r *KeyPairResource) Create(ctx context.Context, req resource.CreateRequest
 		}
 		plan.PrivateKey = types.StringNull()
 	} else {
-		var err error
-		kp, err = r.client.CreateKeyPair(ctx, name, projectID, tags)
+		made, err := r.client.CreateKeyPair(ctx, name, projectID, tags)
 		if err != nil {
 			addAPIError(r.client, &resp.Diagnostics, "create the key pair", err)
 			return
 		}
+		// The answer may hold only the id, name, project and keys, and the
+		// key pair and its tags may show in DescribeKeyPairs only a moment
+		// later: the state is built from what DescribeKeyPairs shows.
+		kp, err = r.client.WaitForKeyPair(ctx, made.ID, client.HasTags(tags))
+		if err != nil {
+			// The key pair exists and its private key is here: keep both,
+			// so that nothing is orphaned or lost.
+			plan.ID = types.StringValue(made.ID)
+			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), plan.ID)...)
+			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("private_key"), types.StringValue(made.PrivateKey))...)
+			resp.Diagnostics.AddError("Key pair created but not readable", fmt.Sprintf("Key pair %s was created, but reading it back failed: %s", made.ID, err))
+			return
+		}
+		kp.PrivateKey = made.PrivateKey
 		plan.PrivateKey = types.StringValue(kp.PrivateKey)
 		if !plan.PGPKey.IsNull() {
 			encrypted, fingerprint, err := encryptToPGPKey(plan.PGPKey.ValueString(), kp.PrivateKey)
@@ -343,6 +364,16 @@ func (r *KeyPairResource) Read(ctx context.Context, req resource.ReadRequest, re
 	}
 	kp, err := r.client.DescribeKeyPair(ctx, state.ID.ValueString())
 	var notFound *client.NotFoundError
+	if errors.As(err, &notFound) && !state.Region.IsNull() && state.Region.ValueString() != r.client.Region() {
+		resp.Diagnostics.AddAttributeError(path.Root("region"), "Key pair not found in the provider's region",
+			fmt.Sprintf("Key pair %s was made in region %s, and the provider now uses region %s, where it does not exist. "+
+				"Planning a new key pair here would leave the old one behind in %s.\n\n"+
+				"Set the provider's region back to %s, or, to move the key pair, remove it from the state "+
+				"(terraform state rm) and delete it in %s yourself.",
+				state.ID.ValueString(), state.Region.ValueString(), r.client.Region(), state.Region.ValueString(),
+				state.Region.ValueString(), state.Region.ValueString()))
+		return
+	}
 	if errors.As(err, &notFound) {
 		resp.Diagnostics.AddWarning("Key pair gone",
 			fmt.Sprintf("Key pair %s no longer exists; it is removed from the state and the next apply creates it again.", state.ID.ValueString()))
@@ -427,38 +458,18 @@ func (r *KeyPairResource) Delete(ctx context.Context, req resource.DeleteRequest
 	defer cancel()
 	id := state.ID.ValueString()
 
-	err := r.client.DeleteKeyPair(ctx, id)
-	var inUse *client.InUseError
-	if errors.As(err, &inUse) && len(inUse.InstanceIDs) > 0 && len(inUse.ImageIDs) == 0 {
-		// Bound to instances: unbind it, then delete again. Asking first
-		// would cost a call for every key pair that is not bound.
-		if !r.unbind(ctx, id, inUse.InstanceIDs, state.ForceStop.ValueBool(), &resp.Diagnostics) {
-			return
-		}
-		err = r.client.DeleteKeyPair(ctx, id)
+	err := r.client.DeleteKeyPairUnbinding(ctx, id, state.ForceStop.ValueBool())
+	var running *client.InstanceRunningError
+	if errors.As(err, &running) {
+		resp.Diagnostics.AddAttributeError(path.Root("force_stop"), "Key pair is bound to a running instance",
+			fmt.Sprintf("Key pair %s is bound to instances %v, and Tencent Cloud unbinds a key pair only from stopped instances: %v\n\n"+
+				"Stop the instance first, or set force_stop = true (and apply) to let Tencent Cloud stop it for the unbinding.",
+				id, running.InstanceIDs, err))
+		return
 	}
 	if err != nil {
 		addAPIError(r.client, &resp.Diagnostics, "delete key pair "+id, err)
 	}
-}
-
-// unbind unbinds the key pair from instances, and reports whether it did;
-// when it did not, diags say why.
-func (r *KeyPairResource) unbind(ctx context.Context, id string, instanceIDs []string, forceStop bool, diags *diag.Diagnostics) bool {
-	err := r.client.DisassociateInstances(ctx, []string{id}, instanceIDs, forceStop)
-	var running *client.InstanceRunningError
-	switch {
-	case errors.As(err, &running):
-		diags.AddAttributeError(path.Root("force_stop"), "Key pair is bound to a running instance",
-			fmt.Sprintf("Key pair %s is bound to instances %v, and Tencent Cloud unbinds a key pair only from stopped instances: %v\n\n"+
-				"Stop the instance first, or set force_stop = true (and apply) to let Tencent Cloud stop it for the unbinding.",
-				id, instanceIDs, err))
-		return false
-	case err != nil:
-		addAPIError(r.client, diags, "unbind key pair "+id+" from its instances", err)
-		return false
-	}
-	return true
 }
 
 // ImportState takes a key pair id; the private key cannot be recovered.

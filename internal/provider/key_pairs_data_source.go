@@ -182,7 +182,9 @@ func (q keyPairQuery) apiFilters() []client.Filter {
 	for _, k := range slices.Sorted(maps.Keys(q.Tags)) {
 		filters = append(filters, client.Filter{Name: "tag:" + k, Values: []string{q.Tags[k]}})
 	}
-	return filters
+	// The API takes at most 10 filters in one call: the others are left to
+	// the matcher, which checks every condition of the query anyway.
+	return filters[:min(len(filters), apicontract.MaxFiltersPerDescribe)]
 }
 
 // matcher returns the test that every key pair of the result passes. It

@@ -1,0 +1,218 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"regexp"
+	"time"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
+)
+
+// The API is eventually consistent: a key pair that a call made may show
+// in DescribeKeyPairs only a moment later, tags set on it later still, and
+// one that a call deleted may go on showing for a while. The waits here
+// make every write of this package end only once DescribeKeyPairs shows
+// it, so that what Terraform reads next (the refresh of the next plan, in
+// another process) agrees with what it wrote.
+
+// waitPolicy paces the reads of a wait; the context bounds it.
+var waitPolicy = retryPolicy{maxRetries: -1, base: 200 * time.Millisecond, maxDelay: 2 * time.Second}
+
+// defaultSettle is how long a key pair may take to show in, or leave,
+// DescribeKeyPairs after the call that made or deleted it answered, before
+// the client stops waiting for it: a lost create concluded not made; a key
+// pair that a successful DeleteKeyPairs named, still showing, given a call
+// of its own, as the API may delete only some of several ids ("you must
+// check yourself whether every key pair was deleted", the SDK's
+// DeleteKeyPairs comment). Client.settle holds it; tests shorten it.
+const defaultSettle = 5 * time.Second
+
+// errNotYet says that a wait's condition does not hold yet.
+var errNotYet = errors.New("not yet")
+
+func isNotYet(err error) bool { return errors.Is(err, errNotYet) }
+
+// WaitForKeyPair reads a key pair that was just made or changed until it
+// shows and ready (nil: any state) accepts it, for as long as ctx allows.
+func (c *Client) WaitForKeyPair(ctx context.Context, id string, ready func(*KeyPair) bool) (*KeyPair, error) {
+	return c.waitFor(ctx, id, ready, 0)
+}
+
+// waitFor is WaitForKeyPair that also gives up after bound (0: no bound),
+// with an error that isNotYet accepts. The bound only stops further reads:
+// it never cuts a call short.
+func (c *Client) waitFor(ctx context.Context, id string, ready func(*KeyPair) bool, bound time.Duration) (*KeyPair, error) {
+	var kp *KeyPair
+	err := retryWhen(ctx, waitPolicy, within(bound, isNotYet), c.countRetry(ctx, "wait for key pair "+id), func(ctx context.Context, _ int) error {
+		var found bool
+		var err error
+		kp, found, err = c.reads.do(ctx, id)
+		switch {
+		case err != nil:
+			return err
+		case !found:
+			return fmt.Errorf("key pair %s does not show yet: %w", id, errNotYet)
+		case ready != nil && !ready(kp):
+			return fmt.Errorf("key pair %s does not show the change yet: %w", id, errNotYet)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return kp, nil
+}
+
+// within limits a retry predicate to bound from now (0: no limit).
+func within(bound time.Duration, retryable func(error) bool) func(error) bool {
+	if bound == 0 {
+		return retryable
+	}
+	deadline := time.Now().Add(bound)
+	return func(err error) bool { return retryable(err) && time.Now().Before(deadline) }
+}
+
+// HasTags returns a condition of WaitForKeyPair: the key pair's tags are
+// exactly tags.
+func HasTags(tags map[string]string) func(*KeyPair) bool {
+	return func(kp *KeyPair) bool { return maps.Equal(kp.Tags, tags) }
+}
+
+// waitGone reads a deleted key pair until it no longer shows, and reports
+// whether it went within bound (0: as long as ctx allows).
+func (c *Client) waitGone(ctx context.Context, id string, bound time.Duration) (bool, error) {
+	err := retryWhen(ctx, waitPolicy, within(bound, isNotYet), c.countRetry(ctx, "wait for key pair "+id+" to go"), func(ctx context.Context, _ int) error {
+		_, found, err := c.reads.do(ctx, id)
+		if err == nil && found {
+			return fmt.Errorf("key pair %s still shows: %w", id, errNotYet)
+		}
+		return err
+	})
+	if isNotYet(err) && ctx.Err() == nil {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// DeleteKeyPair deletes one key pair and returns once DescribeKeyPairs no
+// longer shows it. Concurrent deletes share DeleteKeyPairs calls. A key
+// pair that is already gone counts as deleted, also when an earlier
+// attempt whose answer was lost removed it. One that still shows a while
+// after a successful call gets a call of its own, and its own error; one
+// that instances or images use gives an *InUseError that names them.
+func (c *Client) DeleteKeyPair(ctx context.Context, id string) error {
+	_, _, err := c.deletes.do(ctx, id)
+	if err == nil {
+		gone, err := c.waitGone(ctx, id, c.settle)
+		if err != nil || gone {
+			return err
+		}
+		// The call answered success, yet the key pair stays: it may not
+		// have been deleted at all.
+		if _, err = c.deleteMany(ctx, []string{id}); err == nil {
+			_, err = c.waitGone(ctx, id, 0)
+			return err
+		}
+	}
+	if code(err) != apicontract.CodeKeyPairInUse {
+		return err
+	}
+	inUse := &InUseError{KeyID: id, ImageIDs: imageIDPattern.FindAllString(errorMessage(err), -1), Err: err}
+	if kp, readErr := c.describeOne(ctx, id); readErr == nil {
+		inUse.InstanceIDs = kp.AssociatedInstanceIDs
+	}
+	return inUse
+}
+
+// imageIDPattern finds the images that the API names when it refuses to
+// delete a key pair they use.
+var imageIDPattern = regexp.MustCompile(`\bimg-[a-z0-9]{8}\b`)
+
+func errorMessage(err error) string {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.Message
+	}
+	return ""
+}
+
+// DeleteKeyPairUnbinding deletes a key pair, unbinding it first from the
+// instances it is bound to; forceStop lets the API stop running instances
+// for it. A terminated instance stays bound for a while, and unbinding it
+// answers that it does not exist: the delete is then tried again, with
+// backoff, until the binding clears or ctx ends. An instance that must be
+// stopped gives an *InstanceRunningError that names the instances.
+func (c *Client) DeleteKeyPairUnbinding(ctx context.Context, id string, forceStop bool) error {
+	var lastInUse *InUseError
+	err := retryWhen(ctx, waitPolicy, isNotYet, c.countRetry(ctx, "delete key pair "+id+" bound to terminated instances"), func(ctx context.Context, _ int) error {
+		err := c.DeleteKeyPair(ctx, id)
+		var inUse *InUseError
+		if !errors.As(err, &inUse) || len(inUse.InstanceIDs) == 0 || len(inUse.ImageIDs) > 0 {
+			return err
+		}
+		lastInUse = inUse
+		terminated, err := c.unbind(ctx, id, inUse.InstanceIDs, forceStop)
+		if err != nil {
+			return err
+		}
+		if len(terminated) > 0 {
+			return fmt.Errorf("key pair %s is still bound to terminated instances %v: %w", id, terminated, errNotYet)
+		}
+		return c.DeleteKeyPair(ctx, id)
+	})
+	if isNotYet(err) && lastInUse != nil {
+		// The wait ran out: the binding to a terminated instance never
+		// cleared.
+		return &InUseError{KeyID: id, InstanceIDs: lastInUse.InstanceIDs, Err: err}
+	}
+	return err
+}
+
+// unbind unbinds a key pair from instances, and returns those that no
+// longer exist (terminated, still listed as bound).
+func (c *Client) unbind(ctx context.Context, id string, instanceIDs []string, forceStop bool) ([]string, error) {
+	err := c.DisassociateInstances(ctx, []string{id}, instanceIDs, forceStop)
+	switch {
+	case err == nil:
+		return nil, nil
+	case code(err) != apicontract.CodeInstanceNotFound:
+		var running *InstanceRunningError
+		if errors.As(err, &running) {
+			running.InstanceIDs = instanceIDs
+		}
+		return nil, err
+	case len(instanceIDs) == 1:
+		return instanceIDs, nil
+	}
+	// One of several does not exist, and the call did nothing: one call
+	// each tells which.
+	var terminated []string
+	for _, instance := range instanceIDs {
+		gone, err := c.unbind(ctx, id, []string{instance}, forceStop)
+		if err != nil {
+			return nil, err
+		}
+		terminated = append(terminated, gone...)
+	}
+	return terminated, nil
+}
+
+// findAfterLostAnswer looks up the key pair of a name after a call that
+// may have made it lost its answer. A key pair just made may not show yet,
+// so "none" is the answer only after the settle time of not finding it.
+func (c *Client) findAfterLostAnswer(ctx context.Context, name string) (*KeyPair, error) {
+	isNotFound := func(err error) bool {
+		var notFound *NotFoundError
+		return errors.As(err, &notFound)
+	}
+	var kp *KeyPair
+	err := retryWhen(ctx, waitPolicy, within(c.settle, isNotFound), c.countRetry(ctx, "look up key pair "+name), func(ctx context.Context, _ int) error {
+		var err error
+		kp, err = c.FindKeyPairByName(ctx, name)
+		return err
+	})
+	return kp, err
+}
