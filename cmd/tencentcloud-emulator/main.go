@@ -36,55 +36,15 @@ func main() {
 // "listening on http://HOST:PORT", once the listener is ready, so that
 // scripts can wait for it; everything else goes to stderr.
 func run(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("tencentcloud-emulator", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	listen := fs.String("listen", "127.0.0.1:8090", "address to listen on; port 0 picks a free port")
-	secretID := fs.String("secret-id", "", "SecretId to accept (default: the demo credential)")
-	secretKey := fs.String("secret-key", "", "SecretKey to accept, with --secret-id")
-	rateLimit := fs.Float64("rate-limit", 10, "calls per second per action per region; 0 turns the limit off")
-	quota := fs.Int("quota", 100, "key pairs per region")
-	keyBits := fs.Int("key-bits", 2048, "RSA key size of CreateKeyPair")
-	keyPool := fs.Int("key-pool", 16, "keys generated ahead, in the background")
-	projects := fs.String("projects", "", "comma-separated extra project ids (project 0 always exists)")
-	stateFile := fs.String("state-file", "", "file that keeps the state across restarts (default: memory only)")
-	if err := fs.Parse(args); err != nil {
+	cfg, listen, err := parseFlags(args, stderr)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
-	}
-	if (*secretID == "") != (*secretKey == "") {
-		return errors.New("--secret-id and --secret-key go together")
-	}
-	if *quota <= 0 {
-		return fmt.Errorf("--quota %d: must be positive", *quota)
-	}
-	cfg := emulator.Config{
-		RateLimit: *rateLimit,
-		Quota:     *quota,
-		KeyBits:   *keyBits,
-		KeyPool:   *keyPool,
-		StateFile: *stateFile,
-	}
-	if *secretID != "" {
-		cfg.Credentials = []emulator.Credential{{SecretID: *secretID, SecretKey: *secretKey}}
-	}
-	for _, p := range strings.Split(*projects, ",") {
-		if p = strings.TrimSpace(p); p == "" {
-			continue
-		}
-		id, err := strconv.ParseInt(p, 10, 64)
-		if err != nil {
-			return fmt.Errorf("--projects: %q is not a project id", p)
-		}
-		cfg.Projects = append(cfg.Projects, id)
-	}
-
 	srv, err := emulator.New(cfg)
 	if err != nil {
 		return fmt.Errorf("start emulator: %w", err)
 	}
-	ln, err := net.Listen("tcp", *listen)
+	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		srv.Close()
 		return fmt.Errorf("listen: %w", err)
@@ -116,4 +76,97 @@ func run(args []string, stdout, stderr io.Writer) error {
 		err = errors.Join(err, fmt.Errorf("flush state: %w", closeErr))
 	}
 	return err
+}
+
+// parseFlags turns the command line into the emulator's configuration and
+// the address to listen on.
+func parseFlags(args []string, stderr io.Writer) (emulator.Config, string, error) {
+	fs := flag.NewFlagSet("tencentcloud-emulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", "127.0.0.1:8090", "address to listen on; port 0 picks a free port")
+	secretID := fs.String("secret-id", "", "SecretId to accept (default: the demo credential)")
+	secretKey := fs.String("secret-key", "", "SecretKey to accept, with --secret-id")
+	rateLimit := fs.Float64("rate-limit", 10, "calls per second per action per region; 0 turns the limit off")
+	quota := fs.Int("quota", 100, "key pairs per account (per region with --scope region)")
+	keyBits := fs.Int("key-bits", 2048, "RSA key size of CreateKeyPair")
+	keyPool := fs.Int("key-pool", 16, "keys generated ahead, in the background")
+	projects := fs.String("projects", "", "comma-separated extra project ids (project 0 always exists)")
+	stateFile := fs.String("state-file", "", "file that keeps the state across restarts (default: memory only)")
+	scope := fs.String("scope", emulator.ScopeAccount, "where the quota, key name and public key uniqueness and DescribeKeyPairs listings count: account (key pairs found by id from any region) or region")
+	strict := fs.Bool("strict", false, "behave as strictly as the API documents: turns on --lean-create, --partial-delete, "+
+		"--visibility-lag "+emulator.StrictVisibilityLag.String()+", --tag-lag "+emulator.StrictTagLag.String()+
+		", --terminate-lag "+emulator.StrictTerminateLag.String()+", ForceStop restarting instances that were running, "+
+		"and numeric public key comments (skey_112168); a flag given as well overrides its part")
+	leanCreate := fs.Bool("lean-create", false, "CreateKeyPair answers only KeyId, KeyName, ProjectId, PublicKey and PrivateKey, as documented (on under --strict)")
+	partialDelete := fs.Bool("partial-delete", false, "DeleteKeyPairs of several ids deletes those it can and answers success, leaving those that instances or images hold (on under --strict)")
+	visibilityLag := fs.Duration("visibility-lag", 0, "how long a new key pair stays out of DescribeKeyPairs and a deleted one stays in it, its name taken ("+emulator.StrictVisibilityLag.String()+" under --strict)")
+	tagLag := fs.Duration("tag-lag", 0, "how long tag changes take to show in DescribeKeyPairs ("+emulator.StrictTagLag.String()+" under --strict)")
+	terminateLag := fs.Duration("terminate-lag", 0, "how long a terminated instance stays bound to its key pairs, blocking their deletion ("+emulator.StrictTerminateLag.String()+" under --strict)")
+	if err := fs.Parse(args); err != nil {
+		return emulator.Config{}, "", err
+	}
+	if fs.NArg() > 0 {
+		return emulator.Config{}, "", fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if (*secretID == "") != (*secretKey == "") {
+		return emulator.Config{}, "", errors.New("--secret-id and --secret-key go together")
+	}
+	if *quota <= 0 {
+		return emulator.Config{}, "", fmt.Errorf("--quota %d: must be positive", *quota)
+	}
+	if *scope != emulator.ScopeAccount && *scope != emulator.ScopeRegion {
+		return emulator.Config{}, "", fmt.Errorf("--scope %q: must be account or region", *scope)
+	}
+	for name, d := range map[string]time.Duration{"visibility-lag": *visibilityLag, "tag-lag": *tagLag, "terminate-lag": *terminateLag} {
+		if d < 0 {
+			return emulator.Config{}, "", fmt.Errorf("--%s %v: must not be negative", name, d)
+		}
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	// --strict sets the defaults of the flags that are not given; the
+	// Config gets every behaviour spelled out, so that a flag given as
+	// 0 or false stays off.
+	if *strict {
+		for name, set := range map[string]func(){
+			"lean-create":    func() { *leanCreate = true },
+			"partial-delete": func() { *partialDelete = true },
+			"visibility-lag": func() { *visibilityLag = emulator.StrictVisibilityLag },
+			"tag-lag":        func() { *tagLag = emulator.StrictTagLag },
+			"terminate-lag":  func() { *terminateLag = emulator.StrictTerminateLag },
+		} {
+			if !given[name] {
+				set()
+			}
+		}
+	}
+	cfg := emulator.Config{
+		RateLimit:             *rateLimit,
+		Quota:                 *quota,
+		KeyBits:               *keyBits,
+		KeyPool:               *keyPool,
+		StateFile:             *stateFile,
+		Scope:                 *scope,
+		LeanCreate:            *leanCreate,
+		PartialDelete:         *partialDelete,
+		VisibilityLag:         *visibilityLag,
+		TagLag:                *tagLag,
+		TerminateLag:          *terminateLag,
+		RestartAfterForceStop: *strict,
+		NumericKeyComments:    *strict,
+	}
+	if *secretID != "" {
+		cfg.Credentials = []emulator.Credential{{SecretID: *secretID, SecretKey: *secretKey}}
+	}
+	for _, p := range strings.Split(*projects, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(p, 10, 64)
+		if err != nil {
+			return emulator.Config{}, "", fmt.Errorf("--projects: %q is not a project id", p)
+		}
+		cfg.Projects = append(cfg.Projects, id)
+	}
+	return cfg, *listen, nil
 }

@@ -2,10 +2,13 @@ package main
 
 import (
 	"bufio"
+	"errors"
+	"flag"
 	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"syscall"
@@ -15,6 +18,8 @@ import (
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
 
 // TestRun starts the command in-process, calls it with the SDK, and stops
@@ -32,7 +37,7 @@ func TestRun(t *testing.T) {
 	go func() {
 		done <- run([]string{
 			"--listen", "127.0.0.1:0", "--secret-id", "AKIDcmd", "--secret-key", "cmd-key",
-			"--key-bits", "1024", "--projects", "1001, 1002", "--rate-limit", "0", "--state-file", state,
+			"--key-bits", "1024", "--projects", "1001, 1002", "--rate-limit", "0", "--state-file", state, "--strict",
 		}, stdoutW, io.Discard)
 		stdoutW.Close()
 	}()
@@ -76,6 +81,11 @@ func TestRun(t *testing.T) {
 	if err != nil {
 		t.Fatalf("create key pair: %v", err)
 	}
+	// --strict reached the emulator: the answer is lean, the comment
+	// numeric.
+	if kp := resp.Response.KeyPair; kp.CreatedTime != nil || kp.Tags != nil || !regexp.MustCompile(` skey_[0-9]+$`).MatchString(*kp.PublicKey) {
+		t.Errorf("--strict: create answered CreatedTime %v, Tags %v, public key %q; want a lean answer and a numeric comment", kp.CreatedTime != nil, kp.Tags != nil, *kp.PublicKey)
+	}
 
 	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -107,9 +117,73 @@ func TestRunFlagErrors(t *testing.T) {
 		{"--key-bits", "512"},
 		{"--listen", "127.0.0.1:0", "extra"},
 		{"--no-such-flag"},
+		{"--scope", "galaxy"},
+		{"--visibility-lag", "-1s"},
+		{"--tag-lag", "soon"},
+		{"--strict", "--terminate-lag", "-3s"},
 	} {
 		if err := run(args, io.Discard, io.Discard); err == nil {
 			t.Errorf("run %v: no error", args)
+		}
+	}
+}
+
+// TestParseFlags checks the configuration that the flags make: --strict
+// turns every behaviour on with its default, and a flag given as well
+// overrides its part, also to turn it off.
+func TestParseFlags(t *testing.T) {
+	t.Parallel()
+	strict := emulator.Config{
+		Scope: "account", LeanCreate: true, PartialDelete: true,
+		VisibilityLag: time.Second, TagLag: 2 * time.Second, TerminateLag: 3 * time.Second,
+		RestartAfterForceStop: true, NumericKeyComments: true,
+	}
+	for _, tt := range []struct {
+		args []string
+		want emulator.Config
+	}{
+		{nil, emulator.Config{Scope: "account"}},
+		{[]string{"--scope", "region"}, emulator.Config{Scope: "region"}},
+		{[]string{"--strict"}, strict},
+		{[]string{"--strict", "--scope", "region", "--visibility-lag", "0", "--lean-create=false", "--tag-lag", "500ms"}, emulator.Config{
+			Scope: "region", PartialDelete: true, TagLag: 500 * time.Millisecond, TerminateLag: 3 * time.Second,
+			RestartAfterForceStop: true, NumericKeyComments: true,
+		}},
+		{[]string{"--lean-create", "--partial-delete", "--visibility-lag", "2s", "--tag-lag", "1m", "--terminate-lag", "1h"}, emulator.Config{
+			Scope: "account", LeanCreate: true, PartialDelete: true,
+			VisibilityLag: 2 * time.Second, TagLag: time.Minute, TerminateLag: time.Hour,
+		}},
+	} {
+		cfg, listen, err := parseFlags(tt.args, io.Discard)
+		if err != nil {
+			t.Errorf("parseFlags(%q): %v", tt.args, err)
+			continue
+		}
+		if listen != "127.0.0.1:8090" || cfg.Quota != 100 || cfg.RateLimit != 10 {
+			t.Errorf("parseFlags(%q): listen %s, quota %d, rate limit %v: the defaults changed", tt.args, listen, cfg.Quota, cfg.RateLimit)
+		}
+		got := emulator.Config{
+			Scope: cfg.Scope, Strict: cfg.Strict, LeanCreate: cfg.LeanCreate, PartialDelete: cfg.PartialDelete,
+			VisibilityLag: cfg.VisibilityLag, TagLag: cfg.TagLag, TerminateLag: cfg.TerminateLag,
+			RestartAfterForceStop: cfg.RestartAfterForceStop, NumericKeyComments: cfg.NumericKeyComments,
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("parseFlags(%q) = %+v, want %+v", tt.args, got, tt.want)
+		}
+	}
+}
+
+// TestHelpNamesTheFlags checks that the help text names every new flag
+// and what --strict turns on.
+func TestHelpNamesTheFlags(t *testing.T) {
+	t.Parallel()
+	var help strings.Builder
+	if _, _, err := parseFlags([]string{"--help"}, &help); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("--help: %v", err)
+	}
+	for _, want := range []string{"-scope", "-strict", "-lean-create", "-partial-delete", "-visibility-lag", "-tag-lag", "-terminate-lag", "--visibility-lag 1s", "--tag-lag 2s", "--terminate-lag 3s", "ForceStop", "skey_112168"} {
+		if !strings.Contains(help.String(), want) {
+			t.Errorf("the help text lacks %q", want)
 		}
 	}
 }

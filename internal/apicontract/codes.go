@@ -112,3 +112,34 @@ const (
 	// CodeUinInvalid: a Resource whose uin is not the caller's account.
 	CodeUinInvalid = "InvalidParameterValue.UinInvalid"
 )
+
+// Error codes added for the filter limits and the key pairs that images
+// hold.
+const (
+	// CodeTooManyFilters: DescribeKeyPairs with more than
+	// MaxFiltersPerDescribe Filters. The code is
+	// InvalidParameterValue.LimitExceeded, "参数值数量超过限制" (the number of
+	// values of a parameter exceeds the limit), which DescribeKeyPairs
+	// documents (the SDK's cvm/v20170312/client.go, DescribeKeyPairs, and
+	// errors.go) and which the API answers for other lists that are too
+	// long; that it is the code for too many Filters is inferred.
+	CodeTooManyFilters = "InvalidParameterValue.LimitExceeded"
+	// CodeFilterValueLimitExceeded: a DescribeKeyPairs filter with more
+	// than MaxValuesPerFilter Values: "[`Filter`]传值超出限制" (the values
+	// passed in a Filter exceed the limit), InvalidFilterValue.LimitExceeded,
+	// documented for DescribeKeyPairs (the SDK's cvm/v20170312/client.go,
+	// DescribeKeyPairs, and errors.go).
+	CodeFilterValueLimitExceeded = "InvalidFilterValue.LimitExceeded"
+	// CodeKeyPairNotSupportedLegacy is the code with which the service
+	// refused, in 2019, to delete a key pair that an image holds:
+	// "Code=InvalidKeyPair.NotSupported, Message=The request does not
+	// support the key pair `skey-xxxxxxxx` which associastes with image."
+	// (hashicorp/packer#7910). The SDK's errors.go no longer lists it;
+	// DeleteKeyPairs documents CodeKeyPairInUse
+	// (InvalidParameterValue.KeyPairNotSupported) instead, and Tencent's
+	// Packer plugin retries both (hashicorp/packer-plugin-tencentcloud,
+	// builder/tencentcloud/cvm/common.go, Retry, since 2020). The emulator
+	// answers CodeKeyPairInUse; clients that classify the refusal should
+	// accept both.
+	CodeKeyPairNotSupportedLegacy = "InvalidKeyPair.NotSupported"
+)

@@ -40,3 +40,10 @@ func InstanceID(id string) *Violation {
 	}
 	return violation(CodeInstanceIDMalformed, InstanceIDRule)
 }
+
+// ImageIDPattern is the form of a CVM image id, img- and 8 lower-case
+// letters or digits: "镜像ID，格式形如img-xxx" (image ids look like
+// img-xxx, the SDK's tencentcloud/cvm/v20170312/models.go, RunInstances
+// ImageId); the 8 characters are those of every image id the API returns
+// (inferred, as for instance ids).
+var ImageIDPattern = regexp.MustCompile(`^img-[a-z0-9]{8}$`)

@@ -117,7 +117,7 @@ func (c *Client) DeleteKeyPair(ctx context.Context, id string) error {
 			return err
 		}
 	}
-	if code(err) != apicontract.CodeKeyPairInUse {
+	if c := code(err); c != apicontract.CodeKeyPairInUse && c != apicontract.CodeKeyPairNotSupportedLegacy {
 		return err
 	}
 	inUse := &InUseError{KeyID: id, ImageIDs: imageIDPattern.FindAllString(errorMessage(err), -1), Err: err}
@@ -200,9 +200,10 @@ func (c *Client) unbind(ctx context.Context, id string, instanceIDs []string, fo
 	return terminated, nil
 }
 
-// findAfterLostAnswer looks up the key pair of a name after a call that
-// may have made it lost its answer. A key pair just made may not show yet,
-// so "none" is the answer only after the settle time of not finding it.
+// findAfterLostAnswer looks up the key pair of a name that may have been
+// made a moment ago: by a call whose answer was lost, or by whoever holds
+// a name the API called taken. A key pair just made may not show yet, so
+// "none" is the answer only after the settle time of not finding it.
 func (c *Client) findAfterLostAnswer(ctx context.Context, name string) (*KeyPair, error) {
 	isNotFound := func(err error) bool {
 		var notFound *NotFoundError

@@ -109,7 +109,8 @@ func (c *Client) withHolder(ctx context.Context, name string, err error) error {
 		return err
 	}
 	dup = &DuplicateNameError{Name: name, Err: err}
-	if kp, findErr := c.FindKeyPairByName(ctx, name); findErr == nil {
+	// The holder exists, but may be too new to show yet.
+	if kp, findErr := c.findAfterLostAnswer(ctx, name); findErr == nil {
 		dup.HolderID = kp.ID
 	}
 	return dup
@@ -494,7 +495,7 @@ func (c *Client) deleteSingle(ctx context.Context, id string) (struct{}, bool, e
 func aboutOneKeyPair(err error) bool {
 	var notFound *NotFoundError
 	var invalid *InvalidParameterError
-	return errors.As(err, &notFound) || code(err) == apicontract.CodeKeyPairInUse ||
+	return errors.As(err, &notFound) || code(err) == apicontract.CodeKeyPairInUse || code(err) == apicontract.CodeKeyPairNotSupportedLegacy ||
 		(errors.As(err, &invalid) && invalid.Parameter == "KeyIds")
 }
 

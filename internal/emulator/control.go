@@ -46,6 +46,16 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		default:
 			controlError(w, http.StatusMethodNotAllowed, "use GET or POST")
 		}
+	case "images":
+		switch r.Method {
+		case http.MethodGet:
+			b, err := json.Marshal(s.images())
+			controlReply(w, b, err)
+		case http.MethodPost:
+			s.putImage(w, r)
+		default:
+			controlError(w, http.StatusMethodNotAllowed, "use GET or POST")
+		}
 	case "roles":
 		s.serveRoles(w, r)
 	case "keypool":
@@ -70,20 +80,28 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 			controlError(w, http.StatusMethodNotAllowed, "use GET or PUT")
 		}
 	default:
+		if id, ok := strings.CutPrefix(r.URL.Path, controlPrefix+"images/"); ok {
+			if r.Method != http.MethodDelete {
+				controlError(w, http.StatusMethodNotAllowed, "use DELETE")
+				return
+			}
+			s.deleteImage(w, id)
+			return
+		}
 		controlError(w, http.StatusNotFound, "no such control endpoint: "+r.URL.Path)
 	}
 }
 
-// reset forgets key pairs, instances, roles, counters, faults and rate
-// buckets. The key id counter is kept so that ids from before the reset are
-// not reused, and credentials stay accepted.
+// reset forgets key pairs, instances, images, roles, counters, faults and
+// rate buckets. The key id counter is kept so that ids from before the
+// reset are not reused, and credentials stay accepted.
 func (s *Server) reset() {
 	s.credMu.Lock()
 	s.roles = map[string]Role{}
 	s.credMu.Unlock()
 	s.mu.Lock()
 	next := s.st.NextID
-	s.st = state{NextID: next, KeyPairs: []*keyPair{}, Instances: map[string]*instance{}}
+	s.st = emptyState(next)
 	s.stats = newStats()
 	s.faults = newFaultSet(Faults{})
 	s.limiters = map[string]*rate.Limiter{}
@@ -92,7 +110,7 @@ func (s *Server) reset() {
 }
 
 func (s *Server) instances() []Instance {
-	s.mu.Lock()
+	s.lockState()
 	defer s.mu.Unlock()
 	out := []Instance{}
 	for _, in := range s.st.Instances {
@@ -108,7 +126,10 @@ func viewInstance(in *instance) Instance {
 
 // putInstance adds an instance or changes the State and OsType of one.
 // Omitted State and OsType keep their value, or default to RUNNING and
-// LINUX for a new instance.
+// LINUX for a new instance. State TERMINATED terminates an existing
+// instance: it stays (as TERMINATED) for the terminate lag, bound to its
+// key pairs but not found by the API, and then it is forgotten; a
+// terminated instance cannot change any more.
 func (s *Server) putInstance(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		InstanceId, Region, State, OsType string
@@ -124,23 +145,38 @@ func (s *Server) putInstance(w http.ResponseWriter, r *http.Request) {
 	case !regions[in.Region]:
 		controlError(w, http.StatusBadRequest, fmt.Sprintf("Region %q is not a supported region", in.Region))
 		return
-	case in.State != "" && in.State != stateRunning && in.State != stateStopped:
-		controlError(w, http.StatusBadRequest, "State must be RUNNING or STOPPED")
+	case in.State != "" && in.State != stateRunning && in.State != stateStopped && in.State != stateTerminated:
+		controlError(w, http.StatusBadRequest, "State must be RUNNING, STOPPED or TERMINATED")
 		return
 	case in.OsType != "" && in.OsType != osLinux && in.OsType != osWindows:
 		controlError(w, http.StatusBadRequest, "OsType must be LINUX or WINDOWS")
 		return
 	}
-	s.mu.Lock()
+	now := s.lockState()
 	cur, ok := s.st.Instances[in.InstanceId]
-	if ok && cur.Region != in.Region {
+	var conflict string
+	switch {
+	case ok && cur.Region != in.Region:
+		conflict = fmt.Sprintf("instance %s is in %s, not %s", cur.ID, cur.Region, in.Region)
+	case ok && !cur.Terminated.IsZero() && (in.State != "" && in.State != stateTerminated || in.OsType != "" && in.OsType != cur.OsType):
+		conflict = fmt.Sprintf("instance %s is terminated", cur.ID)
+	}
+	if conflict != "" {
 		s.mu.Unlock()
-		controlError(w, http.StatusConflict, fmt.Sprintf("instance %s is in %s, not %s", cur.ID, cur.Region, in.Region))
+		controlError(w, http.StatusConflict, conflict)
+		return
+	}
+	if !ok && in.State == stateTerminated {
+		s.mu.Unlock()
+		controlError(w, http.StatusNotFound, fmt.Sprintf("instance %s does not exist", in.InstanceId))
 		return
 	}
 	if !ok {
 		cur = &instance{ID: in.InstanceId, Region: in.Region, State: stateRunning, OsType: osLinux, KeyIDs: []string{}}
 		s.st.Instances[cur.ID] = cur
+	}
+	if in.State == stateTerminated && cur.Terminated.IsZero() {
+		cur.Terminated = now.UTC()
 	}
 	if in.State != "" {
 		cur.State = in.State
@@ -149,6 +185,8 @@ func (s *Server) putInstance(w http.ResponseWriter, r *http.Request) {
 		cur.OsType = in.OsType
 	}
 	view := viewInstance(cur)
+	// Without a terminate lag, a terminated instance goes at once.
+	s.expireLocked(now)
 	s.mu.Unlock()
 	s.changed()
 	b, err := json.Marshal(view)
@@ -195,4 +233,75 @@ func controlError(w http.ResponseWriter, status int, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+}
+
+func (s *Server) images() []Image {
+	s.lockState()
+	defer s.mu.Unlock()
+	out := []Image{}
+	for _, im := range s.st.Images {
+		out = append(out, Image{ImageID: im.ID, Region: im.Region, KeyIDs: slices.Clone(im.KeyIDs)})
+	}
+	slices.SortFunc(out, func(a, b Image) int { return strings.Compare(a.ImageID, b.ImageID) })
+	return out
+}
+
+// putImage adds an image, or replaces the key pairs of one. Every key pair
+// must exist where the image's region can see it (anywhere in account
+// scope), and not be deleted.
+func (s *Server) putImage(w http.ResponseWriter, r *http.Request) {
+	var in Image
+	if err := decodeControl(r, &in); err != nil {
+		controlError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	switch {
+	case !apicontract.ImageIDPattern.MatchString(in.ImageID):
+		controlError(w, http.StatusBadRequest, "ImageId must be img- and 8 lowercase letters or digits")
+		return
+	case !regions[in.Region]:
+		controlError(w, http.StatusBadRequest, fmt.Sprintf("Region %q is not a supported region", in.Region))
+		return
+	}
+	keyIDs := []string{}
+	for _, id := range in.KeyIDs {
+		if !apicontract.KeyPairIDPattern.MatchString(id) {
+			controlError(w, http.StatusBadRequest, fmt.Sprintf("KeyIds: %q is not a key pair id", id))
+			return
+		}
+		if !slices.Contains(keyIDs, id) {
+			keyIDs = append(keyIDs, id)
+		}
+	}
+	s.lockState()
+	if cur, ok := s.st.Images[in.ImageID]; ok && cur.Region != in.Region {
+		s.mu.Unlock()
+		controlError(w, http.StatusConflict, fmt.Sprintf("image %s is in %s, not %s", cur.ID, cur.Region, in.Region))
+		return
+	}
+	for _, id := range keyIDs {
+		if s.findKeyPair(in.Region, id) == nil {
+			s.mu.Unlock()
+			controlError(w, http.StatusNotFound, fmt.Sprintf("key pair %s does not exist in %s", id, s.scopeName(in.Region)))
+			return
+		}
+	}
+	s.st.Images[in.ImageID] = &image{ID: in.ImageID, Region: in.Region, KeyIDs: keyIDs}
+	s.mu.Unlock()
+	s.changed()
+	b, err := json.Marshal(Image{ImageID: in.ImageID, Region: in.Region, KeyIDs: keyIDs})
+	controlReply(w, b, err)
+}
+
+func (s *Server) deleteImage(w http.ResponseWriter, id string) {
+	s.lockState()
+	_, ok := s.st.Images[id]
+	delete(s.st.Images, id)
+	s.mu.Unlock()
+	if !ok {
+		controlError(w, http.StatusNotFound, fmt.Sprintf("image %s does not exist", id))
+		return
+	}
+	s.changed()
+	controlReply(w, []byte(`{}`), nil)
 }

@@ -62,6 +62,9 @@ func TestControlAPI(t *testing.T) {
 		}
 	}
 
+	if code := e.control(http.MethodPost, "/_emulator/images", Image{ImageID: "img-control1", Region: testRegion, KeyIDs: []string{*kp.KeyId}}, nil); code != http.StatusOK {
+		t.Fatalf("add image: HTTP %d", code)
+	}
 	e.setFaults(FaultRule{Action: "*", Latency: 1})
 	if st := e.stats(); st.Calls["CreateKeyPair"] != 1 {
 		t.Errorf("stats before reset = %+v", st)
@@ -70,10 +73,12 @@ func TestControlAPI(t *testing.T) {
 		t.Fatalf("reset: HTTP %d", code)
 	}
 	var cfg Faults
+	var images []Image
 	e.control(http.MethodGet, "/_emulator/faults", nil, &cfg)
 	e.control(http.MethodGet, "/_emulator/instances", nil, &instances)
-	if len(cfg.Rules) != 0 || len(instances) != 0 {
-		t.Errorf("after reset: faults %+v, instances %+v", cfg, instances)
+	e.control(http.MethodGet, "/_emulator/images", nil, &images)
+	if len(cfg.Rules) != 0 || len(instances) != 0 || len(images) != 0 {
+		t.Errorf("after reset: faults %+v, instances %+v, images %+v", cfg, instances, images)
 	}
 	if got := e.describe(testRegion); len(got) != 0 {
 		t.Errorf("after reset %d key pairs remain", len(got))

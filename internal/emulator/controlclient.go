@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -29,13 +30,26 @@ type Stats struct {
 
 // FaultRule gives, per call of an action (or "*"), the independent
 // probabilities of each fault. The first rule naming the action wins, else
-// the first "*" rule. InternalError wins over Throttle, and both over
-// DropAfterCommit; Latency adds to any of them.
+// the first "*" rule. A call meets at most one of InternalError,
+// Throttle, DropAfterCommit, ResetMidBody and BadGateway: the first of
+// them, in that order, whose roll hits; Latency adds to any of them.
+//
+// InternalError and Throttle answer the call with InternalError or
+// RequestLimitExceeded before it changes anything. The other three let
+// the call commit its change and then lose the answer: DropAfterCommit
+// closes the connection without an answer (the SDK's
+// ClientError.NetworkError); ResetMidBody sends the headers and half of
+// the body, then closes the connection; BadGateway answers HTTP 502 with
+// an HTML page, as a gateway does (the SDK reports both as
+// ClientError.ParseJsonError, since it parses the body before it looks
+// at the status).
 type FaultRule struct {
 	Action          string  `json:"action"`
 	InternalError   float64 `json:"internal_error"`
 	Throttle        float64 `json:"throttle"`
 	DropAfterCommit float64 `json:"drop_after_commit"`
+	ResetMidBody    float64 `json:"reset_mid_body"`
+	BadGateway      float64 `json:"bad_gateway"`
 	Latency         float64 `json:"latency"`
 	LatencyMS       int     `json:"latency_ms"`
 }
@@ -60,13 +74,23 @@ type Faults struct {
 	Rules []FaultRule `json:"rules"`
 }
 
-// Instance is an instance as the control API takes and shows it.
+// Instance is an instance as the control API takes and shows it. A
+// terminated instance shows as TERMINATED, with the key pairs it still
+// holds, until the emulator's terminate lag is over.
 type Instance struct {
 	InstanceID string   `json:"InstanceId"`
 	Region     string   `json:"Region"`
 	State      string   `json:"State"`
 	OsType     string   `json:"OsType"`
 	KeyIDs     []string `json:"KeyIds"`
+}
+
+// Image is a custom image as the control API takes and shows it: the key
+// pairs it holds cannot be deleted.
+type Image struct {
+	ImageID string   `json:"ImageId"`
+	Region  string   `json:"Region"`
+	KeyIDs  []string `json:"KeyIds"`
 }
 
 // KeyPool is how many generated keys wait in the pool, of its size.
@@ -97,11 +121,38 @@ func (c ControlClient) SetFaults(ctx context.Context, f Faults) error {
 	return c.call(ctx, http.MethodPut, "faults", f, nil)
 }
 
-// SetInstance adds an instance or changes its State and OsType; its
-// KeyIDs are not sent, since only the API binds key pairs.
+// SetInstance adds an instance or changes its State (RUNNING, STOPPED, or
+// TERMINATED to terminate it, see Terminate) and OsType; its KeyIDs are
+// not sent, since only the API binds key pairs.
 func (c ControlClient) SetInstance(ctx context.Context, in Instance) error {
 	body := map[string]string{"InstanceId": in.InstanceID, "Region": in.Region, "State": in.State, "OsType": in.OsType}
 	return c.call(ctx, http.MethodPost, "instances", body, nil)
+}
+
+// Terminate terminates an instance: its key pairs stay bound to it for
+// the emulator's terminate lag, and then it is gone.
+func (c ControlClient) Terminate(ctx context.Context, instanceID, region string) error {
+	return c.SetInstance(ctx, Instance{InstanceID: instanceID, Region: region, State: "TERMINATED"})
+}
+
+// SetImage adds an image that holds key pairs, or replaces its key pairs.
+func (c ControlClient) SetImage(ctx context.Context, im Image) error {
+	if im.KeyIDs == nil {
+		im.KeyIDs = []string{}
+	}
+	return c.call(ctx, http.MethodPost, "images", im, nil)
+}
+
+// Images lists the images with the key pairs they hold.
+func (c ControlClient) Images(ctx context.Context) ([]Image, error) {
+	var out []Image
+	err := c.call(ctx, http.MethodGet, "images", nil, &out)
+	return out, err
+}
+
+// DeleteImage deletes an image, freeing its key pairs.
+func (c ControlClient) DeleteImage(ctx context.Context, imageID string) error {
+	return c.call(ctx, http.MethodDelete, "images/"+url.PathEscape(imageID), nil, nil)
 }
 
 // Instances lists the instances with the key pairs bound to them.

@@ -45,21 +45,138 @@ type Credential struct {
 	Expires                    time.Time
 }
 
+// The scopes of Config.Scope.
+const (
+	// ScopeAccount: the quota, key name and public key uniqueness count
+	// per account; DescribeKeyPairs in any region lists every key pair of
+	// the account, and the other key pair actions find a key pair by id
+	// whatever region they name. The product documentation says "each
+	// Tencent Cloud account can have up to 100 SSH keys" (213/6092), and
+	// the pages of DescribeKeyPairs (213/15699), DeleteKeyPairs
+	// (213/15700) and ImportKeyPair (213/15703) mark Region as not
+	// required. Instances stay regional: binding finds instances in the
+	// region the call names only.
+	ScopeAccount = "account"
+	// ScopeRegion: all of that per region, as key pairs would be if they
+	// were regional resources.
+	ScopeRegion = "region"
+)
+
+// The lags that Config.Strict sets when their field is 0.
+const (
+	StrictVisibilityLag = time.Second
+	StrictTagLag        = 2 * time.Second
+	StrictTerminateLag  = 3 * time.Second
+)
+
 // Config configures a Server.
 type Config struct {
 	Credentials []Credential     // empty => the demo pair
 	Roles       []Role           // roles that STS AssumeRole may assume
 	RateLimit   float64          // calls per second per action per region; 0 = off
-	Quota       int              // key pairs per region; 0 => 100
+	Quota       int              // key pairs per account (per region in ScopeRegion); 0 => 100
 	KeyBits     int              // 0 => 2048
 	KeyPool     int              // keys generated ahead; 0 => 16
 	Projects    []int64          // extra projects; 0 always exists
 	StateFile   string           // "" => in memory only
-	Now         func() time.Time // nil => time.Now (for clock-skew tests)
+	Now         func() time.Time // nil => time.Now (for clock-skew tests and the lags)
 	// FirstKeyID, when not 0, makes the key ids of a new state a fixed
 	// sequence, so that faults keyed by ids replay under the same seed;
 	// 0 starts the sequence at random, keeping runs apart.
 	FirstKeyID uint64
+
+	// Scope is ScopeAccount or ScopeRegion; "" is ScopeAccount.
+	Scope string
+
+	// Strict turns on every behaviour below: the booleans, and each lag
+	// whose field is 0 gets its Strict default (StrictVisibilityLag,
+	// StrictTagLag, StrictTerminateLag). A negative lag is no lag, with
+	// or without Strict, so that one lag can be turned off under Strict.
+	Strict bool
+
+	// LeanCreate makes CreateKeyPair answer a KeyPair of only KeyId,
+	// KeyName, ProjectId, PublicKey and PrivateKey, as the example of its
+	// page (213/15702) does. ImportKeyPair answers only KeyId in any case,
+	// as its page (213/15703) and the SDK's ImportKeyPairResponseParams
+	// document.
+	LeanCreate bool
+	// VisibilityLag is how long a new key pair stays out of
+	// DescribeKeyPairs (by id, in listings and filters), and how long a
+	// deleted one stays in it. A deleted key pair keeps its name, its
+	// public key and its place in the quota until it disappears, so a
+	// create of the same name meanwhile answers
+	// InvalidKeyPairName.Duplicate; the other actions no longer find it.
+	// The actions by id (delete, modify, bind, tags) find a new key pair
+	// at once.
+	VisibilityLag time.Duration
+	// TagLag is how long the tags set by a create or by
+	// ModifyResourceTags take to show in DescribeKeyPairs (its answer and
+	// its tag filters); until then the tags from before show.
+	TagLag time.Duration
+	// PartialDelete makes DeleteKeyPairs with more than one id delete
+	// those it can and answer success, leaving the key pairs that
+	// instances or images hold: "you must check yourself whether every
+	// key pair was deleted" (the SDK's cvm/v20170312/client.go,
+	// DeleteKeyPairs). With one id it answers the error as before.
+	PartialDelete bool
+	// TerminateLag is how long an instance terminated through the control
+	// API stays listed in its key pairs' AssociatedInstanceIds, while
+	// unbinding it answers InvalidInstanceId.NotFound and deleting its key
+	// pairs InvalidParameterValue.KeyPairNotSupported (official provider
+	// issues tencentcloudstack/terraform-provider-tencentcloud#194, #375).
+	TerminateLag time.Duration
+	// RestartAfterForceStop makes an instance that was RUNNING run again
+	// after a key pair was bound or unbound with ForceStop: "如实例原状态为
+	// RUNNING，绑定完成后实例会自动开机" (if the instance was RUNNING it
+	// starts again once bound; the SDK's client.go,
+	// AssociateInstancesKeyPairs, and the same of
+	// DisassociateInstancesKeyPairs). Without it, the instance stays
+	// STOPPED.
+	RestartAfterForceStop bool
+	// NumericKeyComments makes the public keys of CreateKeyPair end in
+	// skey_ and a number, like skey_112168 in the example of its page
+	// (213/15702), instead of skey_ and the key id's suffix.
+	NumericKeyComments bool
+}
+
+// settings are the behaviours of a Config with Strict applied.
+type settings struct {
+	accountScope          bool
+	leanCreate            bool
+	visibilityLag         time.Duration
+	tagLag                time.Duration
+	partialDelete         bool
+	terminateLag          time.Duration
+	restartAfterForceStop bool
+	numericKeyComments    bool
+}
+
+func (c Config) settings() (settings, error) {
+	var st settings
+	switch c.Scope {
+	case "", ScopeAccount:
+		st.accountScope = true
+	case ScopeRegion:
+	default:
+		return st, fmt.Errorf("scope %q: must be %q or %q", c.Scope, ScopeAccount, ScopeRegion)
+	}
+	lag := func(d, strict time.Duration) time.Duration {
+		switch {
+		case d < 0:
+			return 0
+		case d == 0 && c.Strict:
+			return strict
+		}
+		return d
+	}
+	st.leanCreate = c.LeanCreate || c.Strict
+	st.visibilityLag = lag(c.VisibilityLag, StrictVisibilityLag)
+	st.tagLag = lag(c.TagLag, StrictTagLag)
+	st.partialDelete = c.PartialDelete || c.Strict
+	st.terminateLag = lag(c.TerminateLag, StrictTerminateLag)
+	st.restartAfterForceStop = c.RestartAfterForceStop || c.Strict
+	st.numericKeyComments = c.NumericKeyComments || c.Strict
+	return st, nil
 }
 
 // Server is an http.Handler that serves the emulated API and the control API
@@ -67,6 +184,7 @@ type Config struct {
 type Server struct {
 	now      func() time.Time
 	quota    int
+	set      settings
 	projects map[int64]bool
 	limit    float64
 	pool     *keyPool
@@ -106,6 +224,11 @@ func New(cfg Config) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	set, err := cfg.settings()
+	if err != nil {
+		return nil, err
+	}
+	s.set = set
 	if s.quota == 0 {
 		s.quota = defaultQuota
 	}
@@ -252,10 +375,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	result, apiErr := handler(s, region, body)
-	if fault.dropAfterCommit {
-		// Whatever the action did stays done, but the caller never hears
-		// about it: net/http closes the connection without a response.
+	// Whatever the action did stays done under the faults below, but the
+	// caller never hears the answer whole.
+	switch {
+	case fault.dropAfterCommit:
+		// net/http closes the connection without a response.
 		panic(http.ErrAbortHandler)
+	case fault.resetMidBody:
+		resetMidBody(w, envelopeBody(result, apiErr))
+		return
+	case fault.badGateway:
+		writeBadGateway(w)
+		return
 	}
 	if apiErr != nil {
 		writeAPIError(w, apiErr)

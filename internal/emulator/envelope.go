@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 
 	"github.com/google/uuid"
@@ -29,31 +30,79 @@ func missing(name string) *apiError {
 // writeResult answers a successful call: the action's fields plus a fresh
 // RequestId, inside {"Response": ...}.
 func writeResult(w http.ResponseWriter, result map[string]any) {
-	if result == nil {
-		result = map[string]any{}
-	}
-	result["RequestId"] = uuid.NewString()
-	writeEnvelope(w, result)
+	writeEnvelope(w, envelopeBody(result, nil))
 }
 
 // writeAPIError answers an API error. The real service uses HTTP 200 for
 // these too, and the SDK only parses the body of a 200 answer.
 func writeAPIError(w http.ResponseWriter, e *apiError) {
-	writeEnvelope(w, map[string]any{
-		"Error":     map[string]string{"Code": e.Code, "Message": e.Message},
-		"RequestId": uuid.NewString(),
-	})
+	writeEnvelope(w, envelopeBody(nil, e))
 }
 
-func writeEnvelope(w http.ResponseWriter, response map[string]any) {
+// envelopeBody is the body of the answer to a call: the error when e is
+// not nil, else the action's fields, with a fresh RequestId inside
+// {"Response": ...}.
+func envelopeBody(result map[string]any, e *apiError) []byte {
+	response := map[string]any{}
+	if e != nil {
+		response["Error"] = map[string]string{"Code": e.Code, "Message": e.Message}
+	} else {
+		for k, v := range result {
+			response[k] = v
+		}
+	}
+	response["RequestId"] = uuid.NewString()
 	body, err := json.Marshal(map[string]any{"Response": response})
 	if err != nil {
 		// Only values built by this package are marshalled, so this cannot
 		// happen short of a programming error.
-		http.Error(w, "marshal response: "+err.Error(), http.StatusInternalServerError)
-		return
+		panic(fmt.Sprintf("marshal response: %v", err))
 	}
+	return body
+}
+
+func writeEnvelope(w http.ResponseWriter, body []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
+}
+
+// resetMidBody answers with the headers of a 200 answer whose
+// Content-Length counts the whole body, then the first half of the body,
+// and closes the connection, as a connection cut while the answer is on
+// its way does. The SDK reads the body before it looks at the status, so
+// it reports the cut as ClientError.ParseJsonError ("Fail to read http
+// body", common/http/response.go TryReadErr).
+func resetMidBody(w http.ResponseWriter, body []byte) {
+	conn, rw, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		// No connection to cut (HTTP/2): drop the answer instead.
+		panic(http.ErrAbortHandler)
+	}
+	defer conn.Close()
+	_, _ = fmt.Fprintf(rw, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", len(body))
+	_, _ = rw.Write(body[:len(body)/2])
+	_ = rw.Flush()
+}
+
+// badGatewayHTML is what a gateway in front of the API answers when the
+// service behind it fails; the body is HTML, not the API envelope.
+const badGatewayHTML = `<html>
+<head><title>502 Bad Gateway</title></head>
+<body>
+<center><h1>502 Bad Gateway</h1></center>
+<hr><center>stgw</center>
+</body>
+</html>
+`
+
+// writeBadGateway answers HTTP 502 with an HTML body, as a gateway does.
+// The SDK parses the body before it looks at the status
+// (common/http/response.go, TryReadErr), so it reports
+// ClientError.ParseJsonError with the page in the message, not
+// ClientError.HttpStatusCodeError.
+func writeBadGateway(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/html")
+	w.WriteHeader(http.StatusBadGateway)
+	_, _ = io.WriteString(w, badGatewayHTML)
 }

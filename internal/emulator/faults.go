@@ -20,7 +20,7 @@ func (c Faults) validate() error {
 		if r.Action == "" {
 			return fmt.Errorf("rule %d: action is empty (use \"*\" for every action)", i)
 		}
-		for _, p := range []float64{r.InternalError, r.Throttle, r.DropAfterCommit, r.Latency} {
+		for _, p := range []float64{r.InternalError, r.Throttle, r.DropAfterCommit, r.ResetMidBody, r.BadGateway, r.Latency} {
 			if !(p >= 0 && p <= 1) {
 				return fmt.Errorf("rule %d: probabilities must be between 0 and 1", i)
 			}
@@ -53,6 +53,8 @@ type faults struct {
 	internalError   bool
 	throttle        bool
 	dropAfterCommit bool
+	resetMidBody    bool
+	badGateway      bool
 }
 
 // faultSubjects names, per action, the request parameters that say what a
@@ -125,12 +127,15 @@ func canonicalJSON(v any) any {
 	return v
 }
 
-// The independent rolls of one call; each draws from its own value.
+// The independent rolls of one call; each draws from its own value. New
+// rolls go at the end, so that a seed keeps the faults it gave before.
 const (
 	rollLatency uint64 = iota + 1
 	rollInternalError
 	rollThrottle
 	rollDropAfterCommit
+	rollResetMidBody
+	rollBadGateway
 )
 
 // faultDraw is the hash of everything a fault decision may depend on: the
@@ -194,9 +199,20 @@ func (s *Server) rollFaults(action, region string, body []byte) faults {
 	d := newFaultDraw(s.faults.cfg.Seed, action, region, subject, attempt)
 	var f faults
 	latency := d.float(rollLatency) < rule.Latency
-	f.internalError = d.float(rollInternalError) < rule.InternalError
-	f.throttle = d.float(rollThrottle) < rule.Throttle && !f.internalError
-	f.dropAfterCommit = d.float(rollDropAfterCommit) < rule.DropAfterCommit && !f.internalError && !f.throttle
+	// At most one of these happens to a call: the first rolled, in the
+	// order of the rule's documentation. Each roll is drawn whatever the
+	// others gave, so that adding a kind leaves the others' rolls alone.
+	rolled := []struct {
+		on    *bool
+		p     float64
+		which uint64
+	}{
+		{&f.internalError, rule.InternalError, rollInternalError},
+		{&f.throttle, rule.Throttle, rollThrottle},
+		{&f.dropAfterCommit, rule.DropAfterCommit, rollDropAfterCommit},
+		{&f.resetMidBody, rule.ResetMidBody, rollResetMidBody},
+		{&f.badGateway, rule.BadGateway, rollBadGateway},
+	}
 	n := 0
 	if latency {
 		f.latency = time.Duration(rule.LatencyMS) * time.Millisecond
@@ -204,9 +220,11 @@ func (s *Server) rollFaults(action, region string, body []byte) faults {
 	}
 	// Only faults that take effect count: an injected error answers the
 	// call, so a throttle or drop rolled with it never happens.
-	for _, on := range []bool{f.internalError, f.throttle, f.dropAfterCommit} {
-		if on {
+	for _, r := range rolled {
+		if d.float(r.which) < r.p {
+			*r.on = true
 			n++
+			break
 		}
 	}
 	s.stats.Faults[action] += n

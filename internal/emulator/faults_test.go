@@ -1,7 +1,9 @@
 package emulator
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -286,6 +288,149 @@ func TestFaultSubject(t *testing.T) {
 	} {
 		if got := faultSubject(tt.action, []byte(tt.a)) == faultSubject(tt.action, []byte(tt.b)); got != tt.same {
 			t.Errorf("%s %s and %s: same call = %v, want %v", tt.action, tt.a, tt.b, got, tt.same)
+		}
+	}
+}
+
+// TestFaultsCutAnswers checks the two faults that lose the answer of a
+// committed change halfway, as the real SDK reports them: reset_mid_body
+// (headers and half the body, then the connection closes) and
+// bad_gateway (HTTP 502 with an HTML page). The SDK reads and parses the
+// body before it looks at the status (common/http/response.go,
+// TryReadErr), so both come back as ClientError.ParseJsonError.
+func TestFaultsCutAnswers(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Config{})
+
+	e.setFaults(FaultRule{Action: "CreateKeyPair", ResetMidBody: 1})
+	err := e.tryCreate("cut")
+	wantCode(t, err, "ClientError.ParseJsonError")
+	if msg := err.Error(); !strings.Contains(msg, "Fail to read http body") || strings.Contains(msg, "PRIVATE KEY") {
+		t.Errorf("cut body: %v, want a read failure that holds no private key", err)
+	}
+	// On the wire: a 200 whose body ends before its Content-Length.
+	req := e.raw(rawCall{Action: "CreateKeyPair", Body: `{"KeyName":"cut_raw","ProjectId":0}`})
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("raw call: %v", err)
+	}
+	body, readErr := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !errors.Is(readErr, io.ErrUnexpectedEOF) || int64(len(body)) >= resp.ContentLength || len(body) == 0 {
+		t.Errorf("cut answer: HTTP %d, %d of %d bytes, read error %v; want 200, part of the body, unexpected EOF", resp.StatusCode, len(body), resp.ContentLength, readErr)
+	}
+
+	e.setFaults(FaultRule{Action: "CreateKeyPair", BadGateway: 1})
+	err = e.tryCreate("gateway")
+	wantCode(t, err, "ClientError.ParseJsonError")
+	if !strings.Contains(err.Error(), "502 Bad Gateway") {
+		t.Errorf("bad gateway: %v, want the HTML page in the message", err)
+	}
+	req = e.raw(rawCall{Action: "CreateKeyPair", Body: `{"KeyName":"gateway_raw","ProjectId":0}`})
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("raw call: %v", err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadGateway || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || !strings.Contains(string(body), "<html>") {
+		t.Errorf("bad gateway: HTTP %d, %s: %s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+
+	// Every change was committed before its answer was lost.
+	e.setFaults()
+	var names []string
+	for _, kp := range e.describe(testRegion) {
+		names = append(names, *kp.KeyName)
+	}
+	if fmt.Sprint(names) != "[cut cut_raw gateway gateway_raw]" {
+		t.Errorf("key pairs after cut answers: %v, want all four committed", names)
+	}
+	if st := e.stats(); st.Faults["CreateKeyPair"] != 4 {
+		t.Errorf("faults = %v, want 4 CreateKeyPair faults", st.Faults)
+	}
+
+	req, _ = http.NewRequest(http.MethodPut, e.url+"/_emulator/faults", strings.NewReader(`{"rules":[{"action":"*","bad_gateway":2}]}`))
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("bad_gateway 2: HTTP %d, want 400", resp.StatusCode)
+	}
+}
+
+// TestFaultPrecedence checks that a call meets at most one of the faults
+// that answer it, the first in the rule's order, and that only that one
+// counts.
+func TestFaultPrecedence(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Config{})
+	all := FaultRule{Action: "DescribeKeyPairs", InternalError: 1, Throttle: 1, DropAfterCommit: 1, ResetMidBody: 1, BadGateway: 1}
+	list := func() error {
+		_, err := e.cvm(testRegion).DescribeKeyPairs(cvm.NewDescribeKeyPairsRequest())
+		return err
+	}
+	for _, tt := range []struct {
+		mod  func(*FaultRule)
+		code string
+	}{
+		{func(*FaultRule) {}, "InternalError"},
+		{func(r *FaultRule) { r.InternalError = 0 }, "RequestLimitExceeded"},
+		{func(r *FaultRule) { r.InternalError, r.Throttle = 0, 0 }, "ClientError.NetworkError"},
+		{func(r *FaultRule) { r.InternalError, r.Throttle, r.DropAfterCommit = 0, 0, 0 }, "ClientError.ParseJsonError"},
+		{func(r *FaultRule) { r.InternalError, r.Throttle, r.DropAfterCommit, r.ResetMidBody = 0, 0, 0, 0 }, "ClientError.ParseJsonError"},
+	} {
+		rule := all
+		tt.mod(&rule)
+		e.setFaults(rule)
+		before := e.stats().Faults["DescribeKeyPairs"]
+		err := list()
+		wantCode(t, err, tt.code)
+		if tt.code == "ClientError.ParseJsonError" {
+			// The cut body fails the read; the gateway's page, the parse.
+			cut := rule.ResetMidBody == 1
+			if strings.Contains(err.Error(), "502 Bad Gateway") == cut {
+				t.Errorf("rule %+v: %v", rule, err)
+			}
+		}
+		if n := e.stats().Faults["DescribeKeyPairs"] - before; n != 1 {
+			t.Errorf("rule %+v: %d faults counted, want 1", rule, n)
+		}
+	}
+}
+
+// TestFaultSeed_newKindsKeepOldRolls checks that adding the new kinds to
+// a rule leaves the old kinds' faults where the seed put them: each kind
+// rolls from its own sub-stream.
+func TestFaultSeed_newKindsKeepOldRolls(t *testing.T) {
+	t.Parallel()
+	for _, action := range []string{"CreateKeyPair", "DeleteKeyPairs"} {
+		old := FaultRule{Action: "*", InternalError: 0.2, Throttle: 0.2, DropAfterCommit: 0.2}
+		withNew := old
+		withNew.ResetMidBody, withNew.BadGateway = 0.3, 0.3
+		s1 := &Server{faults: newFaultSet(Faults{Seed: 5, Rules: []FaultRule{old}}), stats: newStats()}
+		s2 := &Server{faults: newFaultSet(Faults{Seed: 5, Rules: []FaultRule{withNew}}), stats: newStats()}
+		var newOnes int
+		for i := range 200 {
+			body := []byte(fmt.Sprintf(`{"KeyName":"k%d","KeyIds":["skey-%08d"]}`, i, i))
+			a, b := s1.rollFaults(action, testRegion, body), s2.rollFaults(action, testRegion, body)
+			if a.internalError != b.internalError || a.throttle != b.throttle || a.dropAfterCommit != b.dropAfterCommit {
+				t.Fatalf("%s call %d: old kinds %+v without the new ones, %+v with them", action, i, a, b)
+			}
+			if a.resetMidBody || a.badGateway {
+				t.Fatalf("%s call %d: a new kind without its probability: %+v", action, i, a)
+			}
+			if (b.resetMidBody || b.badGateway) && (b.internalError || b.throttle || b.dropAfterCommit) {
+				t.Fatalf("%s call %d: two faults that answer: %+v", action, i, b)
+			}
+			if b.resetMidBody || b.badGateway {
+				newOnes++
+			}
+		}
+		if newOnes == 0 {
+			t.Errorf("%s: the new kinds never happened", action)
 		}
 	}
 }

@@ -19,6 +19,7 @@ const (
 	createdTimeLayout   = "2006-01-02T15:04:05Z"
 	stateRunning        = "RUNNING"
 	stateStopped        = "STOPPED"
+	stateTerminated     = "TERMINATED"
 	osLinux             = "LINUX"
 	osWindows           = "WINDOWS"
 )
@@ -83,15 +84,26 @@ type keyPairView struct {
 	Tags                  []tagView
 }
 
+// leanKeyPairView is the KeyPair of CreateKeyPair's answer as the example
+// of its page (213/15702) shows it.
+type leanKeyPairView struct {
+	KeyId      string
+	KeyName    string
+	ProjectId  int64
+	PublicKey  string
+	PrivateKey string
+}
+
 type tagView struct {
 	Key   string
 	Value string
 }
 
-func (st *state) view(kp *keyPair) keyPairView {
-	tags := make([]tagView, 0, len(kp.Tags))
-	for _, t := range kp.Tags {
-		tags = append(tags, tagView(t))
+// view is a key pair as DescribeKeyPairs shows it, with the given tags.
+func (s *Server) view(kp *keyPair, tags []tag) keyPairView {
+	tv := make([]tagView, 0, len(tags))
+	for _, t := range tags {
+		tv = append(tv, tagView(t))
 	}
 	return keyPairView{
 		KeyId:                 kp.ID,
@@ -99,9 +111,9 @@ func (st *state) view(kp *keyPair) keyPairView {
 		ProjectId:             kp.ProjectID,
 		Description:           kp.Description,
 		PublicKey:             kp.PublicKey,
-		AssociatedInstanceIds: st.associated(kp),
+		AssociatedInstanceIds: s.associated(kp),
 		CreatedTime:           kp.Created.UTC().Format(createdTimeLayout),
-		Tags:                  tags,
+		Tags:                  tv,
 	}
 }
 
@@ -135,7 +147,7 @@ func (s *Server) createKeyPair(region string, body []byte) (map[string]any, *api
 	}
 	privatePEM := string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(priv)}))
 
-	s.mu.Lock()
+	now := s.lockState()
 	defer s.mu.Unlock()
 	if apiErr := s.checkRoomLocked(region, name, ""); apiErr != nil {
 		return nil, apiErr
@@ -146,17 +158,39 @@ func (s *Server) createKeyPair(region string, body []byte) (map[string]any, *api
 		Region:    region,
 		ProjectID: projectID,
 		Material:  generated.Material,
-		Created:   s.now().UTC(),
-		Tags:      tags,
+		Created:   now.UTC(),
+		Tags:      []tag{},
 	}
-	// The comment of the public key is the key id with an underscore, as
-	// on the real service.
-	kp.PublicKey = generated.Line + " " + strings.Replace(kp.ID, "-", "_", 1)
+	s.setTags(kp, tags, now)
+	kp.PublicKey = generated.Line + " " + s.keyComment(kp.ID)
 	s.st.KeyPairs = append(s.st.KeyPairs, kp)
 	s.changed()
-	v := s.st.view(kp)
+	if s.set.leanCreate {
+		return map[string]any{"KeyPair": leanKeyPairView{
+			KeyId:      kp.ID,
+			KeyName:    kp.Name,
+			ProjectId:  kp.ProjectID,
+			PublicKey:  kp.PublicKey,
+			PrivateKey: privatePEM,
+		}}, nil
+	}
+	// The answer comes from the service that made the key pair, not from
+	// the listings that lag: it holds the tags as asked.
+	v := s.view(kp, kp.Tags)
 	v.PrivateKey = privatePEM
 	return map[string]any{"KeyPair": v}, nil
+}
+
+// keyComment is the comment of a generated public key: skey_ and a
+// number, like skey_112168 in the example of CreateKeyPair's page
+// (213/15702), with NumericKeyComments; else the key id with an
+// underscore, which is easier to recognise in tests. The number is the
+// one that the id's suffix stands for, so that it is unique too.
+func (s *Server) keyComment(id string) string {
+	if s.set.numericKeyComments {
+		return "skey_" + strconv.FormatUint(keyNumber(id), 10)
+	}
+	return strings.Replace(id, "-", "_", 1)
 }
 
 func (s *Server) importKeyPair(region string, body []byte) (map[string]any, *apiError) {
@@ -172,7 +206,7 @@ func (s *Server) importKeyPair(region string, body []byte) (map[string]any, *api
 	if v != nil {
 		return nil, newError(v.Code, "The public key is invalid. %s", v.Rule)
 	}
-	s.mu.Lock()
+	now := s.lockState()
 	defer s.mu.Unlock()
 	if apiErr := s.checkRoomLocked(region, name, imported.Material); apiErr != nil {
 		return nil, apiErr
@@ -184,9 +218,10 @@ func (s *Server) importKeyPair(region string, body []byte) (map[string]any, *api
 		ProjectID: projectID,
 		PublicKey: imported.Line,
 		Material:  imported.Material,
-		Created:   s.now().UTC(),
-		Tags:      tags,
+		Created:   now.UTC(),
+		Tags:      []tag{},
 	}
+	s.setTags(kp, tags, now)
 	s.st.KeyPairs = append(s.st.KeyPairs, kp)
 	s.changed()
 	return map[string]any{"KeyId": kp.ID}, nil
@@ -273,33 +308,49 @@ func tagsFromSpecs(specs []*tagSpecParam) ([]tag, *apiError) {
 }
 
 func (s *Server) checkRoom(region, name string) *apiError {
-	s.mu.Lock()
+	s.lockState()
 	defer s.mu.Unlock()
 	return s.checkRoomLocked(region, name, "")
 }
 
 // checkRoomLocked checks that a new key pair fits: the name and the key
-// material are unused in the region and the quota is not reached. Quota
-// counts per region: the documentation says per account, but key pairs are
-// regional and the provider's tests run in several regions.
+// material are unused and the quota is not reached, in the account or, in
+// region scope, in the region. A deleted key pair still listed (in its
+// visibility lag) keeps its name, material and place in the quota.
 func (s *Server) checkRoomLocked(region, name, material string) *apiError {
 	n := 0
 	for _, kp := range s.st.KeyPairs {
-		if kp.Region != region {
+		if !s.inScope(kp, region) {
 			continue
 		}
 		n++
 		if kp.Name == name {
-			return newError(apicontract.CodeKeyNameDuplicate, "The key pair name `%s` already exists in %s: it is held by %s.", name, region, kp.ID)
+			return newError(apicontract.CodeKeyNameDuplicate, "The key pair name `%s` already exists in %s: it is held by %s%s.", name, s.scopeName(kp.Region), kp.ID, deletedNote(kp))
 		}
 		if material != "" && kp.Material == material {
-			return newError(apicontract.CodePublicKeyDuplicate, "The public key is already in %s as key pair %s.", region, kp.ID)
+			return newError(apicontract.CodePublicKeyDuplicate, "The public key is already in %s as key pair %s%s.", s.scopeName(kp.Region), kp.ID, deletedNote(kp))
 		}
 	}
 	if n >= s.quota {
-		return newError(apicontract.CodeKeyPairLimitExceeded, "The region %s already has the maximum of %d key pairs.", region, s.quota)
+		return newError(apicontract.CodeKeyPairLimitExceeded, "The key pair quota of %s is reached: it has the maximum of %d key pairs.", s.scopeName(region), s.quota)
 	}
 	return nil
+}
+
+// scopeName names where names and the quota count, for messages.
+func (s *Server) scopeName(region string) string {
+	if s.set.accountScope {
+		return "the account"
+	}
+	return "region " + region
+}
+
+// deletedNote tells, in a message, that a key pair is being deleted.
+func deletedNote(kp *keyPair) string {
+	if kp.Deleted.IsZero() {
+		return ""
+	}
+	return ", which is being deleted"
 }
 
 func (s *Server) describeKeyPairs(region string, body []byte) (map[string]any, *apiError) {
@@ -313,6 +364,15 @@ func (s *Server) describeKeyPairs(region string, body []byte) (map[string]any, *
 	ids, apiErr := keyIDs(p.KeyIds)
 	if apiErr != nil {
 		return nil, apiErr
+	}
+	counts := make([]int, len(p.Filters))
+	for i, f := range p.Filters {
+		if f != nil {
+			counts[i] = len(f.Values)
+		}
+	}
+	if v := apicontract.DescribeFilters(counts); v != nil {
+		return nil, newError(v.Code, "The Filters are invalid. %s", v.Rule)
 	}
 	match, apiErr := compileFilters(p.Filters)
 	if apiErr != nil {
@@ -334,26 +394,31 @@ func (s *Server) describeKeyPairs(region string, body []byte) (map[string]any, *
 		return nil, newError(apicontract.CodeParameterValueLimitExceeded, "Limit may be at most %d, not %d.", apicontract.MaxDescribeLimit, limit)
 	}
 
-	s.mu.Lock()
+	now := s.lockState()
 	defer s.mu.Unlock()
-	var found []*keyPair
+	var found []keyPairView
 	for _, kp := range s.st.KeyPairs {
-		if kp.Region != region || (len(ids) > 0 && !slices.Contains(ids, kp.ID)) || !match(kp) {
+		if !s.inScope(kp, region) || !s.visible(kp, now) || (len(ids) > 0 && !slices.Contains(ids, kp.ID)) {
 			continue
 		}
-		found = append(found, kp)
+		tags := s.shownTags(kp, now)
+		if !match(kp, tags) {
+			continue
+		}
+		found = append(found, s.view(kp, tags))
 	}
 	set := []keyPairView{}
 	for i := offset; i < int64(len(found)) && i < offset+limit; i++ {
-		set = append(set, s.st.view(found[i]))
+		set = append(set, found[i])
 	}
 	return map[string]any{"TotalCount": len(found), "KeyPairSet": set}, nil
 }
 
-// compileFilters turns Filters into one predicate: a key pair must pass
-// every filter, and a filter passes when any of its values matches.
-func compileFilters(filters []*filterParam) (func(*keyPair) bool, *apiError) {
-	var preds []func(*keyPair) bool
+// compileFilters turns Filters into one predicate of a key pair and the
+// tags it shows: a key pair must pass every filter, and a filter passes
+// when any of its values matches.
+func compileFilters(filters []*filterParam) (func(*keyPair, []tag) bool, *apiError) {
+	var preds []func(*keyPair, []tag) bool
 	for i, f := range filters {
 		if f == nil || f.Name == nil {
 			return nil, missing("Filters." + strconv.Itoa(i) + ".Name")
@@ -368,10 +433,10 @@ func compileFilters(filters []*filterParam) (func(*keyPair) bool, *apiError) {
 				values = append(values, *v)
 			}
 		}
-		var pred func(*keyPair) bool
+		var pred func(*keyPair, []tag) bool
 		switch {
 		case name == "key-name":
-			pred = func(kp *keyPair) bool { return slices.Contains(values, kp.Name) }
+			pred = func(kp *keyPair, _ []tag) bool { return slices.Contains(values, kp.Name) }
 		case name == "project-id":
 			var projects []int64
 			for _, v := range values {
@@ -381,28 +446,28 @@ func compileFilters(filters []*filterParam) (func(*keyPair) bool, *apiError) {
 				}
 				projects = append(projects, id)
 			}
-			pred = func(kp *keyPair) bool { return slices.Contains(projects, kp.ProjectID) }
+			pred = func(kp *keyPair, _ []tag) bool { return slices.Contains(projects, kp.ProjectID) }
 		case name == "tag-key":
-			pred = func(kp *keyPair) bool {
-				return slices.ContainsFunc(kp.Tags, func(t tag) bool { return slices.Contains(values, t.Key) })
+			pred = func(_ *keyPair, tags []tag) bool {
+				return slices.ContainsFunc(tags, func(t tag) bool { return slices.Contains(values, t.Key) })
 			}
 		case name == "tag-value":
-			pred = func(kp *keyPair) bool {
-				return slices.ContainsFunc(kp.Tags, func(t tag) bool { return slices.Contains(values, t.Value) })
+			pred = func(_ *keyPair, tags []tag) bool {
+				return slices.ContainsFunc(tags, func(t tag) bool { return slices.Contains(values, t.Value) })
 			}
 		case strings.HasPrefix(name, "tag:") && len(name) > len("tag:"):
 			key := strings.TrimPrefix(name, "tag:")
-			pred = func(kp *keyPair) bool {
-				return slices.ContainsFunc(kp.Tags, func(t tag) bool { return t.Key == key && slices.Contains(values, t.Value) })
+			pred = func(_ *keyPair, tags []tag) bool {
+				return slices.ContainsFunc(tags, func(t tag) bool { return t.Key == key && slices.Contains(values, t.Value) })
 			}
 		default:
 			return nil, newError(apicontract.CodeInvalidFilter, "The filter `%s` is not supported.", name)
 		}
 		preds = append(preds, pred)
 	}
-	return func(kp *keyPair) bool {
+	return func(kp *keyPair, tags []tag) bool {
 		for _, p := range preds {
-			if !p(kp) {
+			if !p(kp, tags) {
 				return false
 			}
 		}
@@ -460,24 +525,61 @@ func (s *Server) deleteKeyPairs(region string, body []byte) (map[string]any, *ap
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	s.mu.Lock()
+	now := s.lockState()
 	defer s.mu.Unlock()
-	// Every id is checked before anything is deleted: the call is all or
-	// nothing.
+	// Every id is looked up before anything is deleted: an unknown id
+	// fails the whole call. A key pair that an instance or an image holds
+	// fails it too, unless PartialDelete lets a call of several ids
+	// delete the others and answer success.
+	var doomed []*keyPair
 	for _, id := range ids {
-		kp := s.st.keyPair(region, id)
+		kp := s.findKeyPair(region, id)
 		if kp == nil {
-			return nil, newError(apicontract.CodeKeyPairNotFound, "The key pair `%s` does not exist in %s.", id, region)
+			return nil, newError(apicontract.CodeKeyPairNotFound, "The key pair `%s` does not exist in %s.", id, s.scopeName(region))
 		}
-		if in := s.st.associated(kp); len(in) > 0 {
-			return nil, newError(apicontract.CodeKeyPairInUse, "The key pair `%s` is bound to instance %s and cannot be deleted.", id, strings.Join(in, ", "))
+		if apiErr := s.inUse(kp); apiErr != nil {
+			if s.set.partialDelete && len(ids) > 1 {
+				continue
+			}
+			return nil, apiErr
 		}
+		doomed = append(doomed, kp)
 	}
-	s.st.KeyPairs = slices.DeleteFunc(s.st.KeyPairs, func(kp *keyPair) bool {
-		return kp.Region == region && slices.Contains(ids, kp.ID)
-	})
+	if s.set.visibilityLag > 0 {
+		for _, kp := range doomed {
+			kp.Deleted = now.UTC()
+		}
+	} else {
+		s.st.KeyPairs = slices.DeleteFunc(s.st.KeyPairs, func(kp *keyPair) bool { return slices.Contains(doomed, kp) })
+	}
 	s.changed()
 	return nil, nil
+}
+
+// inUse is the refusal to delete a key pair that instances or images
+// hold, naming them, or nil when nothing holds it. The code is
+// InvalidParameterValue.KeyPairNotSupported for both: DeleteKeyPairs
+// documents it ("指定的密钥不支持当前操作", the key pair does not support
+// the operation; the SDK's cvm/v20170312/client.go and errors.go) and
+// says that key pairs that instances or images use cannot be deleted.
+// The message follows the one the service gave for images in 2019 ("The
+// request does not support the key pair `skey-xxxxxxxx` which associastes
+// with image.", hashicorp/packer#7910), then under another code (see
+// apicontract.CodeKeyPairNotSupportedLegacy), and names what holds the
+// key pair so that a client can tell its user.
+func (s *Server) inUse(kp *keyPair) *apiError {
+	instances, images := s.associated(kp), s.imagesOf(kp)
+	var holders []string
+	if len(instances) > 0 {
+		holders = append(holders, "bound to instance "+strings.Join(instances, ", "))
+	}
+	if len(images) > 0 {
+		holders = append(holders, "used by image "+strings.Join(images, ", "))
+	}
+	if len(holders) == 0 {
+		return nil
+	}
+	return newError(apicontract.CodeKeyPairInUse, "The request does not support the key pair `%s`, which is %s: it cannot be deleted.", kp.ID, strings.Join(holders, " and "))
 }
 
 func (s *Server) modifyKeyPairAttribute(region string, body []byte) (map[string]any, *apiError) {
@@ -504,16 +606,18 @@ func (s *Server) modifyKeyPairAttribute(region string, body []byte) (map[string]
 			return nil, apiErr
 		}
 	}
-	s.mu.Lock()
+	s.lockState()
 	defer s.mu.Unlock()
-	kp := s.st.keyPair(region, *p.KeyId)
+	kp := s.findKeyPair(region, *p.KeyId)
 	if kp == nil {
-		return nil, newError(apicontract.CodeKeyPairNotFound, "The key pair `%s` does not exist in %s.", *p.KeyId, region)
+		return nil, newError(apicontract.CodeKeyPairNotFound, "The key pair `%s` does not exist in %s.", *p.KeyId, s.scopeName(region))
 	}
 	if p.KeyName != nil {
+		// Names are unique where the key pair counts: its account, or its
+		// region in region scope.
 		for _, other := range s.st.KeyPairs {
-			if other.Region == region && other.Name == *p.KeyName && other != kp {
-				return nil, newError(apicontract.CodeKeyNameDuplicate, "The key pair name `%s` already exists in %s: it is held by %s.", *p.KeyName, region, other.ID)
+			if s.inScope(other, kp.Region) && other.Name == *p.KeyName && other != kp {
+				return nil, newError(apicontract.CodeKeyNameDuplicate, "The key pair name `%s` already exists in %s: it is held by %s%s.", *p.KeyName, s.scopeName(kp.Region), other.ID, deletedNote(other))
 			}
 		}
 		kp.Name = *p.KeyName
@@ -557,19 +661,22 @@ func (s *Server) bindKeyPairs(region string, body []byte, bind bool) (map[string
 	}
 	forceStop := p.ForceStop != nil && *p.ForceStop
 
-	s.mu.Lock()
+	s.lockState()
 	defer s.mu.Unlock()
 	var targets []*instance
 	for _, id := range instances {
+		// A terminated instance is gone, even while its key pairs still
+		// list it (official provider issue #194: unbinding answered
+		// "The specified instance ID ... is not found").
 		in := s.st.Instances[id]
-		if in == nil || in.Region != region {
+		if in == nil || in.Region != region || !in.Terminated.IsZero() {
 			return nil, newError(apicontract.CodeInstanceNotFound, "The instance `%s` does not exist in %s.", id, region)
 		}
 		targets = append(targets, in)
 	}
 	for _, id := range ids {
-		if s.st.keyPair(region, id) == nil {
-			return nil, newError(apicontract.CodeKeyPairNotFound, "The key pair `%s` does not exist in %s.", id, region)
+		if s.findKeyPair(region, id) == nil {
+			return nil, newError(apicontract.CodeKeyPairNotFound, "The key pair `%s` does not exist in %s.", id, s.scopeName(region))
 		}
 	}
 	for _, in := range targets {
@@ -581,9 +688,12 @@ func (s *Server) bindKeyPairs(region string, body []byte, bind bool) (map[string
 		}
 	}
 	for _, in := range targets {
-		// A forced stop leaves the instance stopped, as on the real
-		// service.
-		in.State = stateStopped
+		// A forced stop leaves the instance stopped, unless
+		// RestartAfterForceStop starts the instances that were running
+		// again, as the SDK's comments say the real service does.
+		if in.State != stateRunning || !s.set.restartAfterForceStop {
+			in.State = stateStopped
+		}
 		for _, id := range ids {
 			if bind && !slices.Contains(in.KeyIDs, id) {
 				in.KeyIDs = append(in.KeyIDs, id)

@@ -97,7 +97,7 @@ func TestKeyPairWireFormat(t *testing.T) {
 
 func TestCreateKeyPairErrors(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, Config{Projects: []int64{1001}, Quota: 3})
+	e := newEnv(t, Config{Projects: []int64{1001}, Quota: 3, Scope: ScopeRegion})
 	first := e.create(testRegion, "taken")
 	tags := func(kv ...string) []*cvm.TagSpecification {
 		spec := &cvm.TagSpecification{ResourceType: ptr("keypair")}
@@ -168,7 +168,7 @@ func TestCreateKeyPairErrors(t *testing.T) {
 
 func TestImportKeyPair(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, Config{})
+	e := newEnv(t, Config{Scope: ScopeRegion})
 	created := e.create(testRegion, "created")
 	other := generatePublicKey(t)
 	ed25519Key := "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl test"
@@ -242,7 +242,7 @@ func rsaKey() (*rsa.PrivateKey, error) {
 
 func TestDescribeKeyPairs(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, Config{Projects: []int64{7}})
+	e := newEnv(t, Config{Projects: []int64{7}, Scope: ScopeRegion})
 	var ids []string
 	for i := range 25 {
 		ids = append(ids, *e.create(testRegion, fmt.Sprintf("key%02d", i)).KeyId)
@@ -353,7 +353,7 @@ func TestDescribeKeyPairs(t *testing.T) {
 
 func TestDeleteKeyPairs(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, Config{})
+	e := newEnv(t, Config{Scope: ScopeRegion})
 	a, b, c := e.create(testRegion, "a"), e.create(testRegion, "b"), e.create(testRegion, "c")
 	e.addInstance("ins-00000001", testRegion, "STOPPED", "LINUX")
 	assoc := cvm.NewAssociateInstancesKeyPairsRequest()

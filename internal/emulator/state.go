@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,6 +23,7 @@ type state struct {
 	NextID    uint64               `json:"next_id"`
 	KeyPairs  []*keyPair           `json:"key_pairs"` // in creation order
 	Instances map[string]*instance `json:"instances"`
+	Images    map[string]*image    `json:"images"`
 }
 
 type keyPair struct {
@@ -36,6 +36,20 @@ type keyPair struct {
 	Material    string    `json:"material"` // the key in SSH wire format, for duplicate checks
 	Created     time.Time `json:"created"`
 	Tags        []tag     `json:"tags"`
+	// Deleted, when set, is when DeleteKeyPairs deleted the key pair:
+	// it stays listed, and keeps its name, public key and place in the
+	// quota, until the visibility lag is over.
+	Deleted time.Time `json:"deleted,omitzero"`
+	// TagChanges are the tag changes that DescribeKeyPairs does not show
+	// yet, oldest first (see Server.shownTags).
+	TagChanges []tagChange `json:"tag_changes,omitempty"`
+}
+
+// tagChange is a change of a key pair's tags at a time, with the tags
+// from before it.
+type tagChange struct {
+	At     time.Time `json:"at"`
+	Before []tag     `json:"before"`
 }
 
 type tag struct {
@@ -48,6 +62,18 @@ type instance struct {
 	Region string   `json:"region"`
 	State  string   `json:"state"`
 	OsType string   `json:"os_type"`
+	KeyIDs []string `json:"key_ids"`
+	// Terminated, when set, is when the instance was terminated: its key
+	// pairs stay bound to it until the terminate lag is over, and then it
+	// is forgotten.
+	Terminated time.Time `json:"terminated,omitzero"`
+}
+
+// image is a custom image that holds key pairs, which therefore cannot be
+// deleted. Images are regional.
+type image struct {
+	ID     string   `json:"id"`
+	Region string   `json:"region"`
 	KeyIDs []string `json:"key_ids"`
 }
 
@@ -62,7 +88,11 @@ func newState() state {
 	// A random start keeps ids from different emulator runs apart.
 	var b [8]byte
 	_, _ = rand.Read(b[:])
-	return state{NextID: binary.LittleEndian.Uint64(b[:]) % keyIDSpace, KeyPairs: []*keyPair{}, Instances: map[string]*instance{}}
+	return emptyState(binary.LittleEndian.Uint64(b[:]) % keyIDSpace)
+}
+
+func emptyState(nextID uint64) state {
+	return state{NextID: nextID, KeyPairs: []*keyPair{}, Instances: map[string]*instance{}, Images: map[string]*image{}}
 }
 
 // keyIDSpace is the number of 8-character base-36 suffixes.
@@ -78,25 +108,10 @@ func (st *state) newKeyID() string {
 	return "skey-" + strings.Repeat("0", 8-len(s)) + s
 }
 
-func (st *state) keyPair(region, id string) *keyPair {
-	for _, kp := range st.KeyPairs {
-		if kp.Region == region && kp.ID == id {
-			return kp
-		}
-	}
-	return nil
-}
-
-// associated lists the instances that hold a key pair, sorted.
-func (st *state) associated(kp *keyPair) []string {
-	ids := []string{}
-	for _, in := range st.Instances {
-		if in.Region == kp.Region && slices.Contains(in.KeyIDs, kp.ID) {
-			ids = append(ids, in.ID)
-		}
-	}
-	slices.Sort(ids)
-	return ids
+// keyNumber is the number that a key id's suffix stands for in base 36.
+func keyNumber(id string) uint64 {
+	n, _ := strconv.ParseUint(strings.TrimPrefix(id, "skey-"), 36, 64)
+	return n
 }
 
 // snapshot encodes the state for the state file.
@@ -127,6 +142,9 @@ func loadState(path string) (state, error) {
 	}
 	if f.Instances == nil {
 		f.Instances = map[string]*instance{}
+	}
+	if f.Images == nil {
+		f.Images = map[string]*image{}
 	}
 	return f.state, nil
 }

@@ -88,9 +88,11 @@ func (s *Server) modifyResourceTags(_ string, body []byte) (map[string]any, *api
 		}
 	}
 
-	s.mu.Lock()
+	now := s.lockState()
 	defer s.mu.Unlock()
-	kp := s.st.keyPair(region, keyID)
+	// In account scope the key pair is found whatever region the name
+	// gives, as the CVM actions find it.
+	kp := s.findKeyPair(region, keyID)
 	if kp == nil {
 		return nil, newError(apicontract.CodeResourceNotFound, "The resource `%s` does not exist.", *p.Resource)
 	}
@@ -113,7 +115,7 @@ func (s *Server) modifyResourceTags(_ string, body []byte) (map[string]any, *api
 	if len(tags) > apicontract.MaxTagsPerResource {
 		return nil, newError(apicontract.CodeResourceTagsLimit, "A resource may have at most %d tags; this change would leave %d.", apicontract.MaxTagsPerResource, len(tags))
 	}
-	kp.Tags = tags
+	s.setTags(kp, tags, now)
 	s.changed()
 	return nil, nil
 }

@@ -10,7 +10,7 @@ import (
 
 func TestModifyResourceTags(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, Config{})
+	e := newEnv(t, Config{Scope: ScopeRegion})
 	kp := e.create(testRegion, "tagged", "env", "dev", "team", "a")
 	resource := "qcs::cvm:" + testRegion + ":uin/" + DemoUin + ":keypair/" + *kp.KeyId
 	modify := func(region, res string, replace map[string]string, del ...string) error {

@@ -35,7 +35,7 @@ func (e *testEnv) seedKeyPair(name string, projectID int64, description string, 
 	if err != nil {
 		e.t.Fatalf("create key pair %s: %v", name, err)
 	}
-	return e.finishSeed(kp.ID, description)
+	return e.finishSeed(kp.ID, description, tags)
 }
 
 // seedImportedKeyPair imports a public key outside Terraform.
@@ -45,10 +45,13 @@ func (e *testEnv) seedImportedKeyPair(name, publicKey string) *client.KeyPair {
 	if err != nil {
 		e.t.Fatalf("import key pair %s: %v", name, err)
 	}
-	return e.finishSeed(id, "")
+	return e.finishSeed(id, "", nil)
 }
 
-func (e *testEnv) finishSeed(id, description string) *client.KeyPair {
+// finishSeed sets the description of a key pair made outside Terraform,
+// and waits until DescribeKeyPairs shows it with its tags (the API may
+// take a moment).
+func (e *testEnv) finishSeed(id, description string, tags map[string]string) *client.KeyPair {
 	e.t.Helper()
 	if e.endpoint == "" {
 		// The emulator goes away with the test; the cloud does not. The
@@ -60,7 +63,7 @@ func (e *testEnv) finishSeed(id, description string) *client.KeyPair {
 			e.t.Fatalf("set the description of key pair %s: %v", id, err)
 		}
 	}
-	kp, err := e.client().WaitForKeyPair(e.t.Context(), id, nil)
+	kp, err := e.client().WaitForKeyPair(e.t.Context(), id, client.HasTags(tags))
 	if err != nil {
 		e.t.Fatalf("read key pair %s: %v", id, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
 
@@ -54,13 +55,27 @@ func TestAccKeyPair_migrationFromOfficialProvider(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	imported, err := env.client().DescribeKeyPair(ctx, importedID)
+	imported, err := env.client().WaitForKeyPair(ctx, importedID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	own, err := env.client().CreateKeyPair(ctx, "own_v0", 0, nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The answer to CreateKeyPair may hold only the keys, and new key
+	// pairs and their tags may take a moment to show: take them as
+	// DescribeKeyPairs shows them, with the private keys of the answers.
+	for _, made := range []struct {
+		kp   **client.KeyPair
+		tags map[string]string
+	}{{&generated, map[string]string{"team": "platform"}}, {&own, nil}} {
+		shown, err := env.client().WaitForKeyPair(ctx, (*made.kp).ID, client.HasTags(made.tags))
+		if err != nil {
+			t.Fatal(err)
+		}
+		shown.PrivateKey = (*made.kp).PrivateKey
+		*made.kp = shown
 	}
 
 	tf := newTFCLI(t, ourAddress)

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -208,9 +209,17 @@ func TestAccKeyPairsDataSource_moreThan100(t *testing.T) {
 				t.Fatalf("create key pair %d: %v", i, err)
 			}
 		}
-		var err error
-		if all, err = fast.ListKeyPairs(t.Context(), nil); err != nil {
-			t.Fatal(err)
+		// New key pairs, and their tags, may take a moment to show in
+		// listings.
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+			var err error
+			if all, err = fast.ListKeyPairs(t.Context(), nil); err != nil {
+				t.Fatal(err)
+			}
+			tagged := !slices.ContainsFunc(all, func(kp *client.KeyPair) bool { return kp.Tags["group"] == "" })
+			if (len(all) == n && tagged) || time.Now().After(deadline) {
+				break
+			}
 		}
 		if len(all) != n {
 			t.Fatalf("the API lists %d key pairs, want %d", len(all), n)

@@ -65,6 +65,7 @@ func cloudMode() bool { return os.Getenv("TENCENTCLOUD_ACC_CLOUD") == "1" }
 // emulator of its own, in process, over real HTTP.
 type testEnv struct {
 	t        *testing.T
+	cfg      emulator.Config // the emulator's, as started
 	endpoint string // "" in cloud mode
 	// client makes the test's own calls (setup, out-of-band changes,
 	// checks). It is made anew for each use, so that no listing it keeps
@@ -92,6 +93,8 @@ func newTestEnv(t *testing.T, cfg emulator.Config) *testEnv {
 			// Small keys keep the suite fast; the demo uses the default.
 			cfg.KeyBits = 1024
 		}
+		applyEmulatorMode(t, &cfg)
+		env.cfg = cfg
 		_, url := emulator.NewTestServer(t, cfg)
 		env.endpoint = url
 		conf.SecretID, conf.SecretKey = emulator.DemoSecretID, emulator.DemoSecretKey
@@ -109,6 +112,37 @@ func newTestEnv(t *testing.T, cfg emulator.Config) *testEnv {
 		return c
 	}
 	return env
+}
+
+// emulatorMode is how faithful the emulator of the acceptance tests is:
+// KP_EMULATOR=strict (the default) models the real service's worse cases
+// (account scope, lean create answers, visibility and tag lags, partial
+// deletes, terminated instances that stay bound); "default" is the
+// emulator without flags; "region" is the default in region scope.
+// make test runs the whole suite strict and a smaller set in the others.
+func emulatorMode() string {
+	if m := os.Getenv("KP_EMULATOR"); m != "" {
+		return m
+	}
+	return "strict"
+}
+
+// applyEmulatorMode sets the mode's scope and strictness, unless the test
+// chose them itself.
+func applyEmulatorMode(t *testing.T, cfg *emulator.Config) {
+	t.Helper()
+	if cfg.Strict || cfg.Scope != "" {
+		return
+	}
+	switch mode := emulatorMode(); mode {
+	case "strict":
+		cfg.Strict = true
+	case "default":
+	case "region":
+		cfg.Scope = emulator.ScopeRegion
+	default:
+		t.Fatalf("KP_EMULATOR=%q: want strict, default or region", mode)
+	}
 }
 
 // newTestEnvAt is a test environment for an emulator that the test serves
