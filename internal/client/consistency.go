@@ -106,12 +106,12 @@ func (c *Client) waitGone(ctx context.Context, id string, bound time.Duration) (
 func (c *Client) DeleteKeyPair(ctx context.Context, id string) error {
 	_, _, err := c.deletes.do(ctx, id)
 	if err == nil {
-		gone, err := c.waitGone(ctx, id, c.settle)
-		if err != nil || gone {
+		var gone bool
+		if gone, err = c.waitGone(ctx, id, c.settle); err != nil || gone {
 			return err
 		}
 		// The call answered success, yet the key pair stays: it may not
-		// have been deleted at all.
+		// have been deleted at all. A call of its own tells.
 		if _, err = c.deleteMany(ctx, []string{id}); err == nil {
 			_, err = c.waitGone(ctx, id, 0)
 			return err

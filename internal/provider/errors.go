@@ -54,21 +54,23 @@ func addAPIError(c *client.Client, diags *diag.Diagnostics, doing string, err er
 				"Choose another key_name, or manage the existing key pair with Terraform:\n"+
 				"  terraform import tencentcloud_key_pair.<name> %s\n\n%s", dup.Name, c.Region(), holder, id, detail))
 	case errors.As(err, &inUse):
-		what := []string{}
+		var users, todo []string
 		if len(inUse.InstanceIDs) > 0 {
-			what = append(what, "instances "+strings.Join(inUse.InstanceIDs, ", "))
+			users = append(users, "instances "+strings.Join(inUse.InstanceIDs, ", "))
+			todo = append(todo, "unbind it from the instances (force_stop = true lets Tencent Cloud stop running ones for that; "+
+				"a terminated instance stays bound for a while)")
 		}
 		if len(inUse.ImageIDs) > 0 {
-			what = append(what, "images "+strings.Join(inUse.ImageIDs, ", "))
+			users = append(users, "images "+strings.Join(inUse.ImageIDs, ", "))
+			todo = append(todo, "delete the images made with it, or keep the key pair while they exist")
 		}
-		users := "instances or images"
-		if len(what) > 0 {
-			users = strings.Join(what, " and ")
+		if len(users) == 0 {
+			users = []string{"instances or images"}
+			todo = []string{"unbind it, or delete the images made with it"}
 		}
 		diags.AddError(summary,
-			fmt.Sprintf("Key pair %s is in use by %s, and Tencent Cloud deletes a key pair only when nothing uses it. "+
-				"Unbind it (force_stop = true lets Tencent Cloud stop running instances for that), or delete the images made with it.\n\n%s",
-				inUse.KeyID, users, detail))
+			fmt.Sprintf("Key pair %s is in use by %s, and Tencent Cloud deletes a key pair only when nothing uses it: %s.\n\n%s",
+				inUse.KeyID, strings.Join(users, " and "), strings.Join(todo, "; "), detail))
 	case errors.As(err, &quota):
 		diags.AddError("Key pair quota reached",
 			fmt.Sprintf("The account holds as many key pairs as its quota allows. Delete unused key pairs, or ask Tencent Cloud for a higher quota.\n\n%s", detail))

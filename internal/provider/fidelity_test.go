@@ -1,0 +1,170 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
+)
+
+// The behaviours of the real service that the docs leave open, modelled by
+// the strict emulator as their worse case: the provider must survive each.
+
+// stateID returns the id of a resource in the state.
+func stateID(s *terraform.State, addr string) string {
+	return s.RootModule().Resources[addr].Primary.ID
+}
+
+// A key pair bound to an instance that was terminated stays bound for a
+// while, and unbinding the instance answers that it does not exist: the
+// destroy waits until the binding clears, and succeeds.
+func TestAccFidelity_destroyBoundToTerminatedInstance(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{Strict: true, TerminateLag: 3 * time.Second})
+	env.skipInCloud()
+	env.setInstance("ins-doomed01", "STOPPED")
+	config := keyPairConfig(env, "acc_terminated", false)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: resource.ComposeTestCheckFunc(
+					env.associate(keyPairAddr, "ins-doomed01"),
+					func(*terraform.State) error {
+						return env.control().Terminate(context.Background(), "ins-doomed01", testRegion)
+					},
+				),
+			},
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					// Still listed: the binding outlives the instance.
+					statecheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("associated_instance_ids"),
+						knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("ins-doomed01")})),
+				},
+			},
+		},
+	})
+}
+
+// A key pair that an image uses cannot be deleted: the destroy fails with
+// an error that names the image and says what to do; once the image is
+// gone, the destroy succeeds.
+func TestAccFidelity_destroyUsedByImage(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	env.skipInCloud()
+	config := keyPairConfig(env, "acc_imaged", false)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(s *terraform.State) error {
+					return env.control().SetImage(context.Background(), emulator.Image{
+						ImageID: "img-abcd1234", Region: testRegion, KeyIDs: []string{stateID(s, keyPairAddr)},
+					})
+				},
+			},
+			{
+				Config:      config,
+				Destroy:     true,
+				ExpectError: regexp.MustCompile(`(?s)in use by images img-abcd1234.*delete\s+the\s+images`),
+			},
+			{
+				Config: config,
+				PreConfig: func() {
+					if err := env.control().DeleteImage(context.Background(), "img-abcd1234"); err != nil {
+						t.Fatal(err)
+					}
+				},
+			},
+		},
+	})
+}
+
+// DeleteKeyPairs with several ids may delete only some and answer success
+// (the emulator's --partial-delete, under --strict): a destroy of several
+// key pairs, one of them bound to an instance, still deletes every one of
+// them, the bound one after unbinding it, and no destroy reports success
+// while a key pair remains.
+func TestAccFidelity_partialDelete(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{Strict: true})
+	env.skipInCloud()
+	env.setInstance("ins-partial1", "STOPPED")
+	config := env.providerConfig() + `
+resource "tencentcloud_key_pair" "test" {
+  count    = 4
+  key_name = "acc_partial_${count.index}"
+}
+`
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			left, err := env.client().ListKeyPairs(context.Background(), nil)
+			if err != nil {
+				return err
+			}
+			for _, kp := range left {
+				return fmt.Errorf("key pair %s (%s, bound to %v) left after destroy", kp.ID, kp.Name, kp.AssociatedInstanceIDs)
+			}
+			return env.checkDestroyed(s)
+		},
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check:  env.associate("tencentcloud_key_pair.test.2", "ins-partial1"),
+		}},
+	})
+}
+
+// State records the region a key pair was made in. When the provider's
+// region changes and the key pair is not found there (key pairs kept per
+// region), the plan fails naming both regions instead of planning a new
+// key pair and leaving the old one behind.
+func TestAccFidelity_regionChanged(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{Scope: emulator.ScopeRegion})
+	env.skipInCloud()
+	keyPair := `
+resource "tencentcloud_key_pair" "test" {
+  key_name = "acc_region_moved"
+}
+`
+	elsewhere := strings.Replace(env.providerConfig(), testRegion, "ap-shanghai", 1)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: env.providerConfig() + keyPair,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("region"), knownvalue.StringExact(testRegion)),
+				},
+			},
+			{
+				Config:      elsewhere + keyPair,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)made in region ap-guangzhou.*now\s+uses\s+region\s+ap-shanghai`),
+			},
+			{
+				// Back in its region, the key pair is there, and the
+				// destroy finds it.
+				Config: env.providerConfig() + keyPair,
+			},
+		},
+	})
+}
