@@ -80,7 +80,7 @@ mkdir -p "$WORK/providers" "$WORK/bin"
 (cd "$ROOT" && run go build -o "$WORK/bin/tencentcloud-emulator" ./cmd/tencentcloud-emulator)
 
 step "Starting the emulator"
-"$WORK/bin/tencentcloud-emulator" --listen 127.0.0.1:0 --key-bits 2048 \
+"$WORK/bin/tencentcloud-emulator" --listen 127.0.0.1:0 --key-bits 2048 --strict \
 	>"$WORK/emulator.stdout" 2>"$WORK/emulator.stderr" &
 EMULATOR_PID=$!
 ENDPOINT=""

@@ -82,9 +82,9 @@ type Client struct {
 	// something (consistency.go); tests shorten it.
 	settle time.Duration
 
-	// calls and retries count this client's API calls and the calls it
-	// sent again, for Stats.
-	calls, retries atomic.Int64
+	// calls, retries and waits count this client's API calls, the calls
+	// it sent again, and the reads again of its waits, for Stats.
+	calls, retries, waits atomic.Int64
 
 	listing listing
 	reads   *batcher[*KeyPair]
@@ -150,8 +150,9 @@ func New(cfg Config) (*Client, error) {
 	transport.MaxIdleConnsPerHost = 64
 	transport.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
 	// Request and response bodies are logged at TRACE, with secrets
-	// redacted (redact.go).
-	logged := loggingTransport{next: transport}
+	// redacted (redact.go); with TENCENTCLOUD_SNAPSHOT_DIR set, every
+	// call is also recorded, normalized (snapshot.go).
+	logged := recordSnapshots(loggingTransport{next: transport}, cfg.Endpoint)
 
 	now := cfg.Now
 	if now == nil {
@@ -168,7 +169,7 @@ func New(cfg Config) (*Client, error) {
 			return nil, fmt.Errorf("assume_role.session_duration %d: must be from 0 to %d seconds", r.SessionDuration, MaxSessionDuration)
 		}
 		sts := common.NewCommonClient(cred, cfg.Region, cp)
-		sts.WithHttpTransport(transport)
+		sts.WithHttpTransport(recordSnapshots(transport, cfg.Endpoint))
 		role = &roleCredential{role: r, source: cfg.CredentialSource, now: now}
 		// role.send is set below, once the client that counts its retries
 		// exists.
@@ -227,11 +228,14 @@ type Stats struct {
 	// Retries is the number of calls sent again after a throttle, a
 	// server fault, a network failure or a lost answer.
 	Retries int64
+	// Waits is the number of reads again while waiting for the API to
+	// show a change (it is eventually consistent).
+	Waits int64
 }
 
 // Stats returns the client's counts.
 func (c *Client) Stats() Stats {
-	return Stats{Calls: c.calls.Load(), Retries: c.retries.Load()}
+	return Stats{Calls: c.calls.Load(), Retries: c.retries.Load(), Waits: c.waits.Load()}
 }
 
 // Region is the region every call of this client goes to.

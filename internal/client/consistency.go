@@ -46,7 +46,7 @@ func (c *Client) WaitForKeyPair(ctx context.Context, id string, ready func(*KeyP
 // it never cuts a call short.
 func (c *Client) waitFor(ctx context.Context, id string, ready func(*KeyPair) bool, bound time.Duration) (*KeyPair, error) {
 	var kp *KeyPair
-	err := retryWhen(ctx, waitPolicy, within(bound, isNotYet), c.countRetry(ctx, "wait for key pair "+id), func(ctx context.Context, _ int) error {
+	err := retryWhen(ctx, waitPolicy, within(bound, isNotYet), c.countWait(ctx, "wait for key pair "+id), func(ctx context.Context, _ int) error {
 		var found bool
 		var err error
 		kp, found, err = c.reads.do(ctx, id)
@@ -84,7 +84,7 @@ func HasTags(tags map[string]string) func(*KeyPair) bool {
 // waitGone reads a deleted key pair until it no longer shows, and reports
 // whether it went within bound (0: as long as ctx allows).
 func (c *Client) waitGone(ctx context.Context, id string, bound time.Duration) (bool, error) {
-	err := retryWhen(ctx, waitPolicy, within(bound, isNotYet), c.countRetry(ctx, "wait for key pair "+id+" to go"), func(ctx context.Context, _ int) error {
+	err := retryWhen(ctx, waitPolicy, within(bound, isNotYet), c.countWait(ctx, "wait for key pair "+id+" to go"), func(ctx context.Context, _ int) error {
 		_, found, err := c.reads.do(ctx, id)
 		if err == nil && found {
 			return fmt.Errorf("key pair %s still shows: %w", id, errNotYet)
@@ -147,7 +147,7 @@ func errorMessage(err error) string {
 // stopped gives an *InstanceRunningError that names the instances.
 func (c *Client) DeleteKeyPairUnbinding(ctx context.Context, id string, forceStop bool) error {
 	var lastInUse *InUseError
-	err := retryWhen(ctx, waitPolicy, isNotYet, c.countRetry(ctx, "delete key pair "+id+" bound to terminated instances"), func(ctx context.Context, _ int) error {
+	err := retryWhen(ctx, waitPolicy, isNotYet, c.countWait(ctx, "delete key pair "+id+" bound to terminated instances"), func(ctx context.Context, _ int) error {
 		err := c.DeleteKeyPair(ctx, id)
 		var inUse *InUseError
 		if !errors.As(err, &inUse) || len(inUse.InstanceIDs) == 0 || len(inUse.ImageIDs) > 0 {
@@ -210,7 +210,7 @@ func (c *Client) findAfterLostAnswer(ctx context.Context, name string) (*KeyPair
 		return errors.As(err, &notFound)
 	}
 	var kp *KeyPair
-	err := retryWhen(ctx, waitPolicy, within(c.settle, isNotFound), c.countRetry(ctx, "look up key pair "+name), func(ctx context.Context, _ int) error {
+	err := retryWhen(ctx, waitPolicy, within(c.settle, isNotFound), c.countWait(ctx, "look up key pair "+name), func(ctx context.Context, _ int) error {
 		var err error
 		kp, err = c.FindKeyPairByName(ctx, name)
 		return err

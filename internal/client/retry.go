@@ -77,6 +77,17 @@ func (c *Client) callPolicy() retryPolicy {
 	return retryPolicy{maxRetries: c.maxRetries, base: c.retryBase, maxDelay: maxRetryDelay}
 }
 
+// countWait counts a read again, of a wait for eventual consistency, and
+// logs it.
+func (c *Client) countWait(ctx context.Context, what string) func(int, error, time.Duration) {
+	return func(attempt int, err error, delay time.Duration) {
+		c.waits.Add(1)
+		tflog.Debug(ctx, "Tencent Cloud API: waiting", map[string]any{
+			"operation": what, "attempt": attempt + 1, "reason": err.Error(), "retry_in_ms": delay.Milliseconds(),
+		})
+	}
+}
+
 // countRetry counts a retry and logs it.
 func (c *Client) countRetry(ctx context.Context, what string) func(int, error, time.Duration) {
 	return func(attempt int, err error, delay time.Duration) {

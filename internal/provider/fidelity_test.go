@@ -168,3 +168,37 @@ resource "tencentcloud_key_pair" "test" {
 		},
 	})
 }
+
+// DescribeKeyPairs takes at most 10 filters: a query with more conditions
+// than that sends 10 and checks the rest itself, and finds exactly the key
+// pairs that match all of them.
+func TestAccFidelity_moreConditionsThanFilters(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	tags := map[string]string{}
+	for i := range 12 {
+		tags[fmt.Sprintf("k%02d", i)] = "v"
+	}
+	match := env.seedKeyPair(keyName("acc_filters_all"), 0, "", tags)
+	delete(tags, "k11") // the 12th condition, which no filter carries
+	env.seedKeyPair(keyName("acc_filters_most"), 0, "", tags)
+	var conditions []string
+	for i := range 12 {
+		conditions = append(conditions, fmt.Sprintf("k%02d = \"v\"", i))
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: env.providerConfig() + fmt.Sprintf(`
+data "tencentcloud_key_pairs" "test" {
+  project_id = 0
+  tags       = { %s }
+}
+`, strings.Join(conditions, ", ")),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.tencentcloud_key_pairs.test", tfjsonpath.New("ids"),
+					knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(match.ID)})),
+			},
+		}},
+	})
+}

@@ -53,6 +53,7 @@ func (r *clientRecorder) stats() client.Stats {
 		s := c.Stats()
 		sum.Calls += s.Calls
 		sum.Retries += s.Retries
+		sum.Waits += s.Waits
 	}
 	return sum
 }
@@ -66,7 +67,7 @@ func cloudMode() bool { return os.Getenv("TENCENTCLOUD_ACC_CLOUD") == "1" }
 type testEnv struct {
 	t        *testing.T
 	cfg      emulator.Config // the emulator's, as started
-	endpoint string // "" in cloud mode
+	endpoint string          // "" in cloud mode
 	// client makes the test's own calls (setup, out-of-band changes,
 	// checks). It is made anew for each use, so that no listing it keeps
 	// hides what the provider did.

@@ -1,0 +1,432 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"golang.org/x/crypto/ssh"
+)
+
+// EnvSnapshotDir names a directory into which every API call's request and
+// answer are recorded, normalized, so that the emulator's answers can be
+// compared with them (internal/emulator/snapshot_test.go). `make
+// testacc-cloud RECORD=1` sets it to record the real service.
+const EnvSnapshotDir = "TENCENTCLOUD_SNAPSHOT_DIR"
+
+// SnapshotFormat is the version of the snapshot file format.
+const SnapshotFormat = 1
+
+// A snapshot file is a JSON object:
+//
+//	{"format": 1, "target": "cloud" or "endpoint", "exchanges": [
+//	  {"service": "cvm", "action": "CreateKeyPair", "version": "2017-03-12",
+//	   "region": "ap-guangzhou", "request": {...params...},
+//	   "status": 200, "response": {"Response": {...}}},
+//	  {..., "status": 502, "note": "the answer is not JSON: ..."},
+//	  ...]}
+//
+// The exchanges are in the order their answers arrived: a call that used
+// what another answered was sent after that answer, so replaying in this
+// order keeps every dependency. Each exchange is one block of lines, so
+// that a file re-recorded after a small change diffs small.
+type snapshotFile struct {
+	Format    int                `json:"format"`
+	Target    string             `json:"target"`
+	Exchanges []snapshotExchange `json:"exchanges"`
+}
+
+type snapshotExchange struct {
+	Service string `json:"service"`
+	Action  string `json:"action"`
+	Version string `json:"version"`
+	Region  string `json:"region,omitempty"`
+	Request any    `json:"request"`
+	// Status is the HTTP status, 0 when no answer came.
+	Status   int    `json:"status,omitempty"`
+	Response any    `json:"response,omitempty"`
+	Note     string `json:"note,omitempty"`
+}
+
+// The placeholders of normalized values.
+const (
+	placeholderRequestID  = "<request-id>"
+	placeholderPrivateKey = "<private-key>"
+	placeholderTime       = "<time>"
+	placeholderUin        = "<uin>"
+	placeholderSecretID   = "<secret-id>"
+)
+
+// secretPlaceholders name the secrets of STS answers; the other
+// secretFields become Redacted.
+var secretPlaceholders = map[string]string{
+	"tmpsecretid": "<tmp-secret-id>", "tmpsecretkey": "<tmp-secret-key>", "token": "<token>",
+}
+
+var (
+	// snapshotIDPattern finds the ids that become numbered placeholders:
+	// key pairs, instances and images (apicontract's id patterns,
+	// unanchored).
+	snapshotIDPattern = regexp.MustCompile(`\b(skey|ins|img)-[a-z0-9]{8}\b`)
+	// uinPattern finds the account in resource names and role ARNs
+	// (qcs::cam::uin/100000000001:roleName/x).
+	uinPattern = regexp.MustCompile(`\buin/\d+`)
+	// secretIDPattern finds API key ids in error messages.
+	secretIDPattern = regexp.MustCompile(`\bAKID[0-9A-Za-z]{8,}`)
+	// publicKeyPattern finds an OpenSSH public key inside a message.
+	publicKeyPattern = regexp.MustCompile(`\b(ssh-rsa|ssh-ed25519|ssh-dss|ecdsa-sha2-nistp\d+|sk-[a-z0-9@.-]+) AAAA[0-9A-Za-z+/]+=*`)
+)
+
+// snapshotTimeLayouts are the forms in which the API writes times.
+var snapshotTimeLayouts = []string{time.RFC3339, "2006-01-02 15:04:05"}
+
+// snapshotRecorder appends the exchanges of one process with one API (the
+// real cloud, or one endpoint) to one file. Placeholders are consistent
+// within the file: the same id gives the same placeholder in every
+// exchange.
+type snapshotRecorder struct {
+	dir, target string
+
+	mu   sync.Mutex
+	path string // "" until the first exchange
+	// tail is the offset of the closing bracket of the exchanges, where
+	// the next exchange goes.
+	tail   int64
+	count  int
+	failed bool // a write failed: the file is incomplete, stop writing
+	ids    map[string]string
+	keys   map[string]string
+	next   map[string]int
+}
+
+var snapshotRecorders struct {
+	mu  sync.Mutex
+	m   map[string]*snapshotRecorder
+	seq int
+}
+
+// recordSnapshots wraps next so that every call through it is recorded
+// when EnvSnapshotDir is set; it returns next as it is otherwise. Every
+// client of the process with the same endpoint shares one recorder, so
+// that a test's clients (one per Terraform command) write one file whose
+// placeholders agree.
+func recordSnapshots(next http.RoundTripper, endpoint string) http.RoundTripper {
+	dir := os.Getenv(EnvSnapshotDir)
+	if dir == "" {
+		return next
+	}
+	target := "cloud"
+	if endpoint != "" {
+		target = "endpoint"
+	}
+	key := dir + "\x00" + endpoint
+	snapshotRecorders.mu.Lock()
+	defer snapshotRecorders.mu.Unlock()
+	if snapshotRecorders.m == nil {
+		snapshotRecorders.m = map[string]*snapshotRecorder{}
+	}
+	r, ok := snapshotRecorders.m[key]
+	if !ok {
+		r = &snapshotRecorder{dir: dir, target: target,
+			ids: map[string]string{}, keys: map[string]string{}, next: map[string]int{}}
+		snapshotRecorders.m[key] = r
+	}
+	return snapshotTransport{next: next, rec: r}
+}
+
+type snapshotTransport struct {
+	next http.RoundTripper
+	rec  *snapshotRecorder
+}
+
+func (t snapshotTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ex := snapshotExchange{
+		Service: signedService(req),
+		Action:  req.Header.Get("X-TC-Action"),
+		Version: req.Header.Get("X-TC-Version"),
+		Region:  req.Header.Get("X-TC-Region"),
+	}
+	reqBody, reqErr := requestBody(req)
+
+	resp, err := t.next.RoundTrip(req)
+	if err != nil {
+		t.rec.record(req.Context(), ex, reqBody, reqErr, 0, nil, "no answer: "+err.Error())
+		return resp, err
+	}
+	body, readErr := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	// The SDK reads the body next: it gets the same bytes and the same
+	// error, so that recording changes nothing.
+	var rest io.Reader = bytes.NewReader(body)
+	if readErr != nil {
+		rest = io.MultiReader(rest, errReader{readErr})
+	}
+	resp.Body = io.NopCloser(rest)
+	note := ""
+	if readErr != nil {
+		note = fmt.Sprintf("the answer was cut after %d bytes: %v", len(body), readErr)
+	}
+	t.rec.record(req.Context(), ex, reqBody, reqErr, resp.StatusCode, body, note)
+	return resp, nil
+}
+
+// signedService is the service of the TC3 signature's credential scope
+// (Credential=<id>/<date>/<service>/tc3_request), which is what the API
+// routes by; the host's first label when there is no signature.
+func signedService(req *http.Request) string {
+	auth := req.Header.Get("Authorization")
+	if _, cred, ok := strings.Cut(auth, "Credential="); ok {
+		cred, _, _ = strings.Cut(cred, ",")
+		if parts := strings.Split(cred, "/"); len(parts) == 4 {
+			return parts[2]
+		}
+	}
+	host, _, _ := strings.Cut(req.URL.Hostname(), ".")
+	return host
+}
+
+// record normalizes one exchange and appends it to the file. It never
+// fails the call: a problem is logged and the exchange dropped.
+func (r *snapshotRecorder) record(ctx context.Context, ex snapshotExchange, reqBody []byte, reqErr error, status int, body []byte, note string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.failed {
+		return
+	}
+	if reqErr != nil {
+		ex.Request = "<the request body could not be read: " + reqErr.Error() + ">"
+	} else if v, ok := decodeSnapshotJSON(reqBody); ok {
+		ex.Request = r.normalize(v)
+	} else if len(bytes.TrimSpace(reqBody)) > 0 {
+		ex.Request = fmt.Sprintf("<%d bytes, not JSON>", len(reqBody))
+	}
+	ex.Status = status
+	if status != 0 {
+		if v, ok := decodeSnapshotJSON(body); ok && note == "" {
+			ex.Response = r.normalize(v)
+		} else if note == "" {
+			note = fmt.Sprintf("the answer is not JSON: %d bytes of %s", len(body), contentKind(body))
+		}
+	}
+	ex.Note = r.text(note)
+	if err := r.append(ex); err != nil {
+		r.failed = true
+		tflog.Warn(ctx, "Tencent Cloud API snapshot: recording stopped", map[string]any{
+			"path": r.path, "error": err.Error(),
+		})
+	}
+}
+
+func decodeSnapshotJSON(b []byte) (any, bool) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil || dec.More() {
+		return nil, false
+	}
+	return v, true
+}
+
+// contentKind says what a body that is not JSON looks like, without
+// keeping any of it.
+func contentKind(b []byte) string {
+	t := bytes.TrimSpace(b)
+	switch {
+	case len(t) == 0:
+		return "nothing"
+	case bytes.HasPrefix(bytes.ToLower(t), []byte("<!doctype html")), bytes.HasPrefix(bytes.ToLower(t), []byte("<html")):
+		return "HTML"
+	case t[0] == '{' || t[0] == '[':
+		return "truncated JSON"
+	}
+	return "text"
+}
+
+// append writes ex in front of the file's closing bracket, so that the
+// file is a complete JSON document after every exchange.
+func (r *snapshotRecorder) append(ex snapshotExchange) error {
+	// Placeholders keep their angle brackets: no HTML escaping.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("    ", "  ")
+	if err := enc.Encode(ex); err != nil {
+		return err
+	}
+	block := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	const closing = "\n  ]\n}\n"
+	if r.path == "" {
+		if err := os.MkdirAll(r.dir, 0o755); err != nil {
+			return err
+		}
+		snapshotRecorders.mu.Lock()
+		snapshotRecorders.seq++
+		seq := snapshotRecorders.seq
+		snapshotRecorders.mu.Unlock()
+		// Nanoseconds, process id and a sequence number: parallel
+		// processes and several recorders of one process never collide,
+		// and the names sort in the order the files were begun.
+		path := filepath.Join(r.dir, fmt.Sprintf("%d-%d-%d.json", time.Now().UnixNano(), os.Getpid(), seq))
+		head := fmt.Sprintf("{\n  \"format\": %d,\n  \"target\": %q,\n  \"exchanges\": [", SnapshotFormat, r.target)
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err != nil {
+			return err
+		}
+		_, err = f.WriteString(head + closing)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+		r.path, r.tail = path, int64(len(head))
+	}
+	f, err := os.OpenFile(r.path, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	sep := "\n    "
+	if r.count > 0 {
+		sep = ",\n    "
+	}
+	chunk := sep + string(block)
+	_, err = f.WriteAt([]byte(chunk+closing), r.tail)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	r.tail += int64(len(chunk))
+	r.count++
+	return nil
+}
+
+// normalize replaces, at any depth, what differs from run to run or must
+// not be kept: request ids, private keys, secrets, times, ids and the
+// account's uin. It keeps every value's JSON type, so that the shape of
+// an answer survives; only the secret fields of redact.go become strings
+// whatever they were.
+func (r *snapshotRecorder) normalize(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, field := range v {
+			v[k] = r.normalizeField(k, field)
+		}
+		return v
+	case []any:
+		for i, elem := range v {
+			v[i] = r.normalize(elem)
+		}
+		return v
+	case string:
+		return r.text(v)
+	}
+	return v
+}
+
+func (r *snapshotRecorder) normalizeField(name string, v any) any {
+	lower := strings.ToLower(name)
+	s, isString := v.(string)
+	_, isNumber := v.(json.Number)
+	switch {
+	case v == nil:
+		return nil
+	case name == "RequestId" && isString:
+		return placeholderRequestID
+	case lower == "privatekey" && isString && s != "":
+		return placeholderPrivateKey
+	case lower == "publickey" && isString && s != "":
+		return r.publicKey(s)
+	case secretPlaceholders[lower] != "":
+		return secretPlaceholders[lower]
+	case secretFields[lower]:
+		return Redacted
+	case lower == "uin" || lower == "owneruin" || lower == "appid":
+		if isNumber {
+			return json.Number("0")
+		}
+		if isString {
+			return placeholderUin
+		}
+	case strings.HasSuffix(name, "Time") || name == "Expiration":
+		// Unix times keep their type; written times become <time>.
+		if isNumber {
+			return json.Number("0")
+		}
+		if isString && s != "" {
+			return placeholderTime
+		}
+	}
+	return r.normalize(v)
+}
+
+// text normalizes a string value: a time as a whole, else the ids, the
+// uin, API key ids and public keys inside it, and anything that looks like
+// a secret (redact.go's secretMarkers).
+func (r *snapshotRecorder) text(s string) string {
+	if s == "" {
+		return s
+	}
+	for _, marker := range secretMarkers {
+		if strings.Contains(s, marker) {
+			return Redacted
+		}
+	}
+	for _, layout := range snapshotTimeLayouts {
+		if _, err := time.Parse(layout, s); err == nil {
+			return placeholderTime
+		}
+	}
+	s = publicKeyPattern.ReplaceAllStringFunc(s, r.publicKey)
+	s = snapshotIDPattern.ReplaceAllStringFunc(s, r.id)
+	s = uinPattern.ReplaceAllString(s, "uin/"+placeholderUin)
+	return secretIDPattern.ReplaceAllString(s, placeholderSecretID)
+}
+
+// id returns the placeholder of a real id: its prefix and a number in
+// angle brackets (skey-<1>), which no real id can be.
+func (r *snapshotRecorder) id(value string) string {
+	if p, ok := r.ids[value]; ok {
+		return p
+	}
+	prefix, _, _ := strings.Cut(value, "-")
+	r.next[prefix]++
+	p := prefix + "-<" + strconv.Itoa(r.next[prefix]) + ">"
+	r.ids[value] = p
+	return p
+}
+
+// publicKey returns the placeholder of an OpenSSH public key: its type and
+// a number (ssh-rsa <public-key-1>), the same for the same key whatever
+// its comment, so that a replay can tell a key it has seen from a new one
+// and make a key of the right type. A value that is not exactly one key
+// stays as it is: why the API refuses it is what matters, and it holds no
+// secret.
+func (r *snapshotRecorder) publicKey(s string) string {
+	line := strings.TrimSpace(s)
+	key, _, options, rest, err := ssh.ParseAuthorizedKey([]byte(line))
+	if err != nil || len(options) > 0 || len(bytes.TrimSpace(rest)) > 0 || strings.ContainsAny(line, "\r\n") {
+		return s
+	}
+	material := key.Type() + " " + base64.StdEncoding.EncodeToString(key.Marshal())
+	if p, ok := r.keys[material]; ok {
+		return p
+	}
+	r.next["public-key"]++
+	p := key.Type() + " <public-key-" + strconv.Itoa(r.next["public-key"]) + ">"
+	r.keys[material] = p
+	return p
+}

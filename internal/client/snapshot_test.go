@@ -1,0 +1,371 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
+)
+
+// recordedSnapshot reads the one snapshot file in dir, checking that it is
+// JSON as a whole, and returns its text and its content.
+func recordedSnapshot(t *testing.T, dir string) (string, snapshotFile) {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 1 {
+		t.Fatalf("snapshot files %v, want one", files)
+	}
+	if !regexp.MustCompile(`^\d+-\d+-\d+\.json$`).MatchString(filepath.Base(files[0])) {
+		t.Errorf("file name %s, want <unix-nanos>-<pid>-<n>.json", filepath.Base(files[0]))
+	}
+	raw, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f snapshotFile
+	if err := json.Unmarshal(raw, &f); err != nil {
+		t.Fatalf("the snapshot is not JSON: %v\n%s", err, raw)
+	}
+	if f.Format != SnapshotFormat || f.Target != "endpoint" {
+		t.Errorf("format %d, target %q", f.Format, f.Target)
+	}
+	return string(raw), f
+}
+
+// at walks a decoded JSON value along keys (object fields, or array
+// indexes written as numbers).
+func at(v any, keys ...any) any {
+	for _, k := range keys {
+		switch k := k.(type) {
+		case string:
+			m, _ := v.(map[string]any)
+			v = m[k]
+		case int:
+			a, _ := v.([]any)
+			if k >= len(a) {
+				return nil
+			}
+			v = a[k]
+		}
+	}
+	return v
+}
+
+var uuidPattern = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+
+// A create, describe, import, modify, tag change and delete are recorded
+// in order, with no secret, no real id and no request id, and with the
+// same placeholder for the same id in every exchange.
+func TestSnapshot_recordsNormalizedExchanges(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv(EnvSnapshotDir, dir)
+	c, _ := newTestClient(t, emulator.Config{}, 100)
+	ctx := context.Background()
+
+	created, err := c.CreateKeyPair(ctx, "snap_created", 0, map[string]string{"team": "infra"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DescribeKeyPair(ctx, created.ID); err != nil {
+		t.Fatal(err)
+	}
+	pub := testPublicKey(t)
+	importedID, err := c.ImportKeyPair(ctx, "snap_imported", 0, pub+" alice@example", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newName, desc := "snap_renamed", "described"
+	if err := c.ModifyKeyPair(ctx, importedID, &newName, &desc); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.ModifyTags(ctx, created.ID, map[string]string{"env": "dev"}, []string{"team"}); err != nil {
+		t.Fatal(err)
+	}
+	imported, err := c.DescribeKeyPair(ctx, importedID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DeleteKeyPair(ctx, created.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DeleteKeyPair(ctx, importedID); err != nil {
+		t.Fatal(err)
+	}
+
+	raw, f := recordedSnapshot(t, dir)
+	for what, secret := range map[string]string{
+		"a key id":            created.ID,
+		"the other key id":    importedID,
+		"the private key":     created.PrivateKey,
+		"a PEM block":         "PRIVATE KEY",
+		"the public key":      strings.Fields(pub)[1],
+		"the generated key":   strings.Fields(created.PublicKey)[1],
+		"the key comment":     "alice@example",
+		"a signature":         "Signature",
+		"the signing method":  "TC3-HMAC",
+		"the secret id":       emulator.DemoSecretID,
+		"the secret key":      emulator.DemoSecretKey,
+		"a created time":      imported.CreatedTime,
+		"the Authorization":   "Authorization",
+		"the request headers": "X-TC-",
+	} {
+		if secret != "" && strings.Contains(raw, secret) {
+			t.Errorf("the snapshot holds %s (%q)", what, secret)
+		}
+	}
+	if m := uuidPattern.FindString(raw); m != "" {
+		t.Errorf("the snapshot holds a request id %s", m)
+	}
+
+	for i, ex := range f.Exchanges {
+		if ex.Status != 200 || ex.Note != "" || ex.Region != testRegion || ex.Version == "" {
+			t.Errorf("exchange %d: %+v", i, ex)
+		}
+		if got := at(ex.Response, "Response", "RequestId"); got != placeholderRequestID {
+			t.Errorf("exchange %d (%s): RequestId %v", i, ex.Action, got)
+		}
+		if at(ex.Response, "Response", "Error") != nil {
+			t.Errorf("exchange %d (%s) failed: %v", i, ex.Action, ex.Response)
+		}
+	}
+	// The client reads back after some changes (consistency.go), so the
+	// checks find each call by its action, in order.
+	pos := 0
+	next := func(action string) snapshotExchange {
+		t.Helper()
+		for ; pos < len(f.Exchanges); pos++ {
+			if ex := f.Exchanges[pos]; ex.Action == action {
+				pos++
+				return ex
+			}
+		}
+		t.Fatalf("no %s after exchange %d", action, pos)
+		return snapshotExchange{}
+	}
+
+	create := next("CreateKeyPair")
+	if create.Service != "cvm" || create.Version != "2017-03-12" {
+		t.Errorf("CreateKeyPair: service %q, version %q", create.Service, create.Version)
+	}
+	kp := at(create.Response, "Response", "KeyPair")
+	for field, want := range map[string]any{
+		"KeyId": "skey-<1>", "PrivateKey": placeholderPrivateKey, "PublicKey": "ssh-rsa <public-key-1>",
+		"CreatedTime": placeholderTime, "KeyName": "snap_created",
+	} {
+		if got := at(kp, field); got != want {
+			t.Errorf("CreateKeyPair answer: %s = %v, want %v", field, got, want)
+		}
+	}
+	describe := next("DescribeKeyPairs")
+	if got := at(describe.Request, "KeyIds", 0); got != "skey-<1>" {
+		t.Errorf("DescribeKeyPairs asks for %v, want skey-<1>", got)
+	}
+	if got := at(describe.Response, "Response", "KeyPairSet", 0, "PublicKey"); got != "ssh-rsa <public-key-1>" {
+		t.Errorf("DescribeKeyPairs answers public key %v, want that of the create", got)
+	}
+	imp := next("ImportKeyPair")
+	if got := at(imp.Request, "PublicKey"); got != "ssh-rsa <public-key-2>" {
+		t.Errorf("ImportKeyPair sends %v, want ssh-rsa <public-key-2>", got)
+	}
+	if got := at(imp.Response, "Response", "KeyId"); got != "skey-<2>" {
+		t.Errorf("ImportKeyPair answers %v, want skey-<2>", got)
+	}
+	if got := at(next("ModifyKeyPairAttribute").Request, "KeyId"); got != "skey-<2>" {
+		t.Errorf("ModifyKeyPairAttribute of %v, want skey-<2>", got)
+	}
+	tags := next("ModifyResourceTags")
+	if tags.Service != "tag" || tags.Version != "2018-08-13" {
+		t.Errorf("ModifyResourceTags: service %q, version %q", tags.Service, tags.Version)
+	}
+	if got, want := at(tags.Request, "Resource"), "qcs::cvm:"+testRegion+":uin/:keypair/skey-<1>"; got != want {
+		t.Errorf("ModifyResourceTags of %v, want %v", got, want)
+	}
+	// The imported key reads back with the placeholder it went out with,
+	// whatever its comment.
+	var readBack []any
+	for _, ex := range f.Exchanges[pos:] {
+		if ex.Action == "DescribeKeyPairs" {
+			set, _ := at(ex.Response, "Response", "KeyPairSet").([]any)
+			for _, kp := range set {
+				if at(kp, "KeyId") == "skey-<2>" {
+					readBack = append(readBack, at(kp, "PublicKey"))
+				}
+			}
+		}
+	}
+	if len(readBack) == 0 || readBack[0] != "ssh-rsa <public-key-2>" {
+		t.Errorf("the imported key reads back as %v, want ssh-rsa <public-key-2>", readBack)
+	}
+	if got := at(next("DeleteKeyPairs").Request, "KeyIds", 0); got != "skey-<1>" {
+		t.Errorf("first delete of %v, want skey-<1>", got)
+	}
+	if got := at(next("DeleteKeyPairs").Request, "KeyIds", 0); got != "skey-<2>" {
+		t.Errorf("second delete of %v, want skey-<2>", got)
+	}
+}
+
+// Concurrent calls each get a whole exchange in a file that stays JSON,
+// and distinct ids get distinct placeholders.
+func TestSnapshot_concurrentCalls(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv(EnvSnapshotDir, dir)
+	c, ctl := newTestClient(t, emulator.Config{}, 1000)
+	const n = 12
+	ids := createN(t, c, n)
+	var wg sync.WaitGroup
+	for _, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := c.DeleteKeyPair(context.Background(), id); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+
+	raw, f := recordedSnapshot(t, dir)
+	calls := 0
+	for _, k := range stats(t, ctl).Calls {
+		calls += k
+	}
+	if len(f.Exchanges) != calls {
+		t.Errorf("%d exchanges recorded, the emulator answered %d calls", len(f.Exchanges), calls)
+	}
+	created := map[any]bool{}
+	for _, ex := range f.Exchanges {
+		if ex.Action == "CreateKeyPair" {
+			created[at(ex.Response, "Response", "KeyPair", "KeyId")] = true
+		}
+	}
+	for i := 1; i <= n; i++ {
+		if p := fmt.Sprintf("skey-<%d>", i); !created[p] {
+			t.Errorf("no create answered %s: %v", p, created)
+		}
+	}
+	for _, id := range ids {
+		if strings.Contains(raw, id) {
+			t.Errorf("the snapshot holds the id %s", id)
+		}
+	}
+}
+
+// The temporary credentials of STS and the account's uin are replaced.
+func TestSnapshot_assumeRole(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv(EnvSnapshotDir, dir)
+	_, url := emulator.NewTestServer(t, emulator.Config{KeyBits: 1024, Roles: []emulator.Role{{RoleArn: testRoleArn}}})
+	c, err := New(Config{
+		SecretID: emulator.DemoSecretID, SecretKey: emulator.DemoSecretKey,
+		Region: testRegion, Endpoint: url, RateLimit: 100, MaxRetries: 2,
+		AssumeRole: &AssumeRole{RoleArn: testRoleArn, SessionName: "terraform"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.CheckCredentials(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListKeyPairs(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	id, key, token := c.role.GetCredential()
+
+	raw, f := recordedSnapshot(t, dir)
+	if len(f.Exchanges) != 2 || f.Exchanges[0].Service != "sts" || f.Exchanges[0].Action != "AssumeRole" {
+		t.Fatalf("exchanges %+v", f.Exchanges)
+	}
+	for _, secret := range []string{id, key, token, emulator.DemoUin} {
+		if strings.Contains(raw, secret) {
+			t.Errorf("the snapshot holds %q", secret)
+		}
+	}
+	sts := f.Exchanges[0]
+	if got := at(sts.Request, "RoleArn"); got != "qcs::cam::uin/<uin>:roleName/deployer" {
+		t.Errorf("RoleArn %v", got)
+	}
+	for field, want := range map[string]any{
+		"TmpSecretId": "<tmp-secret-id>", "TmpSecretKey": "<tmp-secret-key>", "Token": "<token>",
+	} {
+		if got := at(sts.Response, "Response", "Credentials", field); got != want {
+			t.Errorf("%s = %v, want %v", field, got, want)
+		}
+	}
+	// Times keep their JSON type: a Unix time stays a number.
+	if got := at(sts.Response, "Response", "ExpiredTime"); got != float64(0) {
+		t.Errorf("ExpiredTime %v, want 0", got)
+	}
+	if got := at(sts.Response, "Response", "Expiration"); got != placeholderTime {
+		t.Errorf("Expiration %v, want %s", got, placeholderTime)
+	}
+}
+
+// A snapshot that cannot be written changes nothing for the calls.
+func TestSnapshot_writeFailureDoesNotFailCalls(t *testing.T) {
+	notADir := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(notADir, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(EnvSnapshotDir, notADir)
+	c, _ := newTestClient(t, emulator.Config{}, 100)
+	kp, err := c.CreateKeyPair(context.Background(), "snap_unwritable", 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DeleteKeyPair(context.Background(), kp.ID); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Without the variable nothing is wrapped.
+func TestSnapshot_offByDefault(t *testing.T) {
+	t.Setenv(EnvSnapshotDir, "")
+	next := loggingTransport{}
+	if got := recordSnapshots(next, ""); got != next {
+		t.Errorf("recordSnapshots wrapped the transport: %T", got)
+	}
+}
+
+// Lost answers are recorded with their status and a note, without the
+// body.
+func TestSnapshot_notJSON(t *testing.T) {
+	r := &snapshotRecorder{dir: t.TempDir(), target: "cloud", ids: map[string]string{}, keys: map[string]string{}, next: map[string]int{}}
+	ex := snapshotExchange{Service: "cvm", Action: "DescribeKeyPairs", Version: "2017-03-12"}
+	r.record(context.Background(), ex, []byte(`{"KeyIds":["skey-abcd1234"]}`), nil, 502, []byte("<html><body>502 Bad Gateway</body></html>"), "")
+	r.record(context.Background(), ex, []byte(`{"KeyIds":["skey-abcd1234"]}`), nil, 0, nil, "no answer: connection reset")
+	files, _ := filepath.Glob(filepath.Join(r.dir, "*.json"))
+	if len(files) != 1 {
+		t.Fatalf("files %v", files)
+	}
+	raw, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f snapshotFile
+	if err := json.Unmarshal(raw, &f); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Exchanges) != 2 {
+		t.Fatalf("exchanges %+v", f.Exchanges)
+	}
+	first, second := f.Exchanges[0], f.Exchanges[1]
+	if first.Status != 502 || first.Response != nil || first.Note != "the answer is not JSON: 41 bytes of HTML" {
+		t.Errorf("502: %+v", first)
+	}
+	if second.Status != 0 || second.Response != nil || second.Note != "no answer: connection reset" {
+		t.Errorf("no answer: %+v", second)
+	}
+	if at(first.Request, "KeyIds", 0) != "skey-<1>" || at(second.Request, "KeyIds", 0) != "skey-<1>" {
+		t.Errorf("requests %v, %v", first.Request, second.Request)
+	}
+}
