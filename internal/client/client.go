@@ -28,6 +28,10 @@ import (
 // 10 calls per second.
 const DefaultRateLimit = apicontract.RateLimitPerAction
 
+// DefaultRequestTimeout bounds one API call: an endpoint that accepts the
+// connection and never answers fails the call after it.
+const DefaultRequestTimeout = 30 * time.Second
+
 // DefaultMaxRetries bounds the retries of one call; the context (and so the
 // resource timeouts) bounds them too.
 const DefaultMaxRetries = 10
@@ -62,6 +66,9 @@ type Config struct {
 	RateLimit float64
 	// MaxRetries is how often a retryable failure is retried.
 	MaxRetries int
+	// RequestTimeout bounds each API call, inside the operation's own
+	// timeout; 0 means DefaultRequestTimeout.
+	RequestTimeout time.Duration
 }
 
 // Client is shared by every resource and data source of one configured
@@ -72,6 +79,10 @@ type Client struct {
 	tag        *tag.Client
 	rateLimit  float64
 	maxRetries int
+	// requestTimeout bounds each call; endpoint names where calls go, for
+	// errors.
+	requestTimeout time.Duration
+	endpoint       string
 
 	mu       sync.Mutex
 	limiters map[string]*rate.Limiter
@@ -119,7 +130,13 @@ func New(cfg Config) (*Client, error) {
 	cp.RateLimitExceededMaxRetries = 0
 	cp.NetworkFailureMaxRetries = 0
 	cp.Language = "en-US"
-	cp.HttpProfile.ReqTimeout = 60
+	requestTimeout := cfg.RequestTimeout
+	if requestTimeout <= 0 {
+		requestTimeout = DefaultRequestTimeout
+	}
+	// Each call's context ends at requestTimeout (retry.go); the SDK's own
+	// timeout is only a backstop behind it.
+	cp.HttpProfile.ReqTimeout = int(requestTimeout/time.Second) + 5
 	switch strings.ToUpper(cfg.Protocol) {
 	case "", "HTTPS":
 		cp.HttpProfile.Scheme = "HTTPS"
@@ -196,15 +213,25 @@ func New(cfg Config) (*Client, error) {
 	if mr < 0 {
 		mr = 0
 	}
+	endpoint := cfg.Endpoint
+	if endpoint == "" {
+		domain := cfg.Domain
+		if domain == "" {
+			domain = "tencentcloudapi.com"
+		}
+		endpoint = strings.ToLower(cp.HttpProfile.Scheme) + "://cvm." + domain
+	}
 	c := &Client{
-		region:     cfg.Region,
-		cvm:        cvmClient,
-		tag:        tagClient,
-		rateLimit:  rl,
-		maxRetries: mr,
-		limiters:   map[string]*rate.Limiter{},
-		retryBase:  200 * time.Millisecond,
-		settle:     defaultSettle,
+		requestTimeout: requestTimeout,
+		endpoint:       endpoint,
+		region:         cfg.Region,
+		cvm:            cvmClient,
+		tag:            tagClient,
+		rateLimit:      rl,
+		maxRetries:     mr,
+		limiters:       map[string]*rate.Limiter{},
+		retryBase:      200 * time.Millisecond,
+		settle:         defaultSettle,
 
 		credentialSource: cfg.CredentialSource,
 		role:             role,

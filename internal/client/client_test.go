@@ -34,6 +34,13 @@ func newTestClient(t *testing.T, cfg emulator.Config, rateLimit float64) (*Clien
 		cfg.FirstKeyID = 1
 	}
 	_, url := emulator.NewTestServer(t, cfg)
+	return clientAt(t, url, rateLimit), emulator.ControlClient{URL: url}
+}
+
+// clientAt is a client of the emulator at url, with fast retries: another
+// workspace's, when a test has one already.
+func clientAt(t *testing.T, url string, rateLimit float64) *Client {
+	t.Helper()
 	c, err := New(Config{
 		SecretID: emulator.DemoSecretID, SecretKey: emulator.DemoSecretKey,
 		Region: testRegion, Endpoint: url, RateLimit: rateLimit, MaxRetries: DefaultMaxRetries,
@@ -47,7 +54,7 @@ func newTestClient(t *testing.T, cfg emulator.Config, rateLimit float64) (*Clien
 	// that start together may arrive far apart.
 	c.reads.window, c.deletes.window = 200*time.Millisecond, 200*time.Millisecond
 	c.reads.maxWait, c.deletes.maxWait = 2*time.Second, 2*time.Second
-	return c, emulator.ControlClient{URL: url}
+	return c
 }
 
 func stats(t *testing.T, ctl emulator.ControlClient) emulator.Stats {
@@ -449,5 +456,35 @@ func TestClient_updatesConvergeOnLostAnswers(t *testing.T) {
 	}
 	if got.Name != name || got.Description != desc || !maps.Equal(got.Tags, map[string]string{"new": "y"}) {
 		t.Errorf("key pair %+v, want the converged name, description and tags", got)
+	}
+}
+
+// Two workspaces create the same name with the same tags; the answer to
+// the second one's create (the API's refusal) is lost. Its lookup finds the
+// first one's key pair, which does not carry its create token: it must be
+// left alone, and the second create fails naming it.
+func TestClient_lostCreateNeverTakesAnotherWorkspacesKeyPair(t *testing.T) {
+	t.Parallel()
+	a, ctl := newTestClient(t, emulator.Config{RateLimit: 0}, 1000)
+	ctx := context.Background()
+	tags := map[string]string{"team": "platform"}
+	first, err := a.CreateKeyPair(ctx, "shared", 0, tags)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := clientAt(t, ctl.URL, 1000)
+	if err := ctl.SetFaults(ctx, emulator.Faults{Rules: []emulator.FaultRule{{Action: "CreateKeyPair", DropAfterCommit: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = b.CreateKeyPair(ctx, "shared", 0, tags)
+	var dup *DuplicateNameError
+	if !errors.As(err, &dup) || dup.HolderID != first.ID {
+		t.Fatalf("second create: %v, want a DuplicateNameError naming %s", err, first.ID)
+	}
+	if err := ctl.SetFaults(ctx, emulator.Faults{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.DescribeKeyPair(ctx, first.ID); err != nil {
+		t.Errorf("the first workspace's key pair: %v", err)
 	}
 }

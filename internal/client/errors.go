@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"strings"
+	"syscall"
 
 	sdkerrors "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 
@@ -23,6 +26,12 @@ type APIError struct {
 	Code      string
 	Message   string
 	RequestID string
+	// NotSent says that the call never left: no connection could be made
+	// (refused, no such host). Sending it again is always safe.
+	NotSent bool
+	// Timeout says that no answer came within the request timeout: the
+	// call may or may not have taken effect.
+	Timeout bool
 }
 
 func (e *APIError) Error() string {
@@ -152,7 +161,8 @@ func code(err error) string {
 // fromSDK turns an error of the SDK into an *APIError. The SDK puts the
 // answer's body in the message of some client errors (a body that does not
 // parse, an unexpected HTTP status): such a body may hold a private key or
-// temporary credentials, so it never leaves this function.
+// temporary credentials, so it never leaves this function. Network errors
+// say where the call went and what went wrong.
 func fromSDK(action string, err error) error {
 	if err == nil {
 		return nil
@@ -162,16 +172,67 @@ func fromSDK(action string, err error) error {
 	}
 	var sdkErr *sdkerrors.TencentCloudSDKError
 	if !errors.As(err, &sdkErr) {
-		return &APIError{Action: action, Code: codeNetwork, Message: redactMessage(err.Error())}
+		return networkError(action, err)
 	}
 	out := &APIError{Action: action, Code: sdkErr.Code, Message: sdkErr.Message, RequestID: sdkErr.RequestId}
 	switch sdkErr.Code {
 	case codeParseJSON, codeHTTPStatus, codeIO:
 		out.Message = fmt.Sprintf("the answer could not be read (%d characters of detail withheld: they may quote the answer, which may hold secrets)", len(sdkErr.Message))
+	case codeNetwork:
+		if cause := errors.Unwrap(sdkErr); cause != nil {
+			return networkError(action, cause)
+		}
+		out.Message = redactMessage(out.Message)
 	default:
 		out.Message = redactMessage(out.Message)
 	}
 	return out
+}
+
+// networkError describes a call that got no answer: where it went, and
+// why, in words rather than Go's error chain.
+func networkError(action string, err error) *APIError {
+	out := &APIError{Action: action, Code: codeNetwork}
+	where := "the endpoint"
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		where = urlErr.URL
+	}
+	var dnsErr *net.DNSError
+	var opErr *net.OpError
+	var netErr net.Error
+	switch {
+	case errors.As(err, &dnsErr):
+		out.NotSent = true
+		out.Message = fmt.Sprintf("could not reach %s: no such host %q (check endpoint, domain and region, and the DNS)", where, dnsErr.Name)
+	case errors.As(err, &opErr) && opErr.Op == "dial":
+		out.NotSent = true
+		cause := "could not connect"
+		switch {
+		case errors.Is(err, syscall.ECONNREFUSED):
+			cause = "connection refused (nothing listens there)"
+		case opErr.Timeout():
+			cause = "connecting timed out"
+		}
+		out.Message = fmt.Sprintf("could not reach %s: %s", where, cause)
+	case errors.As(err, &netErr) && netErr.Timeout():
+		out.Timeout = true
+		out.Message = fmt.Sprintf("no answer from %s in time", where)
+	default:
+		out.Message = fmt.Sprintf("the connection to %s broke before the answer came: %s", where, redactMessage(rootCause(err).Error()))
+	}
+	return out
+}
+
+// rootCause is the innermost error of a chain of single wraps.
+func rootCause(err error) error {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err
+		}
+		err = next
+	}
 }
 
 // The SDK's codes for failures without a usable answer.

@@ -2,8 +2,10 @@ package client
 
 import (
 	"errors"
+	"net"
 	"strings"
 	"testing"
+	"time"
 
 	sdkerrors "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 
@@ -64,4 +66,74 @@ func parameter(err error) string {
 		return e.Parameter
 	}
 	return ""
+}
+
+// unreachableClient is a client of an endpoint at addr, with fast retries.
+func unreachableClient(t *testing.T, addr string, requestTimeout time.Duration) *Client {
+	t.Helper()
+	c, err := New(Config{SecretID: "AKIDx", SecretKey: "k", Region: "ap-guangzhou", Endpoint: "http://" + addr,
+		MaxRetries: DefaultMaxRetries, RequestTimeout: requestTimeout})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.retryBase = 10 * time.Millisecond
+	return c
+}
+
+// An endpoint where nothing listens fails a read at once, after two more
+// tries whatever max_retries says, naming the endpoint and the cause.
+func TestClient_closedPortFailsFast(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	c := unreachableClient(t, addr, time.Second)
+	start := time.Now()
+	_, err = c.DescribeKeyPair(t.Context(), "skey-abcdefgh")
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || !apiErr.NotSent {
+		t.Fatalf("err %#v, want an APIError that was not sent", err)
+	}
+	if !strings.Contains(err.Error(), addr) || !strings.Contains(err.Error(), "connection refused") {
+		t.Errorf("error %q: want the endpoint and the cause", err)
+	}
+	if s := c.Stats(); s.Calls != 1+maxUnreachableRetries || time.Since(start) > 10*time.Second {
+		t.Errorf("%d calls in %s, want %d, fast", s.Calls, time.Since(start), 1+maxUnreachableRetries)
+	}
+}
+
+// An endpoint that takes the connection and never answers fails a read
+// after three request timeouts, naming the endpoint and request_timeout.
+func TestClient_silentEndpointFailsAfterRequestTimeouts(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() { <-done; conn.Close() }()
+		}
+	}()
+	c := unreachableClient(t, ln.Addr().String(), 200*time.Millisecond)
+	start := time.Now()
+	_, err = c.DescribeKeyPair(t.Context(), "skey-abcdefgh")
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || !apiErr.Timeout {
+		t.Fatalf("err %#v, want an APIError that timed out", err)
+	}
+	if !strings.Contains(err.Error(), ln.Addr().String()) || !strings.Contains(err.Error(), "request_timeout") {
+		t.Errorf("error %q: want the endpoint and request_timeout", err)
+	}
+	if s := c.Stats(); s.Calls != 1+maxUnreachableRetries || time.Since(start) > 10*time.Second {
+		t.Errorf("%d calls in %s, want %d within a few request timeouts", s.Calls, time.Since(start), 1+maxUnreachableRetries)
+	}
 }

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"maps"
@@ -18,12 +19,15 @@ import (
 
 // KeyPair is a key pair as the API describes it.
 type KeyPair struct {
-	ID                    string
-	Name                  string
-	ProjectID             int64
-	Description           string
-	PublicKey             string
-	PrivateKey            string // only ever set by CreateKeyPair
+	ID          string
+	Name        string
+	ProjectID   int64
+	Description string
+	PublicKey   string
+	PrivateKey  string // only ever set by CreateKeyPair
+	// CreateToken is the value of the CreateTokenTagKey tag, which is not
+	// in Tags; "" for key pairs that this provider did not generate.
+	CreateToken           string
 	CreatedTime           string
 	AssociatedInstanceIDs []string
 	Tags                  map[string]string
@@ -47,20 +51,38 @@ func tagSpecification(tags map[string]string) []*cvm.TagSpecification {
 	return []*cvm.TagSpecification{spec}
 }
 
+// CreateTokenTagKey is the tag that proves which CreateKeyPair made a key
+// pair: every create sends it, with a value of its own, so that after a
+// lost answer the key pair of that name is known to be this create's (and
+// deleted, as its private key was lost) or someone else's (and left
+// alone), never guessed. The tag stays on the key pair; this package hides
+// it from KeyPair.Tags, so it never shows in tags or tags_all. It counts
+// toward the API's limit of tags per key pair.
+const CreateTokenTagKey = "keypairlabs:create-token"
+
+// MaxTags is the most tags a key pair made by this provider may have of
+// its own: the API's limit, less the create token.
+const MaxTags = apicontract.MaxTagsPerResource - 1
+
 // CreateKeyPair generates a key pair, its tags attached in the same call.
 // The call is never simply repeated: a second call would make a second key
 // pair. When its answer is lost (the connection broke, a gateway answered,
-// the body was cut, or the server failed mid-way), the key pair may exist
-// with nobody holding its private key, so it is looked up by name: one that
-// this attempt made is deleted and created again; one that another owner
-// holds gives a *DuplicateNameError; none at all, and the create is sent
-// again.
+// the body was cut, the server failed mid-way, or the call was cut short),
+// the key pair may exist with nobody holding its private key, so it is
+// looked up by name: one that carries this create's token is deleted and
+// created again; one that another owner holds gives a *DuplicateNameError
+// and is left alone; none at all, and the create is sent again. The
+// lookup runs after the last attempt too, on a context of its own.
 func (c *Client) CreateKeyPair(ctx context.Context, name string, projectID int64, tags map[string]string) (*KeyPair, error) {
+	token := rand.Text()
 	var kp *KeyPair
-	var sent time.Time
-	// clearLost deletes what the attempt sent at sent made, if anything.
+	sent := false
+	// clearLost deletes what an attempt made, if anything.
 	clearLost := func(ctx context.Context) error {
-		made, err := c.madeBy(ctx, name, projectID, tags, sent)
+		if !sent {
+			return nil
+		}
+		made, err := c.madeBy(ctx, name, token)
 		if err != nil || made == nil {
 			return err
 		}
@@ -71,23 +93,23 @@ func (c *Client) CreateKeyPair(ctx context.Context, name string, projectID int64
 		}
 		return nil
 	}
-	err := retryWhen(ctx, c.callPolicy(), isLostAnswer, c.countRetry(ctx, "CreateKeyPair"), func(ctx context.Context, attempt int) error {
+	err := retryWhen(ctx, c.callPolicy(), boundUnreachable(isLostAnswer), c.countRetry(ctx, "CreateKeyPair"), func(ctx context.Context, attempt int) error {
 		if attempt > 0 {
 			if err := clearLost(ctx); err != nil {
 				return err
 			}
 		}
-		sent = time.Now()
+		sent = true
 		var err error
-		kp, err = c.createKeyPair(ctx, name, projectID, tags)
+		kp, err = c.createKeyPair(ctx, name, projectID, tags, token)
 		return err
 	})
-	if isLostAnswer(err) {
-		// The last attempt's answer was lost too: what it made must not
-		// stay behind, unknown to Terraform.
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	if isLostAnswer(err) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		// The last attempt's answer was lost too, or the call was cut
+		// short: what it made must not stay behind, unknown to Terraform.
+		cleanupCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 		defer cancel()
-		if clearErr := clearLost(ctx); clearErr != nil {
+		if clearErr := clearLost(cleanupCtx); clearErr != nil {
 			err = errors.Join(err, clearErr)
 		}
 	}
@@ -116,7 +138,12 @@ func (c *Client) withHolder(ctx context.Context, name string, err error) error {
 	return dup
 }
 
-func (c *Client) createKeyPair(ctx context.Context, name string, projectID int64, tags map[string]string) (*KeyPair, error) {
+func (c *Client) createKeyPair(ctx context.Context, name string, projectID int64, tags map[string]string, token string) (*KeyPair, error) {
+	tags = maps.Clone(tags)
+	if tags == nil {
+		tags = map[string]string{}
+	}
+	tags[CreateTokenTagKey] = token
 	var out *cvm.KeyPair
 	err := c.do(ctx, "CreateKeyPair", false, func(ctx context.Context) (*string, error) {
 		req := cvm.NewCreateKeyPairRequest()
@@ -146,7 +173,7 @@ func (c *Client) createKeyPair(ctx context.Context, name string, projectID int64
 // all, and the import is sent again.
 func (c *Client) ImportKeyPair(ctx context.Context, name string, projectID int64, publicKey string, tags map[string]string) (string, error) {
 	var id string
-	err := retryWhen(ctx, c.callPolicy(), isLostAnswer, c.countRetry(ctx, "ImportKeyPair"), func(ctx context.Context, attempt int) error {
+	err := retryWhen(ctx, c.callPolicy(), boundUnreachable(isLostAnswer), c.countRetry(ctx, "ImportKeyPair"), func(ctx context.Context, attempt int) error {
 		var err error
 		id, err = c.importKeyPair(ctx, name, projectID, publicKey, tags)
 		if !isLostAnswer(err) {
@@ -190,18 +217,10 @@ func (c *Client) importKeyPair(ctx context.Context, name string, projectID int64
 	return id, err
 }
 
-// creationClockSlack is how far the API's clock may be behind ours when
-// telling whether a key pair was made after a call was sent. Clocks synced
-// by NTP are within a second. A clock further off errs on the safe side:
-// the key pair is taken for another owner's and left alone.
-const creationClockSlack = 10 * time.Second
-
-// madeBy returns the key pair of this name if the CreateKeyPair sent at
-// sent, whose answer was lost, made it; nil if there is none; and a
-// *DuplicateNameError if another owner holds the name. A key pair counts
-// as this call's when it has the project and tags the call asked for, no
-// instance, and was made after the call was sent.
-func (c *Client) madeBy(ctx context.Context, name string, projectID int64, tags map[string]string, sent time.Time) (*KeyPair, error) {
+// madeBy returns the key pair of this name if the create that sent token
+// made it; nil if there is none; and a *DuplicateNameError if another
+// owner holds the name, or if nothing proves that the create made it.
+func (c *Client) madeBy(ctx context.Context, name, token string) (*KeyPair, error) {
 	kp, err := c.findAfterLostAnswer(ctx, name)
 	var notFound *NotFoundError
 	if errors.As(err, &notFound) {
@@ -210,17 +229,15 @@ func (c *Client) madeBy(ctx context.Context, name string, projectID int64, tags 
 	if err != nil {
 		return nil, err
 	}
-	if len(tags) > 0 && len(kp.Tags) == 0 {
+	if kp.CreateToken == "" {
 		// Tags may show later than the key pair they were made with.
-		if tagged, err := c.waitFor(ctx, kp.ID, HasTags(tags), c.settle); err == nil {
+		if tagged, err := c.waitFor(ctx, kp.ID, func(kp *KeyPair) bool { return kp.CreateToken != "" }, c.settle); err == nil {
 			kp = tagged
 		}
 	}
-	created, err := time.Parse(time.RFC3339, kp.CreatedTime)
-	ours := err == nil && !created.Before(sent.Add(-creationClockSlack).Truncate(time.Second)) &&
-		kp.ProjectID == projectID && maps.Equal(kp.Tags, tags) && len(kp.AssociatedInstanceIDs) == 0
-	if !ours {
-		return nil, &DuplicateNameError{Name: name, HolderID: kp.ID, Err: fmt.Errorf("the name was taken when the answer to CreateKeyPair was lost")}
+	if kp.CreateToken != token {
+		return nil, &DuplicateNameError{Name: name, HolderID: kp.ID,
+			Err: fmt.Errorf("the answer to CreateKeyPair was lost, and key pair %s, which holds the name, does not carry this create's token: it was left alone", kp.ID)}
 	}
 	return kp, nil
 }
@@ -231,9 +248,11 @@ func (c *Client) madeBy(ctx context.Context, name string, projectID int64, tags 
 // from either is confirmed gone by a call of its own before it is
 // reported so.
 func (c *Client) DescribeKeyPair(ctx context.Context, id string) (*KeyPair, error) {
-	kp, found, usable := c.listing.lookup(ctx, c.listAll, id)
+	kp, found, usable, err := c.listing.lookup(ctx, c.listAll, id)
+	if err != nil {
+		return nil, err
+	}
 	if !usable {
-		var err error
 		kp, found, err = c.reads.do(ctx, id)
 		if err != nil {
 			return nil, err
@@ -546,6 +565,10 @@ func fromAPI(kp *cvm.KeyPair) *KeyPair {
 		out.AssociatedInstanceIDs = append(out.AssociatedInstanceIDs, str(id))
 	}
 	for _, t := range kp.Tags {
+		if str(t.Key) == CreateTokenTagKey {
+			out.CreateToken = str(t.Value)
+			continue
+		}
 		out.Tags[str(t.Key)] = str(t.Value)
 	}
 	return out

@@ -37,18 +37,20 @@ func (l *listing) wrote() {
 }
 
 // lookup answers a read from the listing, fetching one when there is none.
-// usable is false when the listing cannot answer (a recent write, or the
-// fetch failed): the caller then asks the API by id.
-func (l *listing) lookup(ctx context.Context, fetch func(context.Context) ([]*KeyPair, error), id string) (kp *KeyPair, found, usable bool) {
+// usable is false when the listing cannot answer (a recent write): the
+// caller then asks the API by id. A failed fetch is the caller's error: it
+// failed after its retries, and asking again by id would only double the
+// wait on an API that is down.
+func (l *listing) lookup(ctx context.Context, fetch func(context.Context) ([]*KeyPair, error), id string) (kp *KeyPair, found, usable bool, err error) {
 	l.mu.Lock()
 	if time.Since(l.lastWrite) < listingTTL {
 		l.mu.Unlock()
-		return nil, false, false
+		return nil, false, false, nil
 	}
 	if l.byID != nil && time.Since(l.fetchedAt) < listingTTL {
 		kp, found = l.byID[id]
 		l.mu.Unlock()
-		return kp, found, true
+		return kp, found, true, nil
 	}
 	writes := l.writes
 	l.mu.Unlock()
@@ -73,9 +75,9 @@ func (l *listing) lookup(ctx context.Context, fetch func(context.Context) ([]*Ke
 		return byID, nil
 	})
 	if err != nil {
-		return nil, false, false
+		return nil, false, false, err
 	}
 	byID, _ := v.(map[string]*KeyPair)
 	kp, found = byID[id]
-	return kp, found, true
+	return kp, found, true, nil
 }

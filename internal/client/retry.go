@@ -108,6 +108,10 @@ func isThrottled(err error) bool {
 // usable answer arrived: the connection broke, a gateway answered instead
 // of the API, the body was cut, or the server failed mid-way.
 func isLostAnswer(err error) bool {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.NotSent {
+		return false
+	}
 	switch code(err) {
 	case apicontract.CodeInternalError, apicontract.CodeInternalServerError, codeNetwork, codeParseJSON, codeHTTPStatus, codeIO:
 		return true
@@ -115,14 +119,56 @@ func isLostAnswer(err error) bool {
 	return false
 }
 
+// isNotSent reports whether a call never left: always safe to send again.
+func isNotSent(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.NotSent
+}
+
+// isTimeout reports whether a call got no answer within the request
+// timeout.
+func isTimeout(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.Timeout
+}
+
+// maxUnreachableRetries bounds the retries of calls that could not connect
+// and of calls that timed out, whatever max_retries says: an endpoint that
+// is down or silent fails an operation in seconds, or in a few request
+// timeouts, instead of minutes.
+const maxUnreachableRetries = 2
+
+// boundUnreachable limits a retry predicate to maxUnreachableRetries
+// retries of calls that were not sent or timed out.
+func boundUnreachable(retryable func(error) bool) func(error) bool {
+	notSent, timeouts := 0, 0
+	return func(err error) bool {
+		switch {
+		case isNotSent(err):
+			notSent++
+			if notSent > maxUnreachableRetries {
+				return false
+			}
+		case isTimeout(err):
+			timeouts++
+			if timeouts > maxUnreachableRetries {
+				return false
+			}
+		}
+		return retryable(err)
+	}
+}
+
 // do sends one API call through the action's rate limiter, and sends it
-// again while it is throttled, or, when idempotent, while its answer is
-// lost. send returns the RequestId of the answer so that it can be logged;
+// again while it is throttled, when it could not connect, or, when
+// idempotent, while its answer is lost. Each attempt has requestTimeout. send returns the RequestId of the answer so that it can be logged;
 // it must build a fresh SDK request on every attempt, because a request
 // object remembers its first endpoint. Errors come back as *APIError.
 func (c *Client) do(ctx context.Context, action string, idempotent bool, send func(context.Context) (*string, error)) error {
 	limiter := c.limiter(action)
-	retryable := func(err error) bool { return isThrottled(err) || (idempotent && isLostAnswer(err)) }
+	retryable := boundUnreachable(func(err error) bool {
+		return isThrottled(err) || isNotSent(err) || (idempotent && isLostAnswer(err))
+	})
 	err := retryWhen(ctx, c.callPolicy(), retryable, c.countRetry(ctx, action), func(ctx context.Context, attempt int) error {
 		if err := limiter.Wait(ctx); err != nil {
 			if ctx.Err() == nil {
@@ -133,8 +179,16 @@ func (c *Client) do(ctx context.Context, action string, idempotent bool, send fu
 		}
 		start := time.Now()
 		c.calls.Add(1)
-		requestID, err := send(ctx)
+		callCtx, cancel := context.WithTimeout(ctx, c.requestTimeout)
+		requestID, err := send(callCtx)
+		timedOut := errors.Is(callCtx.Err(), context.DeadlineExceeded)
+		cancel()
 		err = fromSDK(action, err)
+		if err != nil && timedOut && ctx.Err() == nil {
+			// This call's own deadline ended it, not the operation's.
+			err = &APIError{Action: action, Code: codeNetwork, Timeout: true,
+				Message: fmt.Sprintf("no answer from %s within %s (request_timeout)", c.endpoint, c.requestTimeout)}
+		}
 		if action != "DescribeKeyPairs" {
 			// Every other action writes, or may have written even when it
 			// failed: the region's listing no longer holds.

@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
 )
 
@@ -19,8 +18,9 @@ import (
 // what the API holds; tags stays what the configuration says, so that a
 // tag set in both places with the same value does not show as a change.
 
-// maxTagsPerKeyPair is the Tag API's limit per resource.
-const maxTagsPerKeyPair = apicontract.MaxTagsPerResource
+// maxTagsPerKeyPair is the Tag API's limit per resource, less the create
+// token tag that every key pair this provider generates carries.
+const maxTagsPerKeyPair = client.MaxTags
 
 var _ resource.ResourceWithModifyPlan = &KeyPairResource{}
 

@@ -121,7 +121,8 @@ func TestAccKeyPair_defaultTags(t *testing.T) {
 	})
 }
 
-// Default tags count against the API's limit of 50 tags, at plan time.
+// Default tags count against the limit of 49 tags (the API's 50, less the
+// create token), at plan time.
 func TestAccKeyPair_defaultTagsLimit(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
@@ -135,7 +136,7 @@ func TestAccKeyPair_defaultTagsLimit(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: env.providerConfigWith("  default_tags {\n    tags = "+hcl(defaults)+"\n  }") +
 				fmt.Sprintf("resource \"tencentcloud_key_pair\" \"test\" {\n  key_name = %q\n  tags = %s\n}\n", keyName("acc_too_many"), hcl(own)),
-			ExpectError: regexp.MustCompile(`(?s)Too many tags.*60 tags.*at most 50`),
+			ExpectError: regexp.MustCompile(`(?s)Too many tags.*60 tags.*at most 49`),
 		}},
 	})
 	if n := env.totalCalls(); n != 0 {

@@ -162,7 +162,7 @@ func keyPairSchemaV1(ctx context.Context) schema.Schema {
 			"tags": schema.MapAttribute{
 				MarkdownDescription: "Tags of the key pair. Set in the create call itself and changed in place through the Tag API. " +
 					"Keys: 1 to 127 characters; values: 1 to 255 characters; both letters, digits, spaces (not at either end) and " +
-					"`+ - = . _ : / @ ( ) [ ] , ; > <`; at most 50 tags; keys starting with `qcs:`, `project`, `项目`, `qcloud` or " +
+					"`+ - = . _ : / @ ( ) [ ] , ; > <`; at most 49 tags (the API allows 50, and one is the create token, below); keys starting with `qcs:`, `project`, `项目`, `qcloud` or " +
 					"`tencent` are reserved.",
 				ElementType: types.StringType,
 				Optional:    true,
@@ -267,7 +267,11 @@ func (r *KeyPairResource) Create(ctx context.Context, req resource.CreateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	// A create in flight when Terraform asks the provider to stop (Ctrl-C)
+	// runs to its end, bounded by its timeout only: cut short, it could
+	// leave a key pair in the cloud that is not in the state, with a
+	// private key that nobody holds.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	defer cancel()
 
 	tags := stringMap(ctx, plan.TagsAll, &resp.Diagnostics)

@@ -31,7 +31,7 @@ func TestAccKeyPair_validation(t *testing.T) {
 		{"long tag key", `key_name = "ok"` + "\n" + `tags = { "` + strings.Repeat("k", 128) + `" = "v" }`, `(?s)tags.*between 1 and 127`},
 		{"illegal tag key", `key_name = "ok"` + "\n" + `tags = { "a*b" = "v" }`, `(?s)tags.*may contain only letters`},
 		{"tag value edge space", `key_name = "ok"` + "\n" + `tags = { team = " infra" }`, `(?s)tags.*spaces\s+\(not\s+at\s+either\s+end\)`},
-		{"too many tags", `key_name = "ok"` + "\n" + `tags = {` + manyTags(51) + `}`, `(?s)tags.*at most 50`},
+		{"too many tags", `key_name = "ok"` + "\n" + `tags = {` + manyTags(50) + `}`, `(?s)tags.*at most 49`},
 		{"public key garbage", `key_name = "ok"` + "\n" + `public_key = "not a key"`, `(?s)public_key.*OpenSSH RSA public key`},
 		{"public key ed25519", `key_name = "ok"` + "\n" + `public_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGsb9k0LlZvwT8wBfJ3yYRPUw3CRWdxHXLqVM2lgZUZ3 x"`, `(?s)public_key.*only ssh-rsa`},
 		{"public key two keys", `key_name = "ok"` + "\n" + `public_key = "` + rsaKey + `\n` + rsaKey + `"`, `(?s)public_key.*more than one key`},

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -53,6 +54,7 @@ type providerModel struct {
 	Protocol             types.String       `tfsdk:"protocol"`
 	RateLimit            types.Float64      `tfsdk:"rate_limit"`
 	MaxRetries           types.Int64        `tfsdk:"max_retries"`
+	RequestTimeout       types.Int64        `tfsdk:"request_timeout"`
 	DefaultTags          []defaultTagsModel `tfsdk:"default_tags"`
 }
 
@@ -122,6 +124,13 @@ func (p *TencentCloudProvider) Schema(_ context.Context, _ provider.SchemaReques
 					"Retries also end with the resource timeouts.", client.DefaultMaxRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 100)},
+			},
+			"request_timeout": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("Seconds one API call may take, default `%d`, inside the resource timeouts. "+
+					"A call that gets no answer in time counts as lost, as a broken connection does; an endpoint that cannot be "+
+					"reached, or does not answer, fails the operation after two more tries.", int(client.DefaultRequestTimeout/time.Second)),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(1, 3600)},
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -197,6 +206,9 @@ func (p *TencentCloudProvider) Configure(ctx context.Context, req provider.Confi
 	}
 	if !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown() {
 		conf.MaxRetries = int(cfg.MaxRetries.ValueInt64())
+	}
+	if !cfg.RequestTimeout.IsNull() && !cfg.RequestTimeout.IsUnknown() {
+		conf.RequestTimeout = time.Duration(cfg.RequestTimeout.ValueInt64()) * time.Second
 	}
 
 	creds, err := client.ResolveCredentials(settings, os.Getenv)

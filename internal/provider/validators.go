@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
 )
 
 // The API's rules, checked at plan time so that no invalid value reaches it.
@@ -61,7 +62,8 @@ func (publicKeyValidator) ValidateString(ctx context.Context, req validator.Stri
 
 func tagsValidators() []validator.Map {
 	return []validator.Map{
-		mapvalidator.SizeAtMost(apicontract.MaxTagsPerResource),
+		// The API's limit, less the create token tag of client.CreateKeyPair.
+		mapvalidator.SizeAtMost(client.MaxTags),
 		mapvalidator.KeysAre(ruleValidator{
 			summary: "Invalid tag key", rule: apicontract.TagKey, description: apicontract.TagKeyRule, showValue: true,
 		}),

@@ -1,0 +1,149 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/sshkey"
+)
+
+// slowCreateProxy stands between the provider and the emulator and holds
+// every answer to CreateKeyPair for hold after the emulator committed it,
+// as a slow network or gateway would.
+func slowCreateProxy(t *testing.T, target string, hold time.Duration) string {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	proxy.ModifyResponse = func(resp *http.Response) error {
+		if resp.Request.Header.Get("X-TC-Action") == "CreateKeyPair" {
+			time.Sleep(hold)
+		}
+		return nil
+	}
+	srv := httptest.NewServer(proxy)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// Ctrl-C during an apply whose creates are in flight: the creates finish,
+// their key pairs reach the state with their private keys, nothing is left
+// in the cloud that the state does not hold, and the next apply converges.
+func TestAccInterrupt_sigintDuringCreates(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	env.skipInCloud()
+	const n = 6
+	endpoint := slowCreateProxy(t, env.endpoint, 2*time.Second)
+	tf := newTFCLI(t, ourAddress)
+	tf.write("main.tf", fmt.Sprintf(`
+terraform {
+  required_providers {
+    tencentcloud = {
+      source = "keypairlabs/tencentcloud"
+    }
+  }
+}
+
+provider "tencentcloud" {
+  endpoint   = %q
+  secret_id  = %q
+  secret_key = %q
+  region     = %q
+}
+
+resource "tencentcloud_key_pair" "test" {
+  count    = %d
+  key_name = "interrupted_${count.index}"
+}
+`, endpoint, emulator.DemoSecretID, emulator.DemoSecretKey, testRegion, n))
+
+	apply := exec.Command(tf.terraform, "apply", "-no-color", "-auto-approve", "-input=false", "-parallelism=3")
+	apply.Dir, apply.Env = tf.dir, tf.env
+	out := &lockedBuffer{}
+	apply.Stdout, apply.Stderr = out, out
+	if err := apply.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Interrupt once the first creates are committed and their answers
+	// held.
+	ctl := env.control()
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		stats, err := ctl.Stats(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if stats.Calls["CreateKeyPair"] >= 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			_ = apply.Process.Kill()
+			t.Fatalf("no create reached the emulator:\n%s", out.String())
+		}
+	}
+	if err := apply.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	_ = apply.Wait()
+	if !strings.Contains(out.String(), "Interrupt received") {
+		t.Fatalf("terraform did not see the interrupt:\n%s", out.String())
+	}
+
+	// Everything in the cloud is in the state, with its private key.
+	inState := map[string]stateResource{}
+	for _, r := range tf.resources() {
+		inState[fmt.Sprint(r.Values["id"])] = r
+	}
+	all, err := env.client().ListKeyPairs(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// At least one create was in flight at the interrupt: it must have
+	// finished into the state, not been cut short and cleared away.
+	stats, err := ctl.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d of %d key pairs made, %d CreateKeyPair and %d DeleteKeyPairs calls, before the interrupt took effect",
+		len(all), n, stats.Calls["CreateKeyPair"], stats.Calls["DeleteKeyPairs"])
+	if len(all) == 0 || stats.Calls["DeleteKeyPairs"] != 0 {
+		t.Errorf("the creates in flight at the interrupt did not reach the state (%d key pairs, %d deletes)\n%s",
+			len(all), stats.Calls["DeleteKeyPairs"], out.String())
+	}
+	for _, kp := range all {
+		r, ok := inState[kp.ID]
+		if !ok {
+			t.Errorf("orphan: key pair %s (%s) is in the cloud and not in the state\n%s", kp.ID, kp.Name, out.String())
+			continue
+		}
+		if err := sshkey.CheckPrivateKey(fmt.Sprint(r.Values["private_key"]), kp.PublicKey); err != nil {
+			t.Errorf("key pair %s: %v", kp.ID, err)
+		}
+	}
+	if t.Failed() {
+		return
+	}
+
+	// The next apply makes the rest, and then there is nothing to do.
+	tf.run([]int{0}, "apply", "-no-color", "-auto-approve", "-input=false")
+	if code, _, all := tf.run([]int{0, 2}, "plan", "-no-color", "-detailed-exitcode", "-input=false"); code != 0 {
+		t.Errorf("plan after the second apply is not empty:\n%s", all)
+	}
+	if got := len(tf.resources()); got != n {
+		t.Errorf("%d key pairs in the state, want %d", got, n)
+	}
+	tf.run([]int{0}, "destroy", "-no-color", "-auto-approve", "-input=false")
+}
+
