@@ -11,7 +11,6 @@ import (
 	"io"
 	"log"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"strconv"
@@ -21,6 +20,15 @@ import (
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
+
+// The environment variables that stand in for flags not given.
+const (
+	envSecretID     = "TENCENTCLOUD_EMULATOR_SECRET_ID"
+	envSecretKey    = "TENCENTCLOUD_EMULATOR_SECRET_KEY"
+	envControlToken = "TENCENTCLOUD_EMULATOR_CONTROL_TOKEN"
+)
+
+var envOf = map[string]string{"secret-id": envSecretID, "secret-key": envSecretKey, "control-token": envControlToken}
 
 func main() {
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
@@ -49,11 +57,15 @@ func run(args []string, stdout, stderr io.Writer) error {
 		srv.Close()
 		return fmt.Errorf("listen: %w", err)
 	}
+	ln = srv.Listener(ln)
 	logger := log.New(stderr, "", log.LstdFlags)
 	if cfg.Credentials == nil {
 		logger.Printf("accepting the demo credential, SecretId %s", emulator.DemoSecretID)
 	}
-	hs := &http.Server{Handler: srv, ErrorLog: logger, ReadHeaderTimeout: 10 * time.Second}
+	if cfg.ControlToken != "" {
+		logger.Printf("the control API needs the control token as a bearer token")
+	}
+	hs := srv.HTTPServer(logger)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -83,9 +95,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 func parseFlags(args []string, stderr io.Writer) (emulator.Config, string, error) {
 	fs := flag.NewFlagSet("tencentcloud-emulator", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	listen := fs.String("listen", "127.0.0.1:8090", "address to listen on; port 0 picks a free port")
-	secretID := fs.String("secret-id", "", "SecretId to accept (default: the demo credential)")
-	secretKey := fs.String("secret-key", "", "SecretKey to accept, with --secret-id")
+	listen := fs.String("listen", "127.0.0.1:8090", "address to listen on; port 0 picks a free port; an address other than loopback needs --control-token")
+	secretID := fs.String("secret-id", "", "SecretId to accept (default: $"+envSecretID+", else the demo credential)")
+	secretKey := fs.String("secret-key", "", "SecretKey to accept, with --secret-id (default: $"+envSecretKey+", which keeps it out of ps)")
+	controlToken := fs.String("control-token", "", "bearer token that every control API call (/_emulator/...) must send; required with a --listen address other than loopback (default: $"+envControlToken+")")
+	maxConns := fs.Int("max-connections", emulator.DefaultMaxConnections, "connections open at once; more wait in the kernel's backlog")
 	rateLimit := fs.Float64("rate-limit", 10, "calls per second per action per region; 0 turns the limit off")
 	quota := fs.Int("quota", 100, "key pairs per account (per region with --scope region)")
 	keyBits := fs.Int("key-bits", 2048, "RSA key size of CreateKeyPair")
@@ -108,9 +122,6 @@ func parseFlags(args []string, stderr io.Writer) (emulator.Config, string, error
 	if fs.NArg() > 0 {
 		return emulator.Config{}, "", fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
-	if (*secretID == "") != (*secretKey == "") {
-		return emulator.Config{}, "", errors.New("--secret-id and --secret-key go together")
-	}
 	if *quota <= 0 {
 		return emulator.Config{}, "", fmt.Errorf("--quota %d: must be positive", *quota)
 	}
@@ -124,6 +135,27 @@ func parseFlags(args []string, stderr io.Writer) (emulator.Config, string, error
 	}
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	// The environment stands in for the secrets not given on the command
+	// line, where every user of the machine can read them in ps.
+	for name, v := range map[string]*string{"secret-id": secretID, "secret-key": secretKey, "control-token": controlToken} {
+		if !given[name] {
+			*v = os.Getenv(envOf[name])
+		}
+	}
+	if (*secretID == "") != (*secretKey == "") {
+		return emulator.Config{}, "", fmt.Errorf("--secret-id and --secret-key go together (or $%s and $%s)", envSecretID, envSecretKey)
+	}
+	if *maxConns <= 0 {
+		return emulator.Config{}, "", fmt.Errorf("--max-connections %d: must be positive", *maxConns)
+	}
+	loopback, err := isLoopback(*listen)
+	if err != nil {
+		return emulator.Config{}, "", fmt.Errorf("--listen %s: %w", *listen, err)
+	}
+	if *controlToken == "" && !loopback {
+		return emulator.Config{}, "", fmt.Errorf("--listen %s is not a loopback address: anyone who can reach it could reset the emulator, inject faults and read the roles' ExternalIds through the control API; "+
+			"set a control token with $%s (or --control-token TOKEN), or listen on 127.0.0.1", *listen, envControlToken)
+	}
 	// --strict sets the defaults of the flags that are not given; the
 	// Config gets every behaviour spelled out, so that a flag given as
 	// 0 or false stays off.
@@ -154,6 +186,9 @@ func parseFlags(args []string, stderr io.Writer) (emulator.Config, string, error
 		TerminateLag:          *terminateLag,
 		RestartAfterForceStop: *strict,
 		NumericKeyComments:    *strict,
+		ControlToken:          *controlToken,
+		ListenAddr:            *listen,
+		MaxConnections:        *maxConns,
 	}
 	if *secretID != "" {
 		cfg.Credentials = []emulator.Credential{{SecretID: *secretID, SecretKey: *secretKey}}
@@ -169,4 +204,20 @@ func parseFlags(args []string, stderr io.Writer) (emulator.Config, string, error
 		cfg.Projects = append(cfg.Projects, id)
 	}
 	return cfg, *listen, nil
+}
+
+// isLoopback tells whether a --listen address binds loopback only: its host
+// is localhost or a loopback IP address. An empty host or 0.0.0.0 binds
+// every interface; any other name might resolve to anything, so it counts
+// as not loopback.
+func isLoopback(listen string) (bool, error) {
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil {
+		return false, err
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true, nil
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback(), nil
 }

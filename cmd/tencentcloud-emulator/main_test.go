@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"flag"
 	"io"
@@ -24,19 +25,23 @@ import (
 
 // TestRun starts the command in-process, calls it with the SDK, and stops
 // it with SIGTERM, which must flush the state file and end without error.
+// The secret key and the control token come from the environment, so that
+// they stay out of ps.
 func TestRun(t *testing.T) {
 	// The test's own subscription keeps a SIGTERM from killing the test
 	// process should run have stopped listening for it already.
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGTERM)
 	t.Cleanup(func() { signal.Stop(sigs) })
+	t.Setenv("TENCENTCLOUD_EMULATOR_SECRET_KEY", "cmd-key")
+	t.Setenv("TENCENTCLOUD_EMULATOR_CONTROL_TOKEN", "cmd-control-token")
 
 	state := filepath.Join(t.TempDir(), "state.json")
 	stdoutR, stdoutW := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
 		done <- run([]string{
-			"--listen", "127.0.0.1:0", "--secret-id", "AKIDcmd", "--secret-key", "cmd-key",
+			"--listen", "127.0.0.1:0", "--secret-id", "AKIDcmd", "--max-connections", "8",
 			"--key-bits", "1024", "--projects", "1001, 1002", "--rate-limit", "0", "--state-file", state, "--strict",
 		}, stdoutW, io.Discard)
 		stdoutW.Close()
@@ -87,6 +92,15 @@ func TestRun(t *testing.T) {
 		t.Errorf("--strict: create answered CreatedTime %v, Tags %v, public key %q; want a lean answer and a numeric comment", kp.CreatedTime != nil, kp.Tags != nil, *kp.PublicKey)
 	}
 
+	// The control API wants the token from the environment.
+	ctx := context.Background()
+	if _, err := (emulator.ControlClient{URL: "http://" + m[1]}).Stats(ctx); err == nil || !strings.Contains(err.Error(), "401") {
+		t.Errorf("control API without the token: %v, want 401", err)
+	}
+	if st, err := (emulator.ControlClient{URL: "http://" + m[1], Token: "cmd-control-token"}).Stats(ctx); err != nil || st.Calls["CreateKeyPair"] != 1 {
+		t.Errorf("control API with the token: %+v, %v; want one CreateKeyPair", st, err)
+	}
+
 	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -110,6 +124,9 @@ func TestRun(t *testing.T) {
 }
 
 func TestRunFlagErrors(t *testing.T) {
+	for _, name := range []string{"TENCENTCLOUD_EMULATOR_SECRET_ID", "TENCENTCLOUD_EMULATOR_SECRET_KEY", "TENCENTCLOUD_EMULATOR_CONTROL_TOKEN"} {
+		t.Setenv(name, "")
+	}
 	for _, args := range [][]string{
 		{"--secret-id", "only-id"},
 		{"--projects", "1,x"},
@@ -121,6 +138,8 @@ func TestRunFlagErrors(t *testing.T) {
 		{"--visibility-lag", "-1s"},
 		{"--tag-lag", "soon"},
 		{"--strict", "--terminate-lag", "-3s"},
+		{"--max-connections", "0"},
+		{"--listen", "no-port"},
 	} {
 		if err := run(args, io.Discard, io.Discard); err == nil {
 			t.Errorf("run %v: no error", args)
@@ -181,9 +200,86 @@ func TestHelpNamesTheFlags(t *testing.T) {
 	if _, _, err := parseFlags([]string{"--help"}, &help); !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("--help: %v", err)
 	}
-	for _, want := range []string{"-scope", "-strict", "-lean-create", "-partial-delete", "-visibility-lag", "-tag-lag", "-terminate-lag", "--visibility-lag 1s", "--tag-lag 2s", "--terminate-lag 3s", "ForceStop", "skey_112168"} {
+	for _, want := range []string{"-control-token", "-max-connections", "TENCENTCLOUD_EMULATOR_SECRET_KEY", "TENCENTCLOUD_EMULATOR_CONTROL_TOKEN", "-scope", "-strict", "-lean-create", "-partial-delete", "-visibility-lag", "-tag-lag", "-terminate-lag", "--visibility-lag 1s", "--tag-lag 2s", "--terminate-lag 3s", "ForceStop", "skey_112168"} {
 		if !strings.Contains(help.String(), want) {
 			t.Errorf("the help text lacks %q", want)
+		}
+	}
+}
+
+// TestRunRefusesOpenControlAPI checks that the command will not serve the
+// control API without a token on an address other than loopback, and
+// says how to fix it; with the token from the flag or the environment it
+// is accepted. run is called only with addresses it could not bind
+// anyway (a documentation network, a name that never resolves), so that
+// a regression fails the test instead of serving until SIGTERM; the
+// wildcard addresses go through parseFlags, its first step.
+func TestRunRefusesOpenControlAPI(t *testing.T) {
+	t.Setenv("TENCENTCLOUD_EMULATOR_CONTROL_TOKEN", "")
+	refused := func(listen string, err error) {
+		t.Helper()
+		if err == nil || !strings.Contains(err.Error(), "not a loopback address") || !strings.Contains(err.Error(), "TENCENTCLOUD_EMULATOR_CONTROL_TOKEN") {
+			t.Errorf("--listen %s without a token: %v, want a refusal naming the token", listen, err)
+		}
+	}
+	for _, listen := range []string{"192.0.2.1:8090", "emulator.invalid:8090"} {
+		refused(listen, run([]string{"--listen", listen}, io.Discard, io.Discard))
+	}
+	for _, listen := range []string{"0.0.0.0:0", ":0", "[::]:0"} {
+		_, _, err := parseFlags([]string{"--listen", listen}, io.Discard)
+		refused(listen, err)
+	}
+	for _, listen := range []string{"127.0.0.1:0", "localhost:0", "[::1]:0", "127.0.0.2:0"} {
+		cfg, _, err := parseFlags([]string{"--listen", listen}, io.Discard)
+		if err != nil || cfg.ControlToken != "" {
+			t.Errorf("--listen %s without a token: %v, token %q; want it accepted, open", listen, err, cfg.ControlToken)
+		}
+	}
+
+	cfg, listen, err := parseFlags([]string{"--listen", "0.0.0.0:0", "--control-token", "from-flag"}, io.Discard)
+	if err != nil || cfg.ControlToken != "from-flag" || cfg.ListenAddr != "0.0.0.0:0" || listen != "0.0.0.0:0" {
+		t.Errorf("--control-token: %v, token %q, listen address %q", err, cfg.ControlToken, cfg.ListenAddr)
+	}
+	t.Setenv("TENCENTCLOUD_EMULATOR_CONTROL_TOKEN", "from-env")
+	cfg, _, err = parseFlags([]string{"--listen", "0.0.0.0:0"}, io.Discard)
+	if err != nil || cfg.ControlToken != "from-env" {
+		t.Errorf("$TENCENTCLOUD_EMULATOR_CONTROL_TOKEN: %v, token %q", err, cfg.ControlToken)
+	}
+	// The flag wins over the environment, also on loopback.
+	cfg, _, err = parseFlags([]string{"--control-token", "from-flag"}, io.Discard)
+	if err != nil || cfg.ControlToken != "from-flag" {
+		t.Errorf("flag and environment: %v, token %q, want the flag's", err, cfg.ControlToken)
+	}
+}
+
+// TestParseFlags_envCredentials checks that
+// TENCENTCLOUD_EMULATOR_SECRET_ID and TENCENTCLOUD_EMULATOR_SECRET_KEY
+// stand in for --secret-id and --secret-key when those are not given.
+func TestParseFlags_envCredentials(t *testing.T) {
+	const idEnv, keyEnv = "TENCENTCLOUD_EMULATOR_SECRET_ID", "TENCENTCLOUD_EMULATOR_SECRET_KEY"
+	for _, tt := range []struct {
+		name    string
+		env     [2]string // id, key
+		args    []string
+		want    []emulator.Credential
+		wantErr bool
+	}{
+		{"none: the demo pair", [2]string{"", ""}, nil, nil, false},
+		{"both from the environment", [2]string{"AKIDenv", "env-key"}, nil, []emulator.Credential{{SecretID: "AKIDenv", SecretKey: "env-key"}}, false},
+		{"the id from the flag, the key from the environment", [2]string{"", "env-key"}, []string{"--secret-id", "AKIDflag"}, []emulator.Credential{{SecretID: "AKIDflag", SecretKey: "env-key"}}, false},
+		{"flags win", [2]string{"AKIDenv", "env-key"}, []string{"--secret-id", "AKIDflag", "--secret-key", "flag-key"}, []emulator.Credential{{SecretID: "AKIDflag", SecretKey: "flag-key"}}, false},
+		{"an id without a key", [2]string{"AKIDenv", ""}, nil, nil, true},
+		{"a key without an id", [2]string{"", "env-key"}, nil, nil, true},
+	} {
+		t.Setenv(idEnv, tt.env[0])
+		t.Setenv(keyEnv, tt.env[1])
+		cfg, _, err := parseFlags(tt.args, io.Discard)
+		if (err != nil) != tt.wantErr {
+			t.Errorf("%s: error %v, want error %v", tt.name, err, tt.wantErr)
+			continue
+		}
+		if err == nil && !reflect.DeepEqual(cfg.Credentials, tt.want) {
+			t.Errorf("%s: credentials %+v, want %+v", tt.name, cfg.Credentials, tt.want)
 		}
 	}
 }

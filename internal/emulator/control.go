@@ -1,9 +1,13 @@
 package emulator
 
 import (
+	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -19,6 +23,9 @@ import (
 const controlPrefix = "/_emulator/"
 
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
+	if !s.admitControl(w, r) {
+		return
+	}
 	switch strings.TrimPrefix(r.URL.Path, controlPrefix) {
 	case "stats":
 		if r.Method != http.MethodGet {
@@ -304,4 +311,83 @@ func (s *Server) deleteImage(w http.ResponseWriter, id string) {
 	}
 	s.changed()
 	controlReply(w, []byte(`{}`), nil)
+}
+
+// admitControl answers, and returns false for, a control call that may not
+// go on. In order:
+//
+//   - 403 when the Host header names neither a loopback address
+//     (localhost, 127.0.0.0/8, ::1, with any port), nor the IP address the
+//     connection arrived at, nor the host of Config.ListenAddr. A web page
+//     that rebinds its own name to 127.0.0.1 still sends its name as the
+//     Host, so this keeps it out; every name accepted is either an IP
+//     address or one the operator chose.
+//   - 401 when Config.ControlToken is set and the call does not send it as
+//     "Authorization: Bearer TOKEN". The comparison takes the same time
+//     whatever the token sent.
+//   - 415 when a call other than GET or HEAD does not declare its body
+//     application/json, body or not. A web page can send a cross-origin
+//     POST without asking first (a CORS "simple" request) only with a
+//     text/plain, form or multipart body, or none; a JSON one makes the
+//     browser ask first, and the emulator never allows it. GET and HEAD
+//     carry no body and change nothing, and a page of another origin
+//     cannot read their answer, so they need no content type.
+func (s *Server) admitControl(w http.ResponseWriter, r *http.Request) bool {
+	if !s.controlHostAllowed(r) {
+		controlError(w, http.StatusForbidden, fmt.Sprintf("Host %q is not a loopback address or the address the emulator listens on", r.Host))
+		return false
+	}
+	if s.controlToken != "" && !bearerMatches(r.Header.Get("Authorization"), s.controlToken) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="tencentcloud-emulator control API"`)
+		controlError(w, http.StatusUnauthorized, "the control API needs the header Authorization: Bearer TOKEN, with the emulator's control token")
+		return false
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+			controlError(w, http.StatusUnsupportedMediaType, fmt.Sprintf("%s needs Content-Type: application/json, not %q", r.Method, r.Header.Get("Content-Type")))
+			return false
+		}
+	}
+	return true
+}
+
+// controlHostAllowed tells whether the Host header names a loopback
+// address, the IP address the connection arrived at (what a client on the
+// network names when the emulator listens on every interface), or the host
+// of Config.ListenAddr.
+func (s *Server) controlHostAllowed(r *http.Request) bool {
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	} else {
+		host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	}
+	if host == "" {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") || s.listenHost != "" && strings.EqualFold(host, s.listenHost) {
+		return true
+	}
+	ip := net.ParseIP(host)
+	if ip == nil {
+		return false
+	}
+	if ip.IsLoopback() {
+		return true
+	}
+	local, ok := r.Context().Value(http.LocalAddrContextKey).(*net.TCPAddr)
+	return ok && local.IP.Equal(ip)
+}
+
+// bearerMatches tells whether an Authorization header carries token as a
+// bearer token. It compares digests, so that the time taken depends on
+// neither the token's length nor where the two differ.
+func bearerMatches(header, token string) bool {
+	scheme, got, ok := strings.Cut(strings.TrimSpace(header), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return false
+	}
+	a := sha256.Sum256([]byte(strings.TrimSpace(got)))
+	b := sha256.Sum256([]byte(token))
+	return subtle.ConstantTimeCompare(a[:], b[:]) == 1
 }

@@ -52,6 +52,7 @@ func TestControlAPI(t *testing.T) {
 		{http.MethodGet, "/_emulator/nothing", ``, http.StatusNotFound},
 	} {
 		req, _ := http.NewRequest(tt.method, e.url+tt.path, strings.NewReader(tt.body))
+		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)

@@ -17,6 +17,9 @@ import (
 type ControlClient struct {
 	// URL is the emulator's base URL, such as http://127.0.0.1:8090.
 	URL string
+	// Token, when not empty, is sent as "Authorization: Bearer TOKEN":
+	// the emulator's Config.ControlToken (--control-token).
+	Token string
 }
 
 // Stats are the emulator's counters per action. Calls counts every call
@@ -31,18 +34,23 @@ type Stats struct {
 // FaultRule gives, per call of an action (or "*"), the independent
 // probabilities of each fault. The first rule naming the action wins, else
 // the first "*" rule. A call meets at most one of InternalError,
-// Throttle, DropAfterCommit, ResetMidBody and BadGateway: the first of
-// them, in that order, whose roll hits; Latency adds to any of them.
+// Throttle, DropAfterCommit, ResetMidBody, BadGateway and TruncatedJSON:
+// the first of them, in that order, whose roll hits; Latency adds to any
+// of them.
 //
 // InternalError and Throttle answer the call with InternalError or
-// RequestLimitExceeded before it changes anything. The other three let
+// RequestLimitExceeded before it changes anything. The other four let
 // the call commit its change and then lose the answer: DropAfterCommit
 // closes the connection without an answer (the SDK's
 // ClientError.NetworkError); ResetMidBody sends the headers and half of
 // the body, then closes the connection; BadGateway answers HTTP 502 with
 // an HTML page, as a gateway does (the SDK reports both as
 // ClientError.ParseJsonError, since it parses the body before it looks
-// at the status).
+// at the status); TruncatedJSON answers HTTP 200 with the first 90% of
+// the JSON body and a Content-Length that counts just that, so that the
+// SDK reads the answer whole and fails to parse it: its
+// ClientError.ParseJsonError quotes the cut body, which for a
+// CreateKeyPair holds most of the private key.
 type FaultRule struct {
 	Action          string  `json:"action"`
 	InternalError   float64 `json:"internal_error"`
@@ -50,6 +58,7 @@ type FaultRule struct {
 	DropAfterCommit float64 `json:"drop_after_commit"`
 	ResetMidBody    float64 `json:"reset_mid_body"`
 	BadGateway      float64 `json:"bad_gateway"`
+	TruncatedJSON   float64 `json:"truncated_json"`
 	Latency         float64 `json:"latency"`
 	LatencyMS       int     `json:"latency_ms"`
 }
@@ -195,6 +204,9 @@ func (c ControlClient) call(ctx context.Context, method, name string, in, out an
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return fmt.Errorf("emulator control API %s %s: %w", method, name, err)

@@ -137,6 +137,42 @@ type Config struct {
 	// skey_ and a number, like skey_112168 in the example of its page
 	// (213/15702), instead of skey_ and the key id's suffix.
 	NumericKeyComments bool
+
+	// ControlToken, when not empty, is the bearer token that every call of
+	// the control API (/_emulator/...) must send, as
+	// "Authorization: Bearer TOKEN"; a call without it or with another
+	// token is answered 401. Empty leaves the control API open to whoever
+	// can reach it, which only a loopback listener makes safe. It must not
+	// hold spaces or control characters.
+	ControlToken string
+	// ListenAddr is the address the server listens on, as given to
+	// --listen (HOST:PORT). The control API accepts the Host headers that
+	// name a loopback address (localhost, 127.0.0.0/8, ::1), the IP
+	// address the connection arrived at, or the host of ListenAddr, and
+	// answers 403 to any other, so that a web page cannot reach it through
+	// DNS rebinding. "" adds no host.
+	ListenAddr string
+
+	// The timeouts of the http.Server that HTTPServer and NewTestServer
+	// make; 0 is the default, and a negative value is refused.
+	// ReadHeaderTimeout bounds reading a request's headers (default
+	// DefaultReadHeaderTimeout), ReadTimeout reading a whole request, body
+	// included (DefaultReadTimeout), WriteTimeout writing an answer once
+	// it is ready (DefaultWriteTimeout), and IdleTimeout how long a
+	// keep-alive connection may wait for its next request
+	// (DefaultIdleTimeout). The time an API call spends in the emulator (a
+	// latency fault of up to 5 minutes, generating a key) counts against
+	// neither ReadTimeout nor WriteTimeout: ServeHTTP moves the
+	// connection's deadlines past it.
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+	WriteTimeout      time.Duration
+	IdleTimeout       time.Duration
+	// MaxConnections caps the connections that Listener (and so
+	// NewTestServer) keeps open at once; past the cap, new connections
+	// wait in the kernel's backlog until one closes. 0 is
+	// DefaultMaxConnections; a negative value is refused.
+	MaxConnections int
 }
 
 // settings are the behaviours of a Config with Strict applied.
@@ -203,6 +239,13 @@ type Server struct {
 	limiters map[string]*rate.Limiter
 	faults   faultSet
 
+	// What the control API and the HTTP server are guarded by: fixed
+	// after New.
+	controlToken string
+	listenHost   string
+	timeouts     timeouts
+	maxConns     int
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -229,6 +272,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.set = set
+	if err := s.configureHTTP(cfg); err != nil {
+		return nil, err
+	}
 	if s.quota == 0 {
 		s.quota = defaultQuota
 	}
@@ -337,6 +383,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, newError(apicontract.CodeRequestSizeLimitExceeded, "The request body is larger than %d bytes.", maxBodyBytes))
 		return
 	}
+	// From here the call may take long (a latency fault, a key generated
+	// on demand): the deadlines cover reading the request and writing the
+	// answer, not that.
+	s.stretchDeadlines(w)
 	call, apiErr := verifyTC3(r.Header, r.Host, body, s.now(), s.credential)
 	if apiErr != nil {
 		writeAPIError(w, apiErr)
@@ -361,6 +411,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case <-r.Context().Done():
 			return
 		}
+		s.stretchDeadlines(w)
 	}
 	switch {
 	case fault.internalError:
@@ -375,6 +426,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	result, apiErr := handler(s, region, body)
+	s.stretchDeadlines(w)
 	// Whatever the action did stays done under the faults below, but the
 	// caller never hears the answer whole.
 	switch {
@@ -386,6 +438,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case fault.badGateway:
 		writeBadGateway(w)
+		return
+	case fault.truncatedJSON:
+		writeTruncatedJSON(w, envelopeBody(result, apiErr))
 		return
 	}
 	if apiErr != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 
 	"github.com/google/uuid"
 
@@ -105,4 +106,22 @@ func writeBadGateway(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "text/html")
 	w.WriteHeader(http.StatusBadGateway)
 	_, _ = io.WriteString(w, badGatewayHTML)
+}
+
+// truncatedFraction is how much of its body a truncated_json answer keeps.
+const truncatedFraction = 0.9
+
+// writeTruncatedJSON answers HTTP 200 with the first 90% of body, and a
+// Content-Length that counts just that: the framing is right, so the
+// client reads the whole answer, and only the JSON is cut. A JSON object
+// cut before its closing brace never parses, so the SDK reports
+// ClientError.ParseJsonError, quoting what it read (common/http/
+// response.go, ParseErrorFromHTTPResponse): for a CreateKeyPair, most of
+// the private key.
+func writeTruncatedJSON(w http.ResponseWriter, body []byte) {
+	cut := body[:int(float64(len(body))*truncatedFraction)]
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(cut)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(cut)
 }

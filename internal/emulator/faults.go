@@ -20,7 +20,7 @@ func (c Faults) validate() error {
 		if r.Action == "" {
 			return fmt.Errorf("rule %d: action is empty (use \"*\" for every action)", i)
 		}
-		for _, p := range []float64{r.InternalError, r.Throttle, r.DropAfterCommit, r.ResetMidBody, r.BadGateway, r.Latency} {
+		for _, p := range []float64{r.InternalError, r.Throttle, r.DropAfterCommit, r.ResetMidBody, r.BadGateway, r.TruncatedJSON, r.Latency} {
 			if !(p >= 0 && p <= 1) {
 				return fmt.Errorf("rule %d: probabilities must be between 0 and 1", i)
 			}
@@ -55,6 +55,7 @@ type faults struct {
 	dropAfterCommit bool
 	resetMidBody    bool
 	badGateway      bool
+	truncatedJSON   bool
 }
 
 // faultSubjects names, per action, the request parameters that say what a
@@ -136,6 +137,7 @@ const (
 	rollDropAfterCommit
 	rollResetMidBody
 	rollBadGateway
+	rollTruncatedJSON
 )
 
 // faultDraw is the hash of everything a fault decision may depend on: the
@@ -201,7 +203,9 @@ func (s *Server) rollFaults(action, region string, body []byte) faults {
 	latency := d.float(rollLatency) < rule.Latency
 	// At most one of these happens to a call: the first rolled, in the
 	// order of the rule's documentation. Each roll is drawn whatever the
-	// others gave, so that adding a kind leaves the others' rolls alone.
+	// others gave, so that adding a kind leaves the others' rolls alone;
+	// a new kind goes last in the order too, so that it never takes a
+	// call that an older kind faulted.
 	rolled := []struct {
 		on    *bool
 		p     float64
@@ -212,6 +216,7 @@ func (s *Server) rollFaults(action, region string, body []byte) faults {
 		{&f.dropAfterCommit, rule.DropAfterCommit, rollDropAfterCommit},
 		{&f.resetMidBody, rule.ResetMidBody, rollResetMidBody},
 		{&f.badGateway, rule.BadGateway, rollBadGateway},
+		{&f.truncatedJSON, rule.TruncatedJSON, rollTruncatedJSON},
 	}
 	n := 0
 	if latency {

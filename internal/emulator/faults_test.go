@@ -1,12 +1,15 @@
 package emulator
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -93,6 +96,7 @@ func TestFaults(t *testing.T) {
 		`{"rules":[{"action":"*","colour":1}]}`,
 	} {
 		req, _ := http.NewRequest(http.MethodPut, e.url+"/_emulator/faults", strings.NewReader(bad))
+		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -351,6 +355,7 @@ func TestFaultsCutAnswers(t *testing.T) {
 	}
 
 	req, _ = http.NewRequest(http.MethodPut, e.url+"/_emulator/faults", strings.NewReader(`{"rules":[{"action":"*","bad_gateway":2}]}`))
+	req.Header.Set("Content-Type", "application/json")
 	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -361,13 +366,66 @@ func TestFaultsCutAnswers(t *testing.T) {
 	}
 }
 
+// TestFaultsTruncatedJSON checks truncated_json through the real SDK and
+// on the wire: the change is committed, the answer is an HTTP 200 whose
+// JSON is cut, with a Content-Length that counts the cut body, and the
+// SDK, which reads it whole, reports ClientError.ParseJsonError quoting
+// it. For a CreateKeyPair that quote holds much of the private key: a
+// client must not show the SDK's message as it is.
+func TestFaultsTruncatedJSON(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Config{})
+
+	e.setFaults(FaultRule{Action: "CreateKeyPair", TruncatedJSON: 1})
+	err := e.tryCreate("truncated")
+	wantCode(t, err, "ClientError.ParseJsonError")
+	msg := err.Error()
+	if !strings.Contains(msg, "Fail to parse json content") {
+		t.Errorf("truncated answer: %v, want a parse failure", err)
+	}
+	// The PEM inside the JSON string: its header, an escaped newline and
+	// at least a few lines of base64.
+	if !regexp.MustCompile(`-----BEGIN RSA PRIVATE KEY-----\\n([A-Za-z0-9+/]{64}\\n){4}`).MatchString(msg) {
+		t.Errorf("the SDK's message holds no private key, so the leak this fault models is gone: %v", err)
+	}
+
+	req := e.raw(rawCall{Action: "CreateKeyPair", Body: `{"KeyName":"truncated_raw","ProjectId":0}`})
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("raw call: %v", err)
+	}
+	body, readErr := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || readErr != nil || resp.ContentLength != int64(len(body)) || resp.Header.Get("Content-Type") != "application/json" {
+		t.Errorf("truncated answer: HTTP %d, %s, %d bytes of Content-Length %d, read error %v; want 200, JSON, the whole cut body", resp.StatusCode, resp.Header.Get("Content-Type"), len(body), resp.ContentLength, readErr)
+	}
+	if json.Valid(body) || !bytes.HasPrefix(body, []byte(`{"Response":{"KeyPair":{`)) || !bytes.Contains(body, []byte("PRIVATE KEY")) {
+		t.Errorf("truncated body: %s; want the start of the answer, cut", body)
+	}
+
+	e.setFaults()
+	var names []string
+	for _, kp := range e.describe(testRegion) {
+		names = append(names, *kp.KeyName)
+	}
+	if fmt.Sprint(names) != "[truncated truncated_raw]" {
+		t.Errorf("key pairs after truncated answers: %v, want both committed", names)
+	}
+	if st := e.stats(); st.Faults["CreateKeyPair"] != 2 {
+		t.Errorf("faults = %v, want 2 CreateKeyPair faults", st.Faults)
+	}
+	if code := e.control(http.MethodPut, "/_emulator/faults", Faults{Rules: []FaultRule{{Action: "*", TruncatedJSON: -0.1}}}, nil); code != http.StatusBadRequest {
+		t.Errorf("truncated_json -0.1: HTTP %d, want 400", code)
+	}
+}
+
 // TestFaultPrecedence checks that a call meets at most one of the faults
 // that answer it, the first in the rule's order, and that only that one
 // counts.
 func TestFaultPrecedence(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, Config{})
-	all := FaultRule{Action: "DescribeKeyPairs", InternalError: 1, Throttle: 1, DropAfterCommit: 1, ResetMidBody: 1, BadGateway: 1}
+	all := FaultRule{Action: "DescribeKeyPairs", InternalError: 1, Throttle: 1, DropAfterCommit: 1, ResetMidBody: 1, BadGateway: 1, TruncatedJSON: 1}
 	list := func() error {
 		_, err := e.cvm(testRegion).DescribeKeyPairs(cvm.NewDescribeKeyPairsRequest())
 		return err
@@ -381,6 +439,9 @@ func TestFaultPrecedence(t *testing.T) {
 		{func(r *FaultRule) { r.InternalError, r.Throttle = 0, 0 }, "ClientError.NetworkError"},
 		{func(r *FaultRule) { r.InternalError, r.Throttle, r.DropAfterCommit = 0, 0, 0 }, "ClientError.ParseJsonError"},
 		{func(r *FaultRule) { r.InternalError, r.Throttle, r.DropAfterCommit, r.ResetMidBody = 0, 0, 0, 0 }, "ClientError.ParseJsonError"},
+		{func(r *FaultRule) {
+			r.InternalError, r.Throttle, r.DropAfterCommit, r.ResetMidBody, r.BadGateway = 0, 0, 0, 0, 0
+		}, "ClientError.ParseJsonError"},
 	} {
 		rule := all
 		tt.mod(&rule)
@@ -389,10 +450,19 @@ func TestFaultPrecedence(t *testing.T) {
 		err := list()
 		wantCode(t, err, tt.code)
 		if tt.code == "ClientError.ParseJsonError" {
-			// The cut body fails the read; the gateway's page, the parse.
-			cut := rule.ResetMidBody == 1
-			if strings.Contains(err.Error(), "502 Bad Gateway") == cut {
-				t.Errorf("rule %+v: %v", rule, err)
+			// The cut body fails the read; the gateway's page and the
+			// truncated JSON, the parse.
+			var want string
+			switch {
+			case rule.ResetMidBody == 1:
+				want = "Fail to read http body"
+			case rule.BadGateway == 1:
+				want = "502 Bad Gateway"
+			default:
+				want = `Fail to parse json content: {"Response":`
+			}
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("rule %+v: %v, want %q in it", rule, err, want)
 			}
 		}
 		if n := e.stats().Faults["DescribeKeyPairs"] - before; n != 1 {
@@ -409,28 +479,37 @@ func TestFaultSeed_newKindsKeepOldRolls(t *testing.T) {
 	for _, action := range []string{"CreateKeyPair", "DeleteKeyPairs"} {
 		old := FaultRule{Action: "*", InternalError: 0.2, Throttle: 0.2, DropAfterCommit: 0.2}
 		withNew := old
-		withNew.ResetMidBody, withNew.BadGateway = 0.3, 0.3
+		withNew.ResetMidBody, withNew.BadGateway, withNew.TruncatedJSON = 0.3, 0.3, 0.3
 		s1 := &Server{faults: newFaultSet(Faults{Seed: 5, Rules: []FaultRule{old}}), stats: newStats()}
 		s2 := &Server{faults: newFaultSet(Faults{Seed: 5, Rules: []FaultRule{withNew}}), stats: newStats()}
-		var newOnes int
+		var newOnes, truncated int
 		for i := range 200 {
 			body := []byte(fmt.Sprintf(`{"KeyName":"k%d","KeyIds":["skey-%08d"]}`, i, i))
 			a, b := s1.rollFaults(action, testRegion, body), s2.rollFaults(action, testRegion, body)
 			if a.internalError != b.internalError || a.throttle != b.throttle || a.dropAfterCommit != b.dropAfterCommit {
 				t.Fatalf("%s call %d: old kinds %+v without the new ones, %+v with them", action, i, a, b)
 			}
-			if a.resetMidBody || a.badGateway {
+			if a.resetMidBody || a.badGateway || a.truncatedJSON {
 				t.Fatalf("%s call %d: a new kind without its probability: %+v", action, i, a)
 			}
-			if (b.resetMidBody || b.badGateway) && (b.internalError || b.throttle || b.dropAfterCommit) {
+			answering := 0
+			for _, on := range []bool{b.internalError, b.throttle, b.dropAfterCommit, b.resetMidBody, b.badGateway, b.truncatedJSON} {
+				if on {
+					answering++
+				}
+			}
+			if answering > 1 {
 				t.Fatalf("%s call %d: two faults that answer: %+v", action, i, b)
 			}
 			if b.resetMidBody || b.badGateway {
 				newOnes++
 			}
+			if b.truncatedJSON {
+				truncated++
+			}
 		}
-		if newOnes == 0 {
-			t.Errorf("%s: the new kinds never happened", action)
+		if newOnes == 0 || truncated == 0 {
+			t.Errorf("%s: the new kinds never happened (%d reset or gateway, %d truncated)", action, newOnes, truncated)
 		}
 	}
 }

@@ -568,6 +568,7 @@ func TestImages(t *testing.T) {
 		{http.MethodGet, "/_emulator/images/img-zzzzzzzz", ``, http.StatusMethodNotAllowed},
 	} {
 		req, _ := http.NewRequest(tt.method, e.url+tt.path, strings.NewReader(tt.body))
+		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)

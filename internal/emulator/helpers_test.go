@@ -118,6 +118,8 @@ func (e *testEnv) control(method, path string, in, out any) int {
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	// The control API takes JSON only, also for calls without a body.
+	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		e.t.Fatalf("%s %s: %v", method, path, err)

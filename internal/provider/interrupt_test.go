@@ -146,4 +146,3 @@ resource "tencentcloud_key_pair" "test" {
 	}
 	tf.run([]int{0}, "destroy", "-no-color", "-auto-approve", "-input=false")
 }
-

@@ -16,13 +16,15 @@ const (
 	ourAddress      = "registry.terraform.io/keypairlabs/tencentcloud"
 )
 
-// stateInstance is one resource of a terraform.tfstate (format 4).
-func stateInstance(name, provider string, schemaVersion int, attributes map[string]any) map[string]any {
+// stateInstance is one resource of a terraform.tfstate (format 4) at
+// schema version 0: the official provider's layout, or this provider's
+// before version 1.
+func stateInstance(name, provider string, attributes map[string]any) map[string]any {
 	return map[string]any{
 		"mode": "managed", "type": "tencentcloud_key_pair", "name": name,
 		"provider": fmt.Sprintf("provider[%q]", provider),
 		"instances": []any{map[string]any{
-			"schema_version": schemaVersion, "attributes": attributes,
+			"schema_version": 0, "attributes": attributes,
 			"sensitive_attributes": []any{}, "private": "bnVsbA==",
 		}},
 	}
@@ -123,18 +125,18 @@ resource "tencentcloud_key_pair" "own" {
 		"outputs": map[string]any{}, "check_results": nil,
 		"resources": []any{
 			// The official provider's layout, as SDKv2 writes it.
-			stateInstance("generated", officialAddress, 0, map[string]any{
+			stateInstance("generated", officialAddress, map[string]any{
 				"id": generated.ID, "key_name": "legacy_generated", "public_key": firstTwoFields(generated.PublicKey),
 				"project_id": 0, "tags": map[string]string{"team": "platform"}, "private_key": generated.PrivateKey,
 				"created_time": generated.CreatedTime, "force_stop": false,
 			}),
-			stateInstance("imported", officialAddress, 0, map[string]any{
+			stateInstance("imported", officialAddress, map[string]any{
 				"id": imported.ID, "key_name": "legacy_imported", "public_key": firstTwoFields(userKey),
 				"project_id": 0, "tags": map[string]string{}, "private_key": "",
 				"created_time": imported.CreatedTime, "force_stop": false,
 			}),
 			// This provider's own layout before version 1.
-			stateInstance("own", ourAddress, 0, map[string]any{
+			stateInstance("own", ourAddress, map[string]any{
 				"id": own.ID, "key_name": "own_v0", "project_id": 0, "description": "kept", "public_key": own.PublicKey,
 				"private_key": own.PrivateKey, "fingerprint": nil, "tags": nil, "created_time": own.CreatedTime,
 				"associated_instance_ids": []string{}, "force_stop": true, "timeouts": nil,

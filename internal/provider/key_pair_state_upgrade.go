@@ -23,7 +23,9 @@ import (
 // of strings), private_key, created_time and force_stop. After
 // `terraform state replace-provider`, Terraform hands that state to this
 // provider, whose schema is at version 1, and this upgrader turns it into
-// the current layout, so that the next plan shows no change.
+// the current layout, so that the next plan shows no change. A moved block
+// from the official provider's resource hands it over the same way
+// (key_pair_move_state.go).
 //
 // This provider's own states from before version 1 are at version 0 too,
 // with more attributes (description, fingerprint, associated_instance_ids,
@@ -61,25 +63,41 @@ type keyPairStateV0 struct {
 }
 
 func upgradeKeyPairStateV0(ctx context.Context, req resource.UpgradeStateRequest, resp *resource.UpgradeStateResponse) {
-	if req.RawState == nil || len(req.RawState.JSON) == 0 {
+	if req.RawState == nil {
 		resp.Diagnostics.AddError("Cannot upgrade the key pair state", "The state of version 0 holds no JSON attributes.")
 		return
 	}
-	var old keyPairStateV0
-	dec := json.NewDecoder(bytes.NewReader(req.RawState.JSON))
-	if err := dec.Decode(&old); err != nil {
-		resp.Diagnostics.AddError("Cannot upgrade the key pair state",
-			fmt.Sprintf("The state of version 0 is not a key pair of either tencentcloud provider: %s", err))
+	m, diags := keyPairModelFromV0(ctx, req.RawState.JSON)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// keyPairModelFromV0 reads the JSON attributes of a version 0 state, of
+// either layout, into the current model.
+func keyPairModelFromV0(ctx context.Context, raw []byte) (keyPairResourceModel, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	const summary = "Cannot upgrade the key pair state"
+	if len(raw) == 0 {
+		diags.AddError(summary, "The state of version 0 holds no JSON attributes.")
+		return keyPairResourceModel{}, diags
+	}
+	var old keyPairStateV0
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if err := dec.Decode(&old); err != nil {
+		diags.AddError(summary, fmt.Sprintf("The state of version 0 is not a key pair of either tencentcloud provider: %s", err))
+		return keyPairResourceModel{}, diags
+	}
 	if old.ID == "" || old.KeyName == "" {
-		resp.Diagnostics.AddError("Cannot upgrade the key pair state", "The state of version 0 has no id or no key_name.")
-		return
+		diags.AddError(summary, "The state of version 0 has no id or no key_name.")
+		return keyPairResourceModel{}, diags
 	}
 	projectID, err := parseProjectID(old.ProjectID)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("project_id"), "Cannot upgrade the key pair state", err.Error())
-		return
+		diags.AddAttributeError(path.Root("project_id"), summary, err.Error())
+		return keyPairResourceModel{}, diags
 	}
 
 	m := keyPairResourceModel{
@@ -102,18 +120,15 @@ func upgradeKeyPairStateV0(ctx context.Context, req resource.UpgradeStateRequest
 	}
 	var d diag.Diagnostics
 	m.Tags, d = tagsValue(ctx, old.Tags)
-	resp.Diagnostics.Append(d...)
+	diags.Append(d...)
 	// The official provider has no default tags: every tag is the key
 	// pair's own until the refresh sorts them.
 	m.TagsAll = m.Tags
 	m.AssociatedInstanceIDs, d = types.SetValueFrom(ctx, types.StringType, nonNil(old.AssociatedInstanceIDs))
-	resp.Diagnostics.Append(d...)
+	diags.Append(d...)
 	m.Timeouts, d = timeoutsValue(ctx, old.Timeouts)
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	diags.Append(d...)
+	return m, diags
 }
 
 // parseProjectID reads project_id, a number in both layouts (a string in

@@ -4,12 +4,18 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
@@ -41,13 +47,26 @@ type KeyPairsDataSource struct {
 }
 
 type keyPairsDataSourceModel struct {
-	ID        types.String    `tfsdk:"id"`
-	KeyName   types.String    `tfsdk:"key_name"`
-	NameRegex types.String    `tfsdk:"name_regex"`
-	ProjectID types.Int64     `tfsdk:"project_id"`
-	Tags      types.Map       `tfsdk:"tags"`
-	KeyPairs  []keyPairObject `tfsdk:"key_pairs"`
-	IDs       []string        `tfsdk:"ids"`
+	ID               types.String      `tfsdk:"id"`
+	KeyID            types.String      `tfsdk:"key_id"`
+	KeyName          types.String      `tfsdk:"key_name"`
+	NameRegex        types.String      `tfsdk:"name_regex"`
+	ProjectID        types.Int64       `tfsdk:"project_id"`
+	Tags             types.Map         `tfsdk:"tags"`
+	ResultOutputFile types.String      `tfsdk:"result_output_file"`
+	KeyPairs         []keyPairObject   `tfsdk:"key_pairs"`
+	IDs              []string          `tfsdk:"ids"`
+	KeyPairList      []keyPairListItem `tfsdk:"key_pair_list"`
+}
+
+// keyPairListItem is an element of key_pair_list: a key pair as the
+// official provider's tencentcloud_key_pairs lists it.
+type keyPairListItem struct {
+	KeyID      types.String `tfsdk:"key_id"`
+	KeyName    types.String `tfsdk:"key_name"`
+	ProjectID  types.Int64  `tfsdk:"project_id"`
+	PublicKey  types.String `tfsdk:"public_key"`
+	CreateTime types.String `tfsdk:"create_time"`
 }
 
 // Metadata names the data source tencentcloud_key_pairs.
@@ -60,17 +79,32 @@ func (d *KeyPairsDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The SSH key pairs of Tencent Cloud CVM in the provider's region that match every filter given " +
 			"(all of them without filters), with every attribute that `tencentcloud_key_pair` has but the private key. " +
-			"`key_name`, `project_id` and `tags` are sent to the API as DescribeKeyPairs filters; `name_regex` is applied to " +
-			"its answer, and so is an exact-match check of the others.",
+			"It also takes every argument of the official provider's `tencentcloud_key_pairs`, with the same meaning, and " +
+			"exports its `key_pair_list`, so that configurations written for the official provider work unchanged: " +
+			"`key_id`, `result_output_file` and `key_pair_list` are there for that compatibility; `key_name` and " +
+			"`project_id` serve both.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "A hash of the region and the filters: the same for the same query.",
 				Computed:            true,
 			},
+			"key_id": schema.StringAttribute{
+				MarkdownDescription: "Only the key pair of this id, such as `skey-3glfot13`; none when there is no such key pair. " +
+					"Sent to DescribeKeyPairs as `KeyIds`; the other filters are then applied to its answer. " +
+					"For compatibility with the official provider.",
+				Optional:   true,
+				Validators: keyPairIDValidators(),
+			},
 			"key_name": schema.StringAttribute{
-				MarkdownDescription: "Only the key pair of this name, matched exactly (case included).",
-				Optional:            true,
-				Validators:          keyNameValidators(),
+				MarkdownDescription: "A key pair name, 1 to 25 letters, digits and underscores, optionally with `^` before it " +
+					"and/or `$` after it, as in the official provider. With both anchors (`^web$`) only the key pair of " +
+					"exactly that name matches, everywhere; with one, the names that start (`^web`) or end (`web$`) with it. " +
+					"A name without anchors (`web`) keeps the meaning it has in each provider: `key_pairs` and `ids` hold the " +
+					"key pair of exactly that name (as in earlier versions of this provider), `key_pair_list` and " +
+					"`result_output_file` every key pair whose name contains it (as in the official provider). " +
+					"Case counts. For any other pattern, use `name_regex`.",
+				Optional:   true,
+				Validators: keyNamePatternValidators(),
 			},
 			"name_regex": schema.StringAttribute{
 				MarkdownDescription: "Only key pairs whose name matches this regular expression " +
@@ -79,7 +113,7 @@ func (d *KeyPairsDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				Validators: []validator.String{regexpValidator{}},
 			},
 			"project_id": schema.Int64Attribute{
-				MarkdownDescription: "Only key pairs of this project; `0` is the default project.",
+				MarkdownDescription: "Only key pairs of this project; `0` is the default project. The same in the official provider.",
 				Optional:            true,
 				Validators:          []validator.Int64{int64validator.AtLeast(0)},
 			},
@@ -92,6 +126,13 @@ func (d *KeyPairsDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 					mapvalidator.ValueStringsAre(stringvalidator.UTF8LengthBetween(1, apicontract.MaxTagValueLength)),
 				},
 			},
+			"result_output_file": schema.StringAttribute{
+				MarkdownDescription: "A file to write `key_pair_list` to, as a JSON array of objects with the keys of " +
+					"`key_pair_list`, indented with tabs, as the official provider writes it; a leading `~` is the home directory. " +
+					"The file is replaced at every read. For compatibility with the official provider.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
 			"key_pairs": schema.ListNestedAttribute{
 				MarkdownDescription: "The matching key pairs, sorted by `key_name`, then `id`.",
 				Computed:            true,
@@ -101,6 +142,34 @@ func (d *KeyPairsDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				MarkdownDescription: "Ids of the matching key pairs, in the order of `key_pairs`.",
 				ElementType:         types.StringType,
 				Computed:            true,
+			},
+			"key_pair_list": schema.ListNestedAttribute{
+				MarkdownDescription: "The matching key pairs with the attributes of the official provider's `key_pair_list`, " +
+					"sorted by `key_name`, then `key_id`. The same key pairs as `key_pairs`, except with a `key_name` " +
+					"without anchors, which finds the name anywhere here (see `key_name`). For compatibility with the official provider.",
+				Computed: true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"key_id": schema.StringAttribute{
+						MarkdownDescription: "The key pair's id, such as `skey-3glfot13`.",
+						Computed:            true,
+					},
+					"key_name": schema.StringAttribute{
+						MarkdownDescription: "Name of the key pair.",
+						Computed:            true,
+					},
+					"project_id": schema.Int64Attribute{
+						MarkdownDescription: "Project of the key pair; `0` is the default project.",
+						Computed:            true,
+					},
+					"public_key": schema.StringAttribute{
+						MarkdownDescription: "The OpenSSH public key without its comment (`ssh-rsa AAAA...`), as the official provider gives it.",
+						Computed:            true,
+					},
+					"create_time": schema.StringAttribute{
+						MarkdownDescription: "When the key pair was created, as the API gives it (the same as `created_time` of `key_pairs`).",
+						Computed:            true,
+					},
+				}},
 			},
 		},
 	}
@@ -123,58 +192,174 @@ func (d *KeyPairsDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !config.KeyName.IsNull() {
-		q.KeyName = config.KeyName.ValueStringPointer()
-	}
-	if !config.NameRegex.IsNull() {
-		q.NameRegex = config.NameRegex.ValueStringPointer()
-	}
-	if !config.ProjectID.IsNull() {
-		q.ProjectID = config.ProjectID.ValueInt64Pointer()
-	}
-	match, err := q.matcher()
-	if err != nil {
-		// The validator has refused such a pattern already.
-		resp.Diagnostics.AddAttributeError(path.Root("name_regex"), "Invalid regular expression", err.Error())
-		return
-	}
+	q.KeyID = config.KeyID.ValueStringPointer()
+	q.KeyName = config.KeyName.ValueStringPointer()
+	q.NameRegex = config.NameRegex.ValueStringPointer()
+	q.ProjectID = config.ProjectID.ValueInt64Pointer()
 
-	list, err := findKeyPairs(ctx, d.client, q.apiFilters(), match)
+	listed, exact, err := q.find(ctx, d.client)
 	if err != nil {
 		addAPIError(d.client, &resp.Diagnostics, "list the key pairs", err)
 		return
 	}
-	tflog.Debug(ctx, "Listed key pairs", map[string]any{"region": d.client.Region(), "count": len(list)})
+	tflog.Debug(ctx, "Listed key pairs", map[string]any{"region": d.client.Region(), "count": len(exact), "key_pair_list": len(listed)})
 
 	config.ID = types.StringValue(q.hash(d.client.Region()))
-	config.KeyPairs = make([]keyPairObject, 0, len(list))
-	config.IDs = make([]string, 0, len(list))
-	for _, kp := range list {
+	config.KeyPairs = make([]keyPairObject, 0, len(exact))
+	config.IDs = make([]string, 0, len(exact))
+	for _, kp := range exact {
 		obj, diags := newKeyPairObject(ctx, kp)
 		resp.Diagnostics.Append(diags...)
 		config.KeyPairs = append(config.KeyPairs, obj)
 		config.IDs = append(config.IDs, kp.ID)
 	}
+	config.KeyPairList = make([]keyPairListItem, 0, len(listed))
+	for _, kp := range listed {
+		config.KeyPairList = append(config.KeyPairList, newKeyPairListItem(kp))
+	}
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	if file := config.ResultOutputFile.ValueString(); file != "" {
+		if err := writeResultOutputFile(file, config.KeyPairList); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("result_output_file"), "Could not write result_output_file", err.Error())
+			return
+		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
 }
 
+// newKeyPairListItem is a key pair as key_pair_list holds it.
+func newKeyPairListItem(kp *client.KeyPair) keyPairListItem {
+	return keyPairListItem{
+		KeyID:      types.StringValue(kp.ID),
+		KeyName:    types.StringValue(kp.Name),
+		ProjectID:  types.Int64Value(kp.ProjectID),
+		PublicKey:  types.StringValue(publicKeyWithoutComment(kp.PublicKey)),
+		CreateTime: types.StringValue(kp.CreatedTime),
+	}
+}
+
+// publicKeyWithoutComment is the key type and the key of an OpenSSH public
+// key line, the comment dropped, as the official provider stores public
+// keys. Tencent Cloud gives generated keys a comment of its own.
+func publicKeyWithoutComment(line string) string {
+	f := strings.Fields(line)
+	if len(f) < 2 {
+		return strings.TrimSpace(line)
+	}
+	return f[0] + " " + f[1]
+}
+
+// writeResultOutputFile writes the key pair list as the official provider's
+// data sources write result_output_file (tccommon.WriteToFile): a JSON array
+// of objects with sorted keys, indented with tabs, no newline at the end,
+// in a file that a leading ~ puts in the home directory. An existing file
+// is removed first, as the official provider does: it writes its files
+// read-only for their owner, and a file it left must not stop this one.
+func writeResultOutputFile(file string, items []keyPairListItem) error {
+	if file == "~" || strings.HasPrefix(file, "~/") {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return fmt.Errorf("expand %s: %w", file, err)
+		}
+		file = filepath.Join(home, strings.TrimPrefix(file, "~"))
+	}
+	records := make([]map[string]any, 0, len(items))
+	for _, it := range items {
+		records = append(records, map[string]any{
+			"key_id":      it.KeyID.ValueString(),
+			"key_name":    it.KeyName.ValueString(),
+			"project_id":  it.ProjectID.ValueInt64(),
+			"public_key":  it.PublicKey.ValueString(),
+			"create_time": it.CreateTime.ValueString(),
+		})
+	}
+	b, err := json.MarshalIndent(records, "", "\t")
+	if err != nil {
+		return fmt.Errorf("encode the key pair list: %w", err)
+	}
+	info, err := os.Stat(file)
+	switch {
+	case err == nil && info.IsDir():
+		return fmt.Errorf("%s is a directory", file)
+	case err == nil:
+		if err := os.Remove(file); err != nil {
+			return fmt.Errorf("replace %s: %w", file, err)
+		}
+	case !errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("stat %s: %w", file, err)
+	}
+	if err := os.WriteFile(file, b, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", file, err)
+	}
+	return nil
+}
+
 // keyPairQuery holds the filters of tencentcloud_key_pairs; nil is not set.
 type keyPairQuery struct {
+	KeyID *string
+	// KeyName is the official provider's pattern: see keyNamePattern.
 	KeyName   *string
 	NameRegex *string
 	ProjectID *int64
 	Tags      map[string]string
 }
 
+// keyNamePattern is key_name as the official provider reads it: a name,
+// optionally anchored with ^ at its start and $ at its end; matched as the
+// regular expression it is, which without anchors finds the name anywhere.
+type keyNamePattern struct {
+	name       string
+	start, end bool
+}
+
+func parseKeyNamePattern(s string) keyNamePattern {
+	var p keyNamePattern
+	s, p.start = strings.CutPrefix(s, "^")
+	s, p.end = strings.CutSuffix(s, "$")
+	p.name = s
+	return p
+}
+
+// matches is the official provider's matching.
+func (p keyNamePattern) matches(name string) bool {
+	switch {
+	case p.start && p.end:
+		return name == p.name
+	case p.start:
+		return strings.HasPrefix(name, p.name)
+	case p.end:
+		return strings.HasSuffix(name, p.name)
+	default:
+		return strings.Contains(name, p.name)
+	}
+}
+
+// matchesExactly is this provider's matching: a name without anchors is
+// the whole name, which is what key_name meant here before it took
+// anchors. With anchors, both providers agree.
+func (p keyNamePattern) matchesExactly(name string) bool {
+	if !p.start && !p.end {
+		return name == p.name
+	}
+	return p.matches(name)
+}
+
 // apiFilters are the DescribeKeyPairs filters for the query: one filter per
-// condition, which the API ANDs. name_regex has no filter.
+// condition, which the API ANDs. The key-name filter goes only with a name
+// anchored at both ends: the API's filter is not documented to find parts
+// of names. name_regex has no filter, and key_id is asked by KeyIds, which
+// the API takes only without filters.
 func (q keyPairQuery) apiFilters() []client.Filter {
+	if q.KeyID != nil {
+		return nil
+	}
 	var filters []client.Filter
 	if q.KeyName != nil {
-		filters = append(filters, client.Filter{Name: "key-name", Values: []string{*q.KeyName}})
+		if p := parseKeyNamePattern(*q.KeyName); p.start && p.end {
+			filters = append(filters, client.Filter{Name: "key-name", Values: []string{p.name}})
+		}
 	}
 	if q.ProjectID != nil {
 		filters = append(filters, client.Filter{Name: "project-id", Values: []string{strconv.FormatInt(*q.ProjectID, 10)}})
@@ -182,24 +367,31 @@ func (q keyPairQuery) apiFilters() []client.Filter {
 	for _, k := range slices.Sorted(maps.Keys(q.Tags)) {
 		filters = append(filters, client.Filter{Name: "tag:" + k, Values: []string{q.Tags[k]}})
 	}
-	// The API takes at most 10 filters in one call: the others are left to
-	// the matcher, which checks every condition of the query anyway.
+	// The API takes at most 10 filters in one call, of one value each here:
+	// the others are left to the matchers, which check every condition of
+	// the query anyway.
 	return filters[:min(len(filters), apicontract.MaxFiltersPerDescribe)]
 }
 
-// matcher returns the test that every key pair of the result passes. It
-// checks the API's filters again, because the real API's key-name filter
-// may match more than the exact name, and name_regex, which has no filter.
-func (q keyPairQuery) matcher() (func(*client.KeyPair) bool, error) {
+// matchers return the tests that the key pairs of key_pair_list (listed)
+// and of key_pairs (exact) pass; the second is the first, but for a
+// key_name without anchors, which it takes as a whole name. They check
+// the API's filters again, because the real API's key-name filter may
+// match more than the exact name, and name_regex, which has no filter.
+func (q keyPairQuery) matchers() (listed, exact func(*client.KeyPair) bool, err error) {
 	var re *regexp.Regexp
 	if q.NameRegex != nil {
-		var err error
 		if re, err = regexp.Compile(*q.NameRegex); err != nil {
-			return nil, fmt.Errorf("name_regex %q: %w", *q.NameRegex, err)
+			return nil, nil, fmt.Errorf("name_regex %q: %w", *q.NameRegex, err)
 		}
 	}
-	return func(kp *client.KeyPair) bool {
-		if q.KeyName != nil && kp.Name != *q.KeyName {
+	var name *keyNamePattern
+	if q.KeyName != nil {
+		p := parseKeyNamePattern(*q.KeyName)
+		name = &p
+	}
+	others := func(kp *client.KeyPair) bool {
+		if q.KeyID != nil && kp.ID != *q.KeyID {
 			return false
 		}
 		if re != nil && !re.MatchString(kp.Name) {
@@ -214,7 +406,41 @@ func (q keyPairQuery) matcher() (func(*client.KeyPair) bool, error) {
 			}
 		}
 		return true
-	}, nil
+	}
+	listed = func(kp *client.KeyPair) bool {
+		return (name == nil || name.matches(kp.Name)) && others(kp)
+	}
+	exact = func(kp *client.KeyPair) bool {
+		return (name == nil || name.matchesExactly(kp.Name)) && others(kp)
+	}
+	return listed, exact, nil
+}
+
+// find asks the API for the key pairs of the query, all pages of them, and
+// returns those of key_pair_list and those of key_pairs, each sorted by
+// name, then id. A key_id is asked by id (a key pair that does not exist
+// lists nothing), the rest with the filters the API supports.
+func (q keyPairQuery) find(ctx context.Context, c *client.Client) (listed, exact []*client.KeyPair, err error) {
+	matchListed, matchExact, err := q.matchers()
+	if err != nil {
+		return nil, nil, err
+	}
+	var list []*client.KeyPair
+	if q.KeyID != nil {
+		kp, err := c.DescribeKeyPair(ctx, *q.KeyID)
+		var notFound *client.NotFoundError
+		switch {
+		case errors.As(err, &notFound):
+		case err != nil:
+			return nil, nil, err
+		default:
+			list = []*client.KeyPair{kp}
+		}
+	} else if list, err = c.ListKeyPairs(ctx, q.apiFilters()); err != nil {
+		return nil, nil, err
+	}
+	listed = selectKeyPairs(list, matchListed)
+	return listed, selectKeyPairs(listed, matchExact), nil
 }
 
 // hash identifies the query in a region: the same filters give the same id.
@@ -222,6 +448,9 @@ func (q keyPairQuery) matcher() (func(*client.KeyPair) bool, error) {
 func (q keyPairQuery) hash(region string) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "region=%q\n", region)
+	if q.KeyID != nil {
+		fmt.Fprintf(h, "key_id=%q\n", *q.KeyID)
+	}
 	if q.KeyName != nil {
 		fmt.Fprintf(h, "key_name=%q\n", *q.KeyName)
 	}
@@ -235,16 +464,6 @@ func (q keyPairQuery) hash(region string) string {
 		fmt.Fprintf(h, "tag=%q=%q\n", k, q.Tags[k])
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
-}
-
-// findKeyPairs lists the key pairs that pass filters, all pages of them,
-// and returns those that match, sorted by name, then id.
-func findKeyPairs(ctx context.Context, c *client.Client, filters []client.Filter, match func(*client.KeyPair) bool) ([]*client.KeyPair, error) {
-	list, err := c.ListKeyPairs(ctx, filters)
-	if err != nil {
-		return nil, err
-	}
-	return selectKeyPairs(list, match), nil
 }
 
 // selectKeyPairs returns the key pairs that match, sorted by name, then id.

@@ -302,6 +302,13 @@ func TestAccKeyPairsDataSource_validation(t *testing.T) {
 		{"regex lookahead", `name_regex = "^kp(?=_)"`, `(?s)Invalid regular expression.*name_regex.*invalid or unsupported Perl syntax`},
 		{"name illegal", `key_name = "has-dash"`, `(?s)key_name.*may contain only letters, digits and underscores`},
 		{"name long", `key_name = "` + strings.Repeat("a", 26) + `"`, `(?s)key_name.*length must be between 1 and 25`},
+		{"pattern illegal", `key_name = "^te-st$"`, `(?s)key_name.*may contain only letters, digits and underscores.*In key_name, \^ may come before the name\s+and\s+\$\s+after\s+it`},
+		{"pattern anchor inside", `key_name = "te^st"`, `(?s)key_name.*may contain only letters, digits and underscores`},
+		{"pattern other regexp", `key_name = "^te.*$"`, `(?s)key_name.*may contain only letters, digits and underscores`},
+		{"pattern anchors only", `key_name = "^$"`, `(?s)key_name.*length must be between 1 and 25`},
+		{"pattern long", `key_name = "^` + strings.Repeat("a", 26) + `$"`, `(?s)key_name.*length must be between 1 and 25`},
+		{"key id", `key_id = "skey-TOOLONG123"`, `(?s)Invalid key pair id.*key_id.*skey- followed by 8 lowercase letters or digits`},
+		{"empty output file", `result_output_file = ""`, `(?s)result_output_file.*at least 1`},
 		{"negative project", `project_id = -1`, `(?s)project_id.*must be at least 0`},
 		{"empty tag key", `tags = { "" = "x" }`, `(?s)tags.*between 1 and 127`},
 		{"empty tag value", `tags = { team = "" }`, `(?s)tags.*between 1 and 255`},
@@ -317,7 +324,7 @@ func TestAccKeyPairsDataSource_validation(t *testing.T) {
 // and sorted.
 func TestKeyPairsDataSource_query(t *testing.T) {
 	t.Parallel()
-	name, re, project := "web", "^w", int64(0)
+	name, re, project := "^web$", "^w", int64(0)
 	q := keyPairQuery{KeyName: &name, NameRegex: &re, ProjectID: &project, Tags: map[string]string{"team": "infra", "env": "prod"}}
 	want := []client.Filter{
 		{Name: "key-name", Values: []string{"web"}},
@@ -325,19 +332,26 @@ func TestKeyPairsDataSource_query(t *testing.T) {
 		{Name: "tag:env", Values: []string{"prod"}},
 		{Name: "tag:team", Values: []string{"infra"}},
 	}
-	if got := q.apiFilters(); !slices.EqualFunc(got, want, func(a, b client.Filter) bool {
-		return a.Name == b.Name && slices.Equal(a.Values, b.Values)
-	}) {
+	sameFilters := func(a, b client.Filter) bool { return a.Name == b.Name && slices.Equal(a.Values, b.Values) }
+	if got := q.apiFilters(); !slices.EqualFunc(got, want, sameFilters) {
 		t.Errorf("apiFilters() = %v, want %v", got, want)
 	}
 	if got := (keyPairQuery{}).apiFilters(); len(got) != 0 {
 		t.Errorf("apiFilters() without filters = %v, want none", got)
 	}
-
-	match, err := q.matcher()
-	if err != nil {
-		t.Fatal(err)
+	// Only a name anchored at both ends goes to the API's key-name filter;
+	// a key_id goes as KeyIds, which the API takes only without filters.
+	for _, pattern := range []string{"web", "^web", "web$"} {
+		q := keyPairQuery{KeyName: &pattern, ProjectID: &project}
+		if got := q.apiFilters(); !slices.EqualFunc(got, want[1:2], sameFilters) {
+			t.Errorf("key_name %q: apiFilters() = %v, want %v", pattern, got, want[1:2])
+		}
 	}
+	id := "skey-00000001"
+	if got := (keyPairQuery{KeyID: &id, KeyName: &name, Tags: map[string]string{"team": "infra"}}).apiFilters(); len(got) != 0 {
+		t.Errorf("apiFilters() with key_id = %v, want none", got)
+	}
+
 	tags := map[string]string{"team": "infra", "env": "prod", "extra": "x"}
 	answer := []*client.KeyPair{
 		// What a fuzzy key-name filter, or a loose API, might answer.
@@ -347,23 +361,71 @@ func TestKeyPairsDataSource_query(t *testing.T) {
 		{ID: "skey-00000004", Name: "web", Tags: map[string]string{"team": "infra"}},
 		{ID: "skey-00000006", Name: "web", Tags: tags},
 		{ID: "skey-00000005", Name: "web", Tags: tags},
+		{ID: "skey-00000007", Name: "old_web", Tags: tags},
+		{ID: "skey-00000008", Name: "my_web_key", Tags: tags},
 	}
-	var got []string
-	for _, kp := range selectKeyPairs(answer, match) {
-		got = append(got, kp.ID)
+	ids := func(list []*client.KeyPair) []string {
+		out := []string{}
+		for _, kp := range list {
+			out = append(out, kp.ID)
+		}
+		return out
 	}
-	if want := []string{"skey-00000005", "skey-00000006"}; !slices.Equal(got, want) {
-		t.Errorf("selected %v, want %v (exact matches, sorted by name then id)", got, want)
+	selected := func(q keyPairQuery) (listed, exact []string) {
+		t.Helper()
+		l, e, err := q.matchers()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids(selectKeyPairs(answer, l)), ids(selectKeyPairs(answer, e))
+	}
+	if listed, exact := selected(q); !slices.Equal(listed, []string{"skey-00000005", "skey-00000006"}) || !slices.Equal(listed, exact) {
+		t.Errorf("selected %v and %v, want skey-00000005 and skey-00000006 in both (exact matches, sorted by name then id)", listed, exact)
+	}
+
+	// key_name: the official provider's pattern in key_pair_list; in
+	// key_pairs, a name without anchors is the whole name.
+	for _, c := range []struct {
+		pattern       string
+		listed, exact []string
+	}{
+		{"web", []string{"skey-00000008", "skey-00000007", "skey-00000005", "skey-00000006", "skey-00000001"}, []string{"skey-00000005", "skey-00000006"}},
+		{"^web$", []string{"skey-00000005", "skey-00000006"}, []string{"skey-00000005", "skey-00000006"}},
+		{"^web", []string{"skey-00000005", "skey-00000006", "skey-00000001"}, nil},
+		{"web$", []string{"skey-00000007", "skey-00000005", "skey-00000006"}, nil},
+		{"Web", []string{"skey-00000002"}, []string{"skey-00000002"}},
+		{"^eb", []string{}, []string{}},
+	} {
+		if c.exact == nil {
+			c.exact = c.listed
+		}
+		q := keyPairQuery{KeyName: &c.pattern, ProjectID: &project, Tags: map[string]string{"env": "prod"}}
+		if listed, exact := selected(q); !slices.Equal(listed, c.listed) || !slices.Equal(exact, c.exact) {
+			t.Errorf("key_name %q: key_pair_list %v, key_pairs %v; want %v and %v", c.pattern, listed, exact, c.listed, c.exact)
+		}
+	}
+	// key_id with other filters: all of them must match.
+	for _, c := range []struct {
+		id, name string
+		want     []string
+	}{{"skey-00000006", "web", []string{"skey-00000006"}}, {"skey-00000006", "old", []string{}}, {"skey-00000003", "web", []string{}}} {
+		q := keyPairQuery{KeyID: &c.id, KeyName: &c.name, ProjectID: &project}
+		if listed, exact := selected(q); !slices.Equal(listed, c.want) || !slices.Equal(exact, c.want) {
+			t.Errorf("key_id %s, key_name %q: %v and %v, want %v", c.id, c.name, listed, exact, c.want)
+		}
 	}
 
 	sameAgain := keyPairQuery{KeyName: &name, NameRegex: &re, ProjectID: &project, Tags: map[string]string{"env": "prod", "team": "infra"}}
 	if q.hash(testRegion) != sameAgain.hash(testRegion) {
 		t.Error("the same query has two ids")
 	}
-	for _, other := range []keyPairQuery{{}, {KeyName: &name}, {NameRegex: &name}, {Tags: map[string]string{"team": "infra"}}} {
+	for _, other := range []keyPairQuery{{}, {KeyName: &name}, {NameRegex: &name}, {KeyID: &name}, {Tags: map[string]string{"team": "infra"}}} {
 		if other.hash(testRegion) == q.hash(testRegion) {
 			t.Errorf("%+v has the id of %+v", other, q)
 		}
+	}
+	if (keyPairQuery{KeyID: &name}).hash(testRegion) == (keyPairQuery{KeyName: &name}).hash(testRegion) {
+		t.Error("key_id and key_name of the same value give the same id")
 	}
 	if (keyPairQuery{}).hash("ap-guangzhou") == (keyPairQuery{}).hash("ap-shanghai") {
 		t.Error("two regions give the same id")
@@ -426,14 +488,10 @@ func TestKeyPairsDataSource_apiCalls(t *testing.T) {
 	project := int64(0)
 	re := "^kp_0"
 	q := keyPairQuery{NameRegex: &re, ProjectID: &project, Tags: map[string]string{"team": "infra"}}
-	match, err := q.matcher()
-	if err != nil {
-		t.Fatal(err)
-	}
 	mu.Lock()
 	calls = nil
 	mu.Unlock()
-	list, err := findKeyPairs(t.Context(), c, q.apiFilters(), match)
+	list, _, err := q.find(t.Context(), c)
 	if err != nil {
 		t.Fatal(err)
 	}

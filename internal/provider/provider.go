@@ -84,8 +84,9 @@ func (p *TencentCloudProvider) Schema(_ context.Context, _ provider.SchemaReques
 				Sensitive:           true,
 			},
 			"region": schema.StringAttribute{
-				MarkdownDescription: "Region of the key pairs, such as `ap-guangzhou`. Falls back to `TENCENTCLOUD_REGION`, then to the " +
-					"region of the shared credentials profile when the credentials come from one.",
+				MarkdownDescription: "Region of the key pairs, such as `ap-shanghai`. Falls back to `TENCENTCLOUD_REGION`, then to the " +
+					"region of the shared credentials profile when the credentials come from one, then to `ap-guangzhou`, as in the " +
+					"official provider, with a warning.",
 				Optional: true,
 			},
 			"profile": schema.StringAttribute{
@@ -211,11 +212,17 @@ func (p *TencentCloudProvider) Configure(ctx context.Context, req provider.Confi
 		conf.RequestTimeout = time.Duration(cfg.RequestTimeout.ValueInt64()) * time.Second
 	}
 
-	creds, err := client.ResolveCredentials(settings, os.Getenv)
+	creds, defaulted, err := resolveCredentials(settings, os.Getenv)
 	if err != nil {
 		resp.Diagnostics.AddError("Missing Tencent Cloud provider configuration",
-			"The provider needs credentials and a region. Set these provider attributes or environment variables:\n"+err.Error())
+			"The provider needs credentials. Set these provider attributes or environment variables:\n"+err.Error())
 		return
+	}
+	if defaulted {
+		resp.Diagnostics.AddAttributeWarning(path.Root("region"), "No region set: using "+DefaultRegion,
+			fmt.Sprintf("Neither the provider's region attribute, nor %s, nor the tccli profile of the credentials sets a region, "+
+				"so the provider uses %s, as the official provider does. Set region to choose the region and silence this warning.",
+				client.EnvRegion, DefaultRegion))
 	}
 	conf.SecretID, conf.SecretKey, conf.SecurityToken = creds.SecretID, creds.SecretKey, creds.SecurityToken
 	conf.Region, conf.CredentialSource, conf.AssumeRole = creds.Region, creds.Source, creds.AssumeRole
@@ -234,6 +241,28 @@ func (p *TencentCloudProvider) Configure(ctx context.Context, req provider.Confi
 	}
 	resp.ResourceData = c
 	resp.DataSourceData = c
+}
+
+// DefaultRegion is the region when none is set anywhere: the official
+// provider's default.
+const DefaultRegion = "ap-guangzhou"
+
+// resolveCredentials runs the credential chain and, when nothing sets a
+// region, falls back to DefaultRegion (defaulted is then true). The chain
+// reports a missing region as one of its errors; whether that was its only
+// error shows by running it again with the region set, since the region
+// changes nothing else it resolves. The error of the second run then lists
+// the rest, without the region, which is no longer missing.
+func resolveCredentials(s client.Settings, getenv func(string) string) (creds *client.Resolved, defaulted bool, err error) {
+	creds, err = client.ResolveCredentials(s, getenv)
+	if err == nil || s.Region != "" {
+		return creds, false, err
+	}
+	s.Region = DefaultRegion
+	if creds, err = client.ResolveCredentials(s, getenv); err != nil {
+		return nil, false, err
+	}
+	return creds, true, nil
 }
 
 // Resources lists the resource types of the provider.

@@ -21,6 +21,27 @@ func keyNameValidators() []validator.String {
 	}}
 }
 
+// keyNamePatternValidators check key_name of tencentcloud_key_pairs, the
+// official provider's pattern: a key pair name, optionally with ^ before it
+// and $ after it. The official provider refuses anything else too, at
+// apply; here it is refused at plan.
+func keyNamePatternValidators() []validator.String {
+	return []validator.String{ruleValidator{
+		summary: "Invalid key pair name",
+		rule: func(s string) *apicontract.Violation {
+			v := apicontract.KeyName(parseKeyNamePattern(s).name)
+			if v == nil {
+				return nil
+			}
+			return &apicontract.Violation{Code: v.Code, Rule: v.Rule + " " + keyNamePatternRule}
+		},
+		description: apicontract.KeyNameRule + " " + keyNamePatternRule,
+		showValue:   true,
+	}}
+}
+
+const keyNamePatternRule = "In key_name, ^ may come before the name and $ after it, as anchors."
+
 func descriptionValidators() []validator.String {
 	return []validator.String{ruleValidator{
 		summary: "Invalid description", rule: apicontract.Description, description: apicontract.DescriptionRule, showValue: true,

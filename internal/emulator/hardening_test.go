@@ -1,0 +1,394 @@
+package emulator
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+// controlStatus sends one control call with the given Host header, content
+// type (none when "") and Authorization header (none when "") and returns
+// the HTTP status.
+func (e *testEnv) controlStatus(method, path, host, contentType, body, authorization string) int {
+	e.t.Helper()
+	req, err := http.NewRequest(method, e.url+path, strings.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if host != "" {
+		req.Host = host
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if authorization != "" {
+		req.Header.Set("Authorization", authorization)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// TestControlAPI_host checks that the control API answers only Host
+// headers that name a loopback address or the listen address: a web page
+// that rebinds its name to 127.0.0.1 sends its own name, and gets 403,
+// also for a reset, which then resets nothing.
+func TestControlAPI_host(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Config{ListenAddr: "emulator.test:8090"})
+	e.create(testRegion, "survives")
+	_, port, _ := net.SplitHostPort(e.host)
+	for _, tt := range []struct {
+		host string
+		want int
+	}{
+		{e.host, http.StatusOK},
+		{"localhost:" + port, http.StatusOK},
+		{"LOCALHOST", http.StatusOK},
+		{"127.0.0.2:1", http.StatusOK},
+		{"[::1]:" + port, http.StatusOK},
+		{"emulator.test:8090", http.StatusOK},
+		{"evil.example:" + port, http.StatusForbidden},
+		{"evil.example", http.StatusForbidden},
+		{"127.0.0.1.evil.example:" + port, http.StatusForbidden},
+		{"localhost.evil.example", http.StatusForbidden},
+		{"10.1.2.3:" + port, http.StatusForbidden},
+		{"[2001:db8::1]:" + port, http.StatusForbidden},
+	} {
+		if got := e.controlStatus(http.MethodGet, "/_emulator/stats", tt.host, "", "", ""); got != tt.want {
+			t.Errorf("GET stats with Host %q: HTTP %d, want %d", tt.host, got, tt.want)
+		}
+	}
+	if got := e.controlStatus(http.MethodPost, "/_emulator/reset", "rebound.example:"+port, "application/json", "", ""); got != http.StatusForbidden {
+		t.Errorf("POST reset with a foreign Host: HTTP %d, want 403", got)
+	}
+	if n := len(e.describe(testRegion)); n != 1 {
+		t.Errorf("after a refused reset: %d key pairs, want 1", n)
+	}
+	// The API itself is signed, Host included, and takes any host.
+	e.create(testRegion, "any_host")
+}
+
+// TestControlAPI_hostOfTheConnection checks that a Host naming the IP
+// address the connection arrived at is accepted: what clients on the
+// network send to an emulator that listens on every interface.
+func TestControlAPI_hostOfTheConnection(t *testing.T) {
+	t.Parallel()
+	srv, err := New(Config{KeyBits: 1024, KeyPool: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	local := &net.TCPAddr{IP: net.ParseIP("192.0.2.7"), Port: 8090}
+	for _, tt := range []struct {
+		host string
+		want int
+	}{
+		{"192.0.2.7:8090", http.StatusOK},
+		{"192.0.2.8:8090", http.StatusForbidden},
+		{"emulator.example:8090", http.StatusForbidden},
+	} {
+		req := httptest.NewRequest(http.MethodGet, "/_emulator/stats", nil)
+		req.Host = tt.host
+		req = req.WithContext(context.WithValue(req.Context(), http.LocalAddrContextKey, net.Addr(local)))
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, req)
+		if w.Code != tt.want {
+			t.Errorf("Host %q on a connection to %v: HTTP %d, want %d", tt.host, local, w.Code, tt.want)
+		}
+	}
+}
+
+// TestControlAPI_contentType checks that the control API refuses a call
+// that changes something unless it declares a JSON body: a web page can
+// send a text/plain, form or empty POST across origins without asking
+// first, and must not be able to reset the emulator or set faults. GET
+// needs no content type.
+func TestControlAPI_contentType(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Config{})
+	e.create(testRegion, "survives")
+	for _, tt := range []struct {
+		method, path, contentType, body string
+		want                            int
+	}{
+		{http.MethodPost, "/_emulator/reset", "text/plain", "{}", http.StatusUnsupportedMediaType},
+		{http.MethodPost, "/_emulator/reset", "text/plain;charset=UTF-8", "", http.StatusUnsupportedMediaType},
+		{http.MethodPost, "/_emulator/reset", "application/x-www-form-urlencoded", "a=b", http.StatusUnsupportedMediaType},
+		{http.MethodPost, "/_emulator/reset", "multipart/form-data; boundary=x", "", http.StatusUnsupportedMediaType},
+		{http.MethodPost, "/_emulator/reset", "", "", http.StatusUnsupportedMediaType},
+		{http.MethodPut, "/_emulator/faults", "text/plain", `{"rules":[{"action":"*","internal_error":1}]}`, http.StatusUnsupportedMediaType},
+		{http.MethodPost, "/_emulator/instances", "text/plain", `{"InstanceId":"ins-abcdefgh","Region":"ap-guangzhou"}`, http.StatusUnsupportedMediaType},
+		{http.MethodPost, "/_emulator/roles", "text/plain", `{"RoleArn":"qcs::cam::uin/100000000001:roleName/x"}`, http.StatusUnsupportedMediaType},
+		{http.MethodDelete, "/_emulator/images/img-abcd1234", "", "", http.StatusUnsupportedMediaType},
+		{http.MethodPost, "/_emulator/reset", "application/jsonx", "", http.StatusUnsupportedMediaType},
+		{http.MethodGet, "/_emulator/stats", "", "", http.StatusOK},
+		{http.MethodGet, "/_emulator/stats", "text/plain", "", http.StatusOK},
+		{http.MethodPut, "/_emulator/faults", "application/json; charset=utf-8", `{"rules":[]}`, http.StatusOK},
+	} {
+		if got := e.controlStatus(tt.method, tt.path, "", tt.contentType, tt.body, ""); got != tt.want {
+			t.Errorf("%s %s as %q: HTTP %d, want %d", tt.method, tt.path, tt.contentType, got, tt.want)
+		}
+	}
+	var instances []Instance
+	var roles []Role
+	e.control(http.MethodGet, "/_emulator/instances", nil, &instances)
+	e.control(http.MethodGet, "/_emulator/roles", nil, &roles)
+	if n := len(e.describe(testRegion)); n != 1 || len(instances) != 0 || len(roles) != 0 {
+		t.Errorf("after refused calls: %d key pairs, instances %v, roles %v; want the key pair and nothing added", n, instances, roles)
+	}
+	if st := e.stats(); len(st.Faults) != 0 || st.Calls["DescribeKeyPairs"] != 1 {
+		t.Errorf("stats %+v: a refused call changed something", st)
+	}
+}
+
+// TestControlAPI_token checks that with a control token every control
+// call needs it as a bearer token: 401 without it or with another one,
+// through the raw API and through ControlClient; the API itself is
+// unaffected.
+func TestControlAPI_token(t *testing.T) {
+	t.Parallel()
+	const token = "0123456789abcdef-token"
+	e := newEnv(t, Config{ControlToken: token})
+	for _, tt := range []struct {
+		authorization string
+		want          int
+	}{
+		{"", http.StatusUnauthorized},
+		{"Bearer wrong", http.StatusUnauthorized},
+		{"Bearer " + token + "x", http.StatusUnauthorized},
+		{"Bearer " + token[:len(token)-1], http.StatusUnauthorized},
+		{"Basic " + token, http.StatusUnauthorized},
+		{token, http.StatusUnauthorized},
+		{"Bearer " + token, http.StatusOK},
+		{"bearer " + token, http.StatusOK},
+	} {
+		for _, call := range []struct{ method, path, contentType string }{
+			{http.MethodGet, "/_emulator/stats", ""},
+			{http.MethodGet, "/_emulator/roles", ""},
+			{http.MethodPost, "/_emulator/reset", "application/json"},
+		} {
+			if got := e.controlStatus(call.method, call.path, "", call.contentType, "", tt.authorization); got != tt.want {
+				t.Errorf("%s %s with Authorization %q: HTTP %d, want %d", call.method, call.path, tt.authorization, got, tt.want)
+			}
+		}
+	}
+
+	ctx := context.Background()
+	if _, err := (ControlClient{URL: e.url}).Stats(ctx); err == nil || !strings.Contains(err.Error(), "401") {
+		t.Errorf("ControlClient without the token: %v, want 401", err)
+	}
+	if _, err := (ControlClient{URL: e.url, Token: "wrong"}).Stats(ctx); err == nil || !strings.Contains(err.Error(), "401") {
+		t.Errorf("ControlClient with a wrong token: %v, want 401", err)
+	}
+	ctl := ControlClient{URL: e.url, Token: token}
+	if err := ctl.SetFaults(ctx, Faults{}); err != nil {
+		t.Errorf("ControlClient with the token: %v", err)
+	}
+	e.create(testRegion, "no_token_needed")
+	if st, err := ctl.Stats(ctx); err != nil || st.Calls["CreateKeyPair"] != 1 {
+		t.Errorf("stats = %+v, %v; want one CreateKeyPair", st, err)
+	}
+
+	for _, bad := range []string{"two words", "tab\there", "new\nline"} {
+		if _, err := New(Config{ControlToken: bad}); err == nil {
+			t.Errorf("New with control token %q: no error", bad)
+		}
+	}
+}
+
+// TestTimeouts_latencyFaultOutlastsThem checks that read and write
+// timeouts shorter than a latency fault do not cut it: net/http counts
+// both from the request's arrival, and cancels the request's context when
+// the read deadline passes.
+func TestTimeouts_latencyFaultOutlastsThem(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Config{ReadHeaderTimeout: 100 * time.Millisecond, ReadTimeout: 100 * time.Millisecond, WriteTimeout: 100 * time.Millisecond})
+	e.setFaults(FaultRule{Action: "CreateKeyPair", Latency: 1, LatencyMS: 400})
+	start := time.Now()
+	kp := e.create(testRegion, "slow")
+	if d := time.Since(start); d < 400*time.Millisecond {
+		t.Errorf("create took %v, want the 400ms latency", d)
+	}
+	if kp.PrivateKey == nil {
+		t.Error("the delayed answer lacks the private key")
+	}
+}
+
+// dialStalled opens n connections that send nothing.
+func dialStalled(t *testing.T, addr string, n int) []net.Conn {
+	t.Helper()
+	conns := make([]net.Conn, n)
+	for i := range conns {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatalf("dial %d: %v", i, err)
+		}
+		t.Cleanup(func() { c.Close() })
+		conns[i] = c
+	}
+	return conns
+}
+
+// waitClosedByServer reads c until the server closes it; it fails the
+// test if c is still open at deadline.
+func waitClosedByServer(t *testing.T, c net.Conn, deadline time.Time, what string) {
+	t.Helper()
+	if err := c.SetReadDeadline(deadline); err != nil {
+		t.Fatal(err)
+	}
+	_, err := io.Copy(io.Discard, c)
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		t.Errorf("%s: still open at the deadline", what)
+	}
+}
+
+// TestTimeouts_stalledConnections checks that connections which stall,
+// before their headers, in their body or between requests, are closed by
+// the header, read and idle timeouts, and that many stalled connections,
+// more than the cap, only delay a normal call until they time out.
+func TestTimeouts_stalledConnections(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Config{
+		ReadHeaderTimeout: 100 * time.Millisecond,
+		ReadTimeout:       300 * time.Millisecond,
+		IdleTimeout:       200 * time.Millisecond,
+		MaxConnections:    4,
+	})
+	// Far beyond the timeouts, and shared, so that a failure ends soon.
+	deadline := time.Now().Add(5 * time.Second)
+
+	// Four times the cap of connections that send nothing.
+	stalled := dialStalled(t, e.host, 16)
+	start := time.Now()
+	e.describe(testRegion)
+	t.Logf("a call behind %d stalled connections took %v", len(stalled), time.Since(start))
+	for i, c := range stalled {
+		waitClosedByServer(t, c, deadline, fmt.Sprintf("stalled connection %d", i))
+	}
+
+	// A body that stops halfway: the read timeout ends the call.
+	slow := dialStalled(t, e.host, 1)[0]
+	fmt.Fprintf(slow, "POST / HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"Key", e.host)
+	waitClosedByServer(t, slow, deadline, "connection with half a body")
+
+	// A keep-alive connection after its answer: the idle timeout.
+	idle := dialStalled(t, e.host, 1)[0]
+	fmt.Fprintf(idle, "GET /_emulator/keypool HTTP/1.1\r\nHost: %s\r\n\r\n", e.host)
+	resp, err := http.ReadResponse(bufio.NewReader(idle), nil)
+	if err != nil {
+		t.Fatalf("keep-alive call: %v", err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Close {
+		t.Fatalf("keep-alive call: HTTP %d, close %v", resp.StatusCode, resp.Close)
+	}
+	waitClosedByServer(t, idle, deadline, "idle keep-alive connection")
+}
+
+// TestConnectionCap checks that the server keeps at most MaxConnections
+// connections open: one more waits, unserved, until one of them closes.
+func TestConnectionCap(t *testing.T) {
+	t.Parallel()
+	srv, err := New(Config{KeyBits: 1024, KeyPool: 1, MaxConnections: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := srv.HTTPServer(nil)
+	accepted := make(chan struct{}, 8)
+	hs.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			accepted <- struct{}{}
+		}
+	}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(srv.Listener(ln)) }()
+	t.Cleanup(func() {
+		_ = hs.Close()
+		if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+			t.Errorf("serve: %v", err)
+		}
+		_ = srv.Close()
+	})
+	addr := ln.Addr().String()
+	waitAccepted := func(n int) {
+		t.Helper()
+		for range n {
+			select {
+			case <-accepted:
+			case <-time.After(5 * time.Second):
+				t.Fatal("the server did not accept a connection within 5s")
+			}
+		}
+	}
+
+	stalled := dialStalled(t, addr, 2)
+	waitAccepted(2)
+	extra := dialStalled(t, addr, 1)[0]
+	fmt.Fprintf(extra, "GET /_emulator/stats HTTP/1.1\r\nHost: %s\r\n\r\n", addr)
+	select {
+	case <-accepted:
+		t.Fatal("a third connection was accepted past the cap of 2")
+	case <-time.After(200 * time.Millisecond):
+	}
+	stalled[0].Close()
+	waitAccepted(1)
+	if err := extra.SetReadDeadline(time.Now().Add(5 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(extra), nil)
+	if err != nil {
+		t.Fatalf("the waiting call: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("the waiting call: HTTP %d", resp.StatusCode)
+	}
+}
+
+// TestConfig_httpFields checks the defaults and the refusals of the
+// fields that guard the HTTP server.
+func TestConfig_httpFields(t *testing.T) {
+	t.Parallel()
+	srv, err := New(Config{KeyBits: 1024, KeyPool: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	hs := srv.HTTPServer(nil)
+	if hs.ReadHeaderTimeout != DefaultReadHeaderTimeout || hs.ReadTimeout != DefaultReadTimeout ||
+		hs.WriteTimeout != DefaultWriteTimeout || hs.IdleTimeout != DefaultIdleTimeout || srv.maxConns != DefaultMaxConnections {
+		t.Errorf("defaults: %v %v %v %v %d", hs.ReadHeaderTimeout, hs.ReadTimeout, hs.WriteTimeout, hs.IdleTimeout, srv.maxConns)
+	}
+	for _, cfg := range []Config{
+		{ReadTimeout: -time.Second},
+		{WriteTimeout: -1},
+		{IdleTimeout: -1},
+		{ReadHeaderTimeout: -1},
+		{MaxConnections: -1},
+		{ListenAddr: "no-port"},
+	} {
+		if s, err := New(cfg); err == nil {
+			s.Close()
+			t.Errorf("New(%+v): no error", cfg)
+		}
+	}
+}
