@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"maps"
 	"bytes"
 	"crypto/rand"
 	"crypto/rsa"
@@ -18,6 +19,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
 
@@ -64,13 +66,30 @@ func TestAccSecrets_neverLogged(t *testing.T) {
 	}
 	var sigMu sync.Mutex
 	signatures := map[string]bool{}
+	// The answers to CreateKeyPair are kept too: when they are cut, the
+	// private keys they hold never reach the state, and must not reach
+	// anything else either.
+	var createAnswers []string
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if m := signaturePattern.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
 			sigMu.Lock()
 			signatures[m[1]] = true
 			sigMu.Unlock()
 		}
-		srv.ServeHTTP(w, r)
+		if r.Header.Get("X-TC-Action") != "CreateKeyPair" {
+			srv.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, r)
+		sigMu.Lock()
+		createAnswers = append(createAnswers, rec.Body.String())
+		sigMu.Unlock()
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
 	}))
 	t.Cleanup(func() {
 		hs.Close()
@@ -183,6 +202,34 @@ resource "tencentcloud_key_pair" "duplicate" {
 		t.Errorf("the failed apply shows no duplicate-name diagnostic:\n%s", out)
 	}
 
+	// Every answer to CreateKeyPair cut short after the commit, with
+	// correct HTTP framing: the SDK's parse error quotes the cut body,
+	// private key included. The create fails, leaves nothing behind, and
+	// says nothing of the key.
+	ctl := emulator.ControlClient{URL: hs.URL}
+	if err := ctl.SetFaults(t.Context(), emulator.Faults{Rules: []emulator.FaultRule{{Action: "CreateKeyPair", TruncatedJSON: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	config("secrets_renamed", "renamed by the secrets test", `{ team = "security" }`, `
+resource "tencentcloud_key_pair" "truncated" {
+  key_name = "secrets_truncated"
+}
+`)
+	if out := run(true, "apply", "-auto-approve", "-input=false"); !strings.Contains(out, "could not be read") {
+		t.Errorf("the apply with cut answers shows no diagnostic of it:\n%s", out)
+	}
+	if err := ctl.SetFaults(t.Context(), emulator.Faults{}); err != nil {
+		t.Fatal(err)
+	}
+	checker, err := client.New(client.Config{SecretID: secretsTestSecretID, SecretKey: secretsTestSecretKey, SecurityToken: secretsTestToken,
+		Region: testRegion, Endpoint: hs.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kp, err := checker.FindKeyPairByName(t.Context(), "secrets_truncated"); err == nil {
+		t.Errorf("the creates with cut answers left key pair %s behind", kp.ID)
+	}
+
 	config("secrets_renamed", "renamed by the secrets test", `{ team = "security" }`, "")
 	importedID := stateAttribute(t, filepath.Join(work, "terraform.tfstate"), "imported", "id")
 	run(false, "state", "rm", "tencentcloud_key_pair.imported")
@@ -201,6 +248,18 @@ resource "tencentcloud_key_pair" "duplicate" {
 		t.Fatal("the emulator recorded no signature: the lifecycle made no API call")
 	}
 	windows := privateKeyWindows(t, privateKey)
+	cutKeys := 0
+	sigMu.Lock()
+	for _, answer := range createAnswers {
+		if cut := cutPrivateKeyWindows(answer); len(cut) > 0 {
+			cutKeys++
+			maps.Copy(windows, cut)
+		}
+	}
+	sigMu.Unlock()
+	if cutKeys == 0 {
+		t.Error("no cut CreateKeyPair answer held a private key: the test does not plant one")
+	}
 
 	lines, bodyLogs := 0, 0
 	for _, c := range captured {
@@ -244,6 +303,29 @@ resource "tencentcloud_key_pair" "duplicate" {
 	}
 	t.Logf("scanned %d captures, %d lines, for the secret key, the token, %d signatures and %d private key pieces; %d redacted CreateKeyPair answers logged",
 		len(captured), lines, len(sigs), len(windows), bodyLogs)
+}
+
+// cutPrivateKeyWindows returns the privateKeyWindow-long pieces of the
+// base64 of a private key in a JSON answer, cut or whole.
+func cutPrivateKeyWindows(answer string) map[string]bool {
+	i := strings.Index(answer, "PRIVATE KEY-----")
+	if i < 0 {
+		return nil
+	}
+	var b64 strings.Builder
+	rest := strings.ReplaceAll(answer[i+len("PRIVATE KEY-----"):], `\n`, "")
+	for _, r := range rest {
+		if !strings.ContainsRune("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=", r) {
+			break
+		}
+		b64.WriteRune(r)
+	}
+	out := map[string]bool{}
+	text := b64.String()
+	for i := 0; i+privateKeyWindow <= len(text); i++ {
+		out[text[i:i+privateKeyWindow]] = true
+	}
+	return out
 }
 
 type capturedOutput struct {
