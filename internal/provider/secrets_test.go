@@ -1,12 +1,12 @@
 package provider
 
 import (
-	"maps"
 	"bytes"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
