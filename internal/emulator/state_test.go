@@ -63,6 +63,13 @@ func TestStateFile(t *testing.T) {
 	if err != nil {
 		t.Fatalf("restart: %v", err)
 	}
+	// Closed before the temporary directory goes: its state writer must
+	// not write into a directory being removed.
+	t.Cleanup(func() {
+		if err := srv2.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	})
 	e2 := newEnvFor(t, srv2)
 	after := e2.describe("ap-tokyo")
 	if len(after) != 1 || len(before) != 1 {
