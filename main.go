@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"log"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -12,13 +13,21 @@ import (
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/provider"
 )
 
-// version is set by the release build (-X main.version=...).
+// version is set by the release build and by make install
+// (-X main.version=...).
 var version = "dev"
 
 func main() {
-	var debug bool
+	var debug, showVersion bool
 	flag.BoolVar(&debug, "debug", false, "start the provider with support for debuggers like delve")
+	flag.BoolVar(&showVersion, "version", false, "print the version of this build and exit")
 	flag.Parse()
+	if showVersion {
+		// Which build is installed where Terraform looks: make install
+		// names the directory and the file after the same version.
+		fmt.Println(version)
+		return
+	}
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/keypairlabs/tencentcloud",

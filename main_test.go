@@ -1,8 +1,14 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -42,4 +48,116 @@ func TestMakeTestaccCloud_withoutCredentials(t *testing.T) {
 	if !ok || !strings.Contains(out, "skipped") || !strings.Contains(out, "TENCENTCLOUD_SECRET_ID") {
 		t.Errorf("make testacc-cloud without credentials: ok=%v, output:\n%s", ok, out)
 	}
+}
+
+// make install puts a versioned build in Terraform's implied local mirror,
+// where `terraform init` finds it offline, with a version constraint and
+// without dev_overrides: the README's way to use a build.
+func TestMakeInstall_terraformInitFindsIt(t *testing.T) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("go is not on PATH")
+	}
+	terraform := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if terraform == "" {
+		if terraform, err = exec.LookPath("terraform"); err != nil {
+			t.Skip("terraform is not on PATH")
+		}
+	}
+	version := latestTagVersion(t)
+	home := t.TempDir()
+	// The bare environment of runMake, with a home of the test's own and
+	// the Go of this test, its caches and no network: the build must not
+	// download anything.
+	goEnv := func(name string) string {
+		out, err := exec.Command(goBin, "env", name).Output()
+		if err != nil {
+			t.Fatalf("go env %s: %v", name, err)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	out, ok := runMake(t, "install",
+		"HOME="+home,
+		"PATH="+filepath.Dir(goBin)+":/usr/bin:/bin",
+		"GOCACHE="+goEnv("GOCACHE"), "GOMODCACHE="+goEnv("GOMODCACHE"), "GOPROXY=off", "GOTOOLCHAIN=local", "GOFLAGS=-mod=mod")
+	if !ok {
+		t.Fatalf("make install: %s", out)
+	}
+	platform := runtime.GOOS + "_" + runtime.GOARCH
+	binary := filepath.Join(home, ".terraform.d", "plugins", "registry.terraform.io", "keypairlabs", "tencentcloud",
+		version, platform, "terraform-provider-tencentcloud_v"+version)
+	if info, err := os.Stat(binary); err != nil || info.Mode()&0o111 == 0 {
+		t.Fatalf("make install did not install an executable %s (%v); it said:\n%s", binary, err, out)
+	}
+	// The version is built in, as the release build does it.
+	if got, err := exec.Command(binary, "-version").Output(); err != nil || strings.TrimSpace(string(got)) != version {
+		t.Errorf("%s -version: %q (%v), want %s", binary, got, err, version)
+	}
+
+	// terraform init, offline: an empty CLI configuration (no dev_overrides,
+	// no provider_installation), so the implied mirror is all there is.
+	work := t.TempDir()
+	rc := filepath.Join(work, "terraformrc")
+	if err := os.WriteFile(rc, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	config := `terraform {
+  required_providers {
+    tencentcloud = {
+      source  = "keypairlabs/tencentcloud"
+      version = "~> ` + version + `"
+    }
+  }
+}
+`
+	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	init := exec.Command(terraform, "init", "-no-color", "-input=false")
+	init.Dir = work
+	init.Env = []string{"HOME=" + home, "PATH=/usr/bin:/bin", "TF_CLI_CONFIG_FILE=" + rc, "CHECKPOINT_DISABLE=1",
+		// A proxy that refuses everything: any try to reach the registry
+		// fails instead of succeeding on a machine that is online.
+		"HTTPS_PROXY=http://127.0.0.1:9", "HTTP_PROXY=http://127.0.0.1:9"}
+	initOut, err := init.CombinedOutput()
+	if err != nil {
+		t.Fatalf("terraform init with the installed provider: %v\n%s", err, initOut)
+	}
+	if !regexp.MustCompile(`Installing keypairlabs/tencentcloud v` + regexp.QuoteMeta(version) + `\.\.\.`).Match(initOut) {
+		t.Errorf("terraform init did not install keypairlabs/tencentcloud v%s:\n%s", version, initOut)
+	}
+	lock, err := os.ReadFile(filepath.Join(work, ".terraform.lock.hcl"))
+	if err != nil || !strings.Contains(string(lock), `version     = "`+version+`"`) {
+		t.Errorf("the lock file does not hold version %s (%v):\n%s", version, err, lock)
+	}
+}
+
+// latestTagVersion is the version make install gives a build: that of the
+// latest vX.Y.Z tag of the repository, else 0.0.1.
+func latestTagVersion(t *testing.T) string {
+	t.Helper()
+	out, err := exec.Command("git", "tag", "--list", "v*").Output()
+	if err != nil {
+		return "0.0.1" // no git, or not a checkout: make install says 0.0.1 then too
+	}
+	var versions [][3]int
+	release := regexp.MustCompile(`^v([0-9]+)\.([0-9]+)\.([0-9]+)$`)
+	for _, tag := range strings.Fields(string(out)) {
+		m := release.FindStringSubmatch(tag)
+		if m == nil {
+			continue
+		}
+		var v [3]int
+		for i := range v {
+			if v[i], err = strconv.Atoi(m[i+1]); err != nil {
+				t.Fatalf("tag %s: %v", tag, err)
+			}
+		}
+		versions = append(versions, v)
+	}
+	if len(versions) == 0 {
+		return "0.0.1"
+	}
+	latest := slices.MaxFunc(versions, func(a, b [3]int) int { return slices.Compare(a[:], b[:]) })
+	return fmt.Sprintf("%d.%d.%d", latest[0], latest[1], latest[2])
 }

@@ -19,6 +19,9 @@
 //   - Tag use limits: https://intl.cloud.tencent.com/document/product/651/13354
 //   - Tag API ModifyResourceTags: https://www.tencentcloud.com/document/api/651/33012
 //   - Tag API UpdateResourceTagValue (reserved keys): https://www.tencentcloud.com/document/api/651/33011
+//   - Tag API DescribeProjects: https://cloud.tencent.com/document/api/651/78725
+//     (in English: https://www.tencentcloud.com/document/api/651/54679)
+//   - CVM API request structure (the regions): https://cloud.tencent.com/document/api/213/15692
 //
 // The request models and error code lists of the Go SDK
 // (github.com/tencentcloud/tencentcloud-sdk-go, tencentcloud/cvm/v20170312

@@ -65,4 +65,11 @@ const (
 	// tencentcloud/tag/v20180813/errors.go), but its page (651/33012) gives
 	// no number: 10 is inferred, to be checked against the real service.
 	MaxTagsPerModify = 10
+
+	// ProjectsPageLimit is the Limit of the Tag API's DescribeProjects:
+	// "分页条数，固定值1000" (entries per page, a fixed value of 1000), with
+	// Offset counting entries (DescribeProjects 651/78725, and the SDK's
+	// tencentcloud/tag/v20180813/models.go). AllList, Limit and Offset are
+	// all required.
+	ProjectsPageLimit = 1000
 )

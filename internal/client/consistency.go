@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"regexp"
+	"slices"
 	"time"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
@@ -145,8 +146,13 @@ func errorMessage(err error) string {
 // answers that it does not exist: the delete is then tried again, with
 // backoff, until the binding clears or ctx ends. An instance that must be
 // stopped gives an *InstanceRunningError that names the instances.
-func (c *Client) DeleteKeyPairUnbinding(ctx context.Context, id string, forceStop bool) error {
+//
+// It returns the instances it unbound the key pair from, also when it
+// fails afterwards: with forceStop, those of them that were running were
+// stopped for it.
+func (c *Client) DeleteKeyPairUnbinding(ctx context.Context, id string, forceStop bool) ([]string, error) {
 	var lastInUse *InUseError
+	var unbound []string
 	err := retryWhen(ctx, waitPolicy, isNotYet, c.countWait(ctx, "delete key pair "+id+" bound to terminated instances"), func(ctx context.Context, _ int) error {
 		err := c.DeleteKeyPair(ctx, id)
 		var inUse *InUseError
@@ -158,6 +164,11 @@ func (c *Client) DeleteKeyPairUnbinding(ctx context.Context, id string, forceSto
 		if err != nil {
 			return err
 		}
+		for _, instance := range inUse.InstanceIDs {
+			if !slices.Contains(terminated, instance) && !slices.Contains(unbound, instance) {
+				unbound = append(unbound, instance)
+			}
+		}
 		if len(terminated) > 0 {
 			return fmt.Errorf("key pair %s is still bound to terminated instances %v: %w", id, terminated, errNotYet)
 		}
@@ -166,9 +177,9 @@ func (c *Client) DeleteKeyPairUnbinding(ctx context.Context, id string, forceSto
 	if isNotYet(err) && lastInUse != nil {
 		// The wait ran out: the binding to a terminated instance never
 		// cleared.
-		return &InUseError{KeyID: id, InstanceIDs: lastInUse.InstanceIDs, Err: err}
+		return unbound, &InUseError{KeyID: id, InstanceIDs: lastInUse.InstanceIDs, Err: err}
 	}
-	return err
+	return unbound, err
 }
 
 // unbind unbinds a key pair from instances, and returns those that no

@@ -225,6 +225,9 @@ type Server struct {
 	limit    float64
 	pool     *keyPool
 	store    *persister // nil without a state file
+	// projectsCreated is the CreateTime of every project: when the
+	// server started.
+	projectsCreated time.Time
 
 	// credMu guards the accepted credentials and the roles.
 	credMu sync.RWMutex
@@ -267,6 +270,7 @@ func New(cfg Config) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.projectsCreated = s.now()
 	set, err := cfg.settings()
 	if err != nil {
 		return nil, err

@@ -34,6 +34,7 @@ var products = map[string]product{
 		version: "2018-08-13",
 		actions: map[string]handlerFunc{
 			"ModifyResourceTags": (*Server).modifyResourceTags,
+			"DescribeProjects":   (*Server).describeProjects,
 		},
 	},
 	"sts": {

@@ -22,8 +22,6 @@ import (
 // token tag that every key pair this provider generates carries.
 const maxTagsPerKeyPair = client.MaxTags
 
-var _ resource.ResourceWithModifyPlan = &KeyPairResource{}
-
 type defaultTagsModel struct {
 	Tags types.Map `tfsdk:"tags"`
 }
@@ -46,11 +44,8 @@ func (r *KeyPairResource) defaultTags() map[string]string {
 	return r.client.DefaultTags()
 }
 
-// ModifyPlan plans tags_all: the default tags merged with tags.
-func (r *KeyPairResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return // destroy
-	}
+// planTagsAll plans tags_all: the default tags merged with tags.
+func (r *KeyPairResource) planTagsAll(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	var tags types.Map
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("tags"), &tags)...)
 	if resp.Diagnostics.HasError() {

@@ -2,13 +2,17 @@ package provider
 
 import (
 	"context"
+	"crypto/rsa"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 
+	"golang.org/x/crypto/ssh"
+
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/sshkey"
 )
 
 const (
@@ -20,11 +24,16 @@ const (
 // schema version 0: the official provider's layout, or this provider's
 // before version 1.
 func stateInstance(name, provider string, attributes map[string]any) map[string]any {
+	return stateInstanceAt(name, provider, 0, attributes)
+}
+
+// stateInstanceAt is stateInstance at another schema version.
+func stateInstanceAt(name, provider string, version int, attributes map[string]any) map[string]any {
 	return map[string]any{
 		"mode": "managed", "type": "tencentcloud_key_pair", "name": name,
 		"provider": fmt.Sprintf("provider[%q]", provider),
 		"instances": []any{map[string]any{
-			"schema_version": 0, "attributes": attributes,
+			"schema_version": version, "attributes": attributes,
 			"sensitive_attributes": []any{}, "private": "bnVsbA==",
 		}},
 	}
@@ -40,7 +49,9 @@ func firstTwoFields(publicKey string) string {
 // Key pairs managed by the official provider move to this one with
 // `terraform state replace-provider` and then a plan without changes: the
 // state upgrader reads the official layout (schema version 0). A state of
-// this provider's own version 0 layout is upgraded in the same run.
+// this provider's own version 0 layout is upgraded in the same run, and
+// one of version 1 from before key_name_prefix and private_key_openssh
+// is read as it is; the generated key pairs gain a private_key_openssh.
 func TestAccKeyPair_migrationFromOfficialProvider(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
@@ -65,13 +76,17 @@ func TestAccKeyPair_migrationFromOfficialProvider(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	recent, err := env.client().CreateKeyPair(ctx, "recent_v1", 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	// The answer to CreateKeyPair may hold only the keys, and new key
 	// pairs and their tags may take a moment to show: take them as
 	// DescribeKeyPairs shows them, with the private keys of the answers.
 	for _, made := range []struct {
 		kp   **client.KeyPair
 		tags map[string]string
-	}{{&generated, map[string]string{"team": "platform"}}, {&own, nil}} {
+	}{{&generated, map[string]string{"team": "platform"}}, {&own, nil}, {&recent, nil}} {
 		shown, err := env.client().WaitForKeyPair(ctx, (*made.kp).ID, client.HasTags(made.tags))
 		if err != nil {
 			t.Fatal(err)
@@ -113,6 +128,10 @@ resource "tencentcloud_key_pair" "own" {
   description = "kept"
   force_stop  = true
 }
+
+resource "tencentcloud_key_pair" "recent" {
+  key_name = "recent_v1"
+}
 `, env.endpoint, emulator.DemoSecretID, emulator.DemoSecretKey, testRegion, publicKey)
 	}
 	tf.write("main.tf", config(bareKey))
@@ -141,6 +160,14 @@ resource "tencentcloud_key_pair" "own" {
 				"private_key": own.PrivateKey, "fingerprint": nil, "tags": nil, "created_time": own.CreatedTime,
 				"associated_instance_ids": []string{}, "force_stop": true, "timeouts": nil,
 			}),
+			// This provider's layout of version 1, before key_name_prefix and
+			// private_key_openssh.
+			stateInstanceAt("recent", ourAddress, 1, map[string]any{
+				"id": recent.ID, "key_name": "recent_v1", "project_id": 0, "description": nil, "public_key": recent.PublicKey,
+				"private_key": recent.PrivateKey, "fingerprint": sshkey.Fingerprint(recent.PublicKey), "tags": nil, "tags_all": map[string]string{},
+				"created_time": recent.CreatedTime, "region": testRegion, "associated_instance_ids": []string{}, "force_stop": false,
+				"pgp_key": nil, "encrypted_private_key": nil, "key_fingerprint": nil, "timeouts": nil,
+			}),
 		},
 	}
 	b, err := json.MarshalIndent(state, "", "  ")
@@ -163,7 +190,7 @@ resource "tencentcloud_key_pair" "own" {
 	}
 
 	rs := tf.resources()
-	for _, addr := range []string{"tencentcloud_key_pair.generated", "tencentcloud_key_pair.imported", "tencentcloud_key_pair.own"} {
+	for _, addr := range []string{"tencentcloud_key_pair.generated", "tencentcloud_key_pair.imported", "tencentcloud_key_pair.own", "tencentcloud_key_pair.recent"} {
 		r := rs[addr]
 		if r.ProviderName != ourAddress || r.SchemaVersion != 1 {
 			t.Errorf("%s: provider %q, schema version %d", addr, r.ProviderName, r.SchemaVersion)
@@ -185,18 +212,28 @@ resource "tencentcloud_key_pair" "own" {
 	if o := rs["tencentcloud_key_pair.own"].Values; o["description"] != "kept" || o["force_stop"] != true || o["private_key"] != own.PrivateKey {
 		t.Errorf("own: description %v, force_stop %v", o["description"], o["force_stop"])
 	}
+	if r := rs["tencentcloud_key_pair.recent"].Values; r["id"] != recent.ID || r["private_key"] != recent.PrivateKey || r["key_name_prefix"] != nil {
+		t.Errorf("recent: id %v, key_name_prefix %v, or the private key did not carry over", r["id"], r["key_name_prefix"])
+	}
+	for _, name := range []string{"generated", "own", "recent"} {
+		v := rs["tencentcloud_key_pair."+name].Values
+		openssh, _ := v["private_key_openssh"].(string)
+		key, err := ssh.ParseRawPrivateKey([]byte(openssh))
+		if err != nil {
+			t.Errorf("%s: private_key_openssh: %v", name, err)
+			continue
+		}
+		rsaKey, _ := key.(*rsa.PrivateKey)
+		if pemKey, err := ssh.ParseRawPrivateKey([]byte(fmt.Sprint(v["private_key"]))); err != nil || rsaKey == nil || !rsaKey.Equal(pemKey) {
+			t.Errorf("%s: private_key_openssh is not the key of private_key (%v)", name, err)
+		}
+	}
 
 	// A comment in public_key, which the state from the official provider
-	// lacks, is an update in place that only records it: no replacement,
-	// no API call.
+	// lacks, is no change: the key is the same.
 	tf.write("main.tf", config(userKey))
-	code, _, out := tf.run([]int{0, 2}, "plan", "-no-color", "-detailed-exitcode", "-input=false")
-	if code != 2 || !strings.Contains(out, "0 to add, 1 to change, 0 to destroy") || !strings.Contains(out, "alice@laptop") {
-		t.Fatalf("a comment in public_key:\n%s", out)
-	}
-	tf.run([]int{0}, "apply", "-no-color", "-auto-approve", "-input=false")
 	if code, _, out := tf.run([]int{0, 2}, "plan", "-no-color", "-detailed-exitcode", "-input=false"); code != 0 {
-		t.Fatalf("the plan after recording the comment is not empty:\n%s", out)
+		t.Fatalf("a comment in public_key planned a change:\n%s", out)
 	}
 
 	s, err := env.control().Stats(ctx)
@@ -204,7 +241,7 @@ resource "tencentcloud_key_pair" "own" {
 		t.Fatal(err)
 	}
 	for _, action := range []string{"CreateKeyPair", "ImportKeyPair", "DeleteKeyPairs", "ModifyResourceTags", "ModifyKeyPairAttribute"} {
-		want := map[string]int{"CreateKeyPair": 2, "ImportKeyPair": 1, "ModifyKeyPairAttribute": 1}[action]
+		want := map[string]int{"CreateKeyPair": 3, "ImportKeyPair": 1, "ModifyKeyPairAttribute": 1}[action]
 		if s.Calls[action] != want {
 			t.Errorf("%d %s calls, want %d (only the test's own)", s.Calls[action], action, want)
 		}

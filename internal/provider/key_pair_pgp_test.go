@@ -54,11 +54,13 @@ resource "tencentcloud_key_pair" "test" {
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("private_key"), knownvalue.Null()),
+					plancheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("private_key_openssh"), knownvalue.Null()),
 				},
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("private_key"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("private_key_openssh"), knownvalue.Null()),
 				statecheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("key_fingerprint"),
 					knownvalue.StringExact(hex.EncodeToString(entity.PrimaryKey.Fingerprint))),
 			},

@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/sshkey"
 )
@@ -52,10 +53,12 @@ type KeyPairResource struct {
 type keyPairResourceModel struct {
 	ID                    types.String      `tfsdk:"id"`
 	KeyName               types.String      `tfsdk:"key_name"`
+	KeyNamePrefix         types.String      `tfsdk:"key_name_prefix"`
 	ProjectID             types.Int64       `tfsdk:"project_id"`
 	Description           types.String      `tfsdk:"description"`
 	PublicKey             sshPublicKeyValue `tfsdk:"public_key"`
 	PrivateKey            types.String      `tfsdk:"private_key"`
+	PrivateKeyOpenSSH     types.String      `tfsdk:"private_key_openssh"`
 	Fingerprint           types.String      `tfsdk:"fingerprint"`
 	Tags                  types.Map         `tfsdk:"tags"`
 	TagsAll               types.Map         `tfsdk:"tags_all"`
@@ -85,7 +88,7 @@ func keyPairSchemaV1(ctx context.Context) schema.Schema {
 	return schema.Schema{
 		Version: 1,
 		MarkdownDescription: "An SSH key pair of Tencent Cloud CVM. Without `public_key`, Tencent Cloud generates the key pair and " +
-			"the private key is kept in state as a sensitive value; with `public_key`, an existing public key is imported and " +
+			"the private key is kept in state as a sensitive value; with `public_key`, an existing **RSA** public key is imported and " +
 			"no private key ever reaches Terraform.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -94,9 +97,26 @@ func keyPairSchemaV1(ctx context.Context) schema.Schema {
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"key_name": schema.StringAttribute{
-				MarkdownDescription: "Name of the key pair: 1 to 25 letters, digits and underscores, unique in the region. Renamed in place.",
-				Required:            true,
-				Validators:          keyNameValidators(),
+				MarkdownDescription: "Name of the key pair: 1 to 25 letters, digits and underscores, unique in the region. Renamed in place. " +
+					"Exactly one of `key_name` and `key_name_prefix` is required; with `key_name_prefix`, this is the name made from it.",
+				Optional:      true,
+				Computed:      true,
+				Validators:    append(keyNameValidators(), stringvalidator.ExactlyOneOf(path.MatchRoot("key_name"), path.MatchRoot("key_name_prefix"))),
+				PlanModifiers: []planmodifier.String{keyNameFromPrefix{}},
+			},
+			"key_name_prefix": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("Instead of `key_name`: the name is made unique from this prefix and %d random "+
+					"characters (lower-case letters and digits), so that `create_before_destroy` can make a new key pair before the "+
+					"old one is deleted (see the guide \"Rotating a key pair without downtime\"). 1 to %d letters, digits and underscores, "+
+					"leaving room for the %d within the API's 25; end it with `_` to set the two apart. The name stays as long as the "+
+					"prefix does. A new prefix replaces the key pair; moving between `key_name` and `key_name_prefix` renames it in place.",
+					keyNameSuffixLength, maxKeyNamePrefixLength, keyNameSuffixLength),
+				Optional:   true,
+				Validators: keyNamePrefixValidators(),
+				PlanModifiers: []planmodifier.String{
+					stringplanmodifier.RequiresReplaceIf(keyNamePrefixChanged,
+						"A new key_name_prefix replaces the key pair.", "A new `key_name_prefix` replaces the key pair."),
+				},
 			},
 			"project_id": schema.Int64Attribute{
 				MarkdownDescription: "Project of the key pair, default `0` (the default project). Changing it replaces the key pair.",
@@ -112,15 +132,17 @@ func keyPairSchemaV1(ctx context.Context) schema.Schema {
 				Validators:          descriptionValidators(),
 			},
 			"public_key": schema.StringAttribute{
-				MarkdownDescription: "An OpenSSH RSA public key (`ssh-rsa AAAA... comment`) to import. When set, the key pair is made " +
+				MarkdownDescription: "An OpenSSH **RSA** public key (`ssh-rsa AAAA... comment`) to import: Tencent Cloud takes no other " +
+					"type (`ssh-keygen -t rsa -b 4096`; `ssh-keygen` makes ed25519 keys unless told). When set, the key pair is made " +
 					"with ImportKeyPair and has no `private_key`; when not set, Tencent Cloud generates the key pair and this is its " +
-					"public key. Changing the key replaces the key pair; a change of the trailing comment or whitespace alone does not.",
+					"public key. Changing the key replaces the key pair; a change of the trailing comment or whitespace alone is no change.",
 				CustomType: sshPublicKeyType{},
 				Optional:   true,
 				Computed:   true,
 				Validators: []validator.String{publicKeyValidator{}},
 				PlanModifiers: []planmodifier.String{
 					stringplanmodifier.UseStateForUnknown(),
+					priorValueForSameKey{},
 					stringplanmodifier.RequiresReplaceIf(publicKeyChanged,
 						"A different public key replaces the key pair.", "A different public key replaces the key pair."),
 				},
@@ -132,9 +154,17 @@ func keyPairSchemaV1(ctx context.Context) schema.Schema {
 				Sensitive:     true,
 				PlanModifiers: []planmodifier.String{privateKeyPlan{}},
 			},
+			"private_key_openssh": schema.StringAttribute{
+				MarkdownDescription: "The same private key as `private_key`, in the OpenSSH format (`-----BEGIN OPENSSH PRIVATE KEY-----`) " +
+					"as `ssh-keygen` writes it; null whenever `private_key` is. Stored in state: see the security note.",
+				Computed:      true,
+				Sensitive:     true,
+				PlanModifiers: []planmodifier.String{privateKeyPlan{}},
+			},
 			"pgp_key": schema.StringAttribute{
 				MarkdownDescription: "A base64-encoded public PGP key (`gpg --export KEYID | base64`). When set, the generated " +
-					"private key is kept in state only encrypted to it, as `encrypted_private_key`, and `private_key` stays null. " +
+					"private key is kept in state only encrypted to it, as `encrypted_private_key`, and `private_key` and " +
+					"`private_key_openssh` stay null. " +
 					"Not with `public_key`, which has no private key to keep. Changing it replaces the key pair.",
 				Optional: true,
 				Validators: []validator.String{
@@ -145,19 +175,21 @@ func keyPairSchemaV1(ctx context.Context) schema.Schema {
 			},
 			"encrypted_private_key": schema.StringAttribute{
 				MarkdownDescription: "With `pgp_key`: the generated private key encrypted to it, base64-encoded. Decrypt it with " +
-					"`terraform output -raw <name> | base64 --decode | gpg --decrypt`.",
+					"`terraform output -raw <name> | base64 --decode | gpg --decrypt`. Null without `pgp_key`.",
 				Computed:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				PlanModifiers: []planmodifier.String{pgpKeyOnlyPlan{}},
 			},
 			"key_fingerprint": schema.StringAttribute{
-				MarkdownDescription: "With `pgp_key`: the fingerprint of the PGP key that `encrypted_private_key` is encrypted to.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "With `pgp_key`: the fingerprint of the PGP key that `encrypted_private_key` is encrypted to. " +
+					"Null without `pgp_key`.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{pgpKeyOnlyPlan{}},
 			},
 			"fingerprint": schema.StringAttribute{
-				MarkdownDescription: "SHA256 fingerprint of the public key in OpenSSH form (`SHA256:...`), as `ssh-keygen -lf` prints it.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "SHA256 fingerprint of the public key in OpenSSH form (`SHA256:...`), as `ssh-keygen -lf` prints it. " +
+					"Known at plan for an imported `public_key`.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{fingerprintPlan{}},
 			},
 			"tags": schema.MapAttribute{
 				MarkdownDescription: "Tags of the key pair. Set in the create call itself and changed in place through the Tag API. " +
@@ -192,9 +224,11 @@ func keyPairSchemaV1(ctx context.Context) schema.Schema {
 				PlanModifiers:       []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
 			},
 			"force_stop": schema.BoolAttribute{
-				MarkdownDescription: "On destroy, a key pair bound to instances is first unbound from them, which Tencent Cloud allows " +
-					"only for stopped instances. With `true`, running instances are stopped for it (they stay stopped); with `false` " +
-					"(the default), a running instance makes the destroy fail with an error that names it.",
+				MarkdownDescription: "On destroy or replacement, a key pair bound to instances is first unbound from them, which Tencent " +
+					"Cloud allows only for stopped instances. With `true`, Tencent Cloud force-stops the running ones for it (a hard " +
+					"power-off) and, as it documents, starts them again once unbound; the plan of a destroy, or of a replacement for a " +
+					"changed argument, warns with the bound instances, and the apply names the instances it unbound. With `false` (the default), a running instance makes the destroy fail " +
+					"with an error that names it.",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(false),
@@ -209,17 +243,14 @@ func keyPairSchemaV1(ctx context.Context) schema.Schema {
 // publicKeyChanged replaces the key pair only for a different key, not for
 // a different comment or spacing of the same key.
 func publicKeyChanged(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-	if req.StateValue.IsNull() || req.PlanValue.IsUnknown() {
-		resp.RequiresReplace = !req.StateValue.IsNull()
-		return
-	}
-	resp.RequiresReplace = !sshkey.Same(req.StateValue.ValueString(), req.PlanValue.ValueString())
+	resp.RequiresReplace = publicKeyReplaces(sshPublicKeyValue{StringValue: req.StateValue}, sshPublicKeyValue{StringValue: req.PlanValue})
 }
 
-// privateKeyPlan plans private_key: null for a key pair made from a
-// public_key, which never has one, and with a pgp_key, which keeps it only
-// encrypted; the prior value while the key pair stays; unknown for a key
-// pair that Tencent Cloud is to generate.
+// privateKeyPlan plans private_key and private_key_openssh: null for a key
+// pair made from a public_key, which never has one, and with a pgp_key,
+// which keeps it only encrypted; the prior value while the key pair stays;
+// unknown for a key pair that Tencent Cloud is to generate, or while
+// public_key or pgp_key is unknown.
 type privateKeyPlan struct{}
 
 func (privateKeyPlan) Description(context.Context) string {
@@ -233,11 +264,12 @@ func (privateKeyPlan) PlanModifyString(ctx context.Context, req planmodifier.Str
 	var pgpKey types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("public_key"), &publicKey)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("pgp_key"), &pgpKey)...)
-	if (!publicKey.IsNull() && !publicKey.IsUnknown()) || !pgpKey.IsNull() {
+	switch {
+	case publicKey.IsUnknown() || pgpKey.IsUnknown():
+		// Known at apply only.
+	case !publicKey.IsNull() || !pgpKey.IsNull():
 		resp.PlanValue = types.StringNull()
-		return
-	}
-	if !req.State.Raw.IsNull() && req.PlanValue.IsUnknown() {
+	case !req.State.Raw.IsNull() && req.PlanValue.IsUnknown():
 		resp.PlanValue = req.StateValue
 	}
 }
@@ -279,6 +311,9 @@ func (r *KeyPairResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 	name, projectID := plan.KeyName.ValueString(), plan.ProjectID.ValueInt64()
+	if plan.KeyName.IsUnknown() {
+		name = uniqueKeyName(plan.KeyNamePrefix.ValueString())
+	}
 
 	var kp *client.KeyPair
 	if !plan.PublicKey.IsNull() && !plan.PublicKey.IsUnknown() {
@@ -415,7 +450,13 @@ func (r *KeyPairResource) Update(ctx context.Context, req resource.UpdateRequest
 	id := state.ID.ValueString()
 
 	var name, description *string
-	if !plan.KeyName.Equal(state.KeyName) {
+	switch {
+	case plan.KeyName.IsUnknown():
+		// The name in state is not made from key_name_prefix (it was
+		// key_name, or was changed outside Terraform): make one that is.
+		plan.KeyName = types.StringValue(uniqueKeyName(plan.KeyNamePrefix.ValueString()))
+		name = plan.KeyName.ValueStringPointer()
+	case !plan.KeyName.Equal(state.KeyName):
 		name = plan.KeyName.ValueStringPointer()
 	}
 	if plan.Description.ValueString() != state.Description.ValueString() {
@@ -462,7 +503,10 @@ func (r *KeyPairResource) Delete(ctx context.Context, req resource.DeleteRequest
 	defer cancel()
 	id := state.ID.ValueString()
 
-	err := r.client.DeleteKeyPairUnbinding(ctx, id, state.ForceStop.ValueBool())
+	unbound, err := r.client.DeleteKeyPairUnbinding(ctx, id, state.ForceStop.ValueBool())
+	if state.ForceStop.ValueBool() && len(unbound) > 0 {
+		resp.Diagnostics.Append(forceStopApplyWarning(id, unbound))
+	}
 	var running *client.InstanceRunningError
 	if errors.As(err, &running) {
 		resp.Diagnostics.AddAttributeError(path.Root("force_stop"), "Key pair is bound to a running instance",
@@ -476,14 +520,25 @@ func (r *KeyPairResource) Delete(ctx context.Context, req resource.DeleteRequest
 	}
 }
 
-// ImportState takes a key pair id; the private key cannot be recovered.
+// ImportState takes a key pair id (skey-...) or, for anything else, the
+// exact name of a key pair, as the console shows both; the private key
+// cannot be recovered.
 func (r *KeyPairResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	if apicontract.KeyPairIDPattern.MatchString(req.ID) {
+		resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+		return
+	}
+	id := r.keyPairIDByName(ctx, req.ID, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 }
 
 // refresh copies what the API says of the key pair into the model. Values
-// the API does not hold (private key, force_stop, timeouts) are left alone,
-// and an absent description or tag set stays null rather than empty.
+// the API does not hold (private key, key_name_prefix, force_stop,
+// timeouts) are left alone, and an absent description or tag set stays
+// null rather than empty.
 func (m *keyPairResourceModel) refresh(ctx context.Context, kp *client.KeyPair) diag.Diagnostics {
 	var diags diag.Diagnostics
 	m.ID = types.StringValue(kp.ID)
@@ -513,6 +568,11 @@ func (m *keyPairResourceModel) refresh(ctx context.Context, kp *client.KeyPair) 
 	m.AssociatedInstanceIDs = set
 	if m.PrivateKey.IsUnknown() {
 		m.PrivateKey = types.StringNull()
+	}
+	if m.PrivateKeyOpenSSH.IsUnknown() || m.PrivateKeyOpenSSH.IsNull() {
+		// Made once, as the OpenSSH format holds random check bytes;
+		// states from before private_key_openssh get it here too.
+		m.PrivateKeyOpenSSH = openSSHPrivateKeyValue(m.PrivateKey, &diags)
 	}
 	return diags
 }

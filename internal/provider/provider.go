@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
@@ -13,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -20,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
 )
 
@@ -86,7 +89,8 @@ func (p *TencentCloudProvider) Schema(_ context.Context, _ provider.SchemaReques
 			"region": schema.StringAttribute{
 				MarkdownDescription: "Region of the key pairs, such as `ap-shanghai`. Falls back to `TENCENTCLOUD_REGION`, then to the " +
 					"region of the shared credentials profile when the credentials come from one, then to `ap-guangzhou`, as in the " +
-					"official provider, with a warning.",
+					"official provider, with a warning. A region that Tencent Cloud does not document (a typo such as `ap-guangzou`) " +
+					"gets a warning that names the closest documented ones.",
 				Optional: true,
 			},
 			"profile": schema.StringAttribute{
@@ -224,6 +228,9 @@ func (p *TencentCloudProvider) Configure(ctx context.Context, req provider.Confi
 				"so the provider uses %s, as the official provider does. Set region to choose the region and silence this warning.",
 				client.EnvRegion, DefaultRegion))
 	}
+	if !defaulted {
+		warnUnknownRegion(creds.Region, regionSource(settings.Region, os.Getenv, creds.Source), &resp.Diagnostics)
+	}
 	conf.SecretID, conf.SecretKey, conf.SecurityToken = creds.SecretID, creds.SecretKey, creds.SecurityToken
 	conf.Region, conf.CredentialSource, conf.AssumeRole = creds.Region, creds.Source, creds.AssumeRole
 
@@ -263,6 +270,47 @@ func resolveCredentials(s client.Settings, getenv func(string) string) (creds *c
 		return nil, false, err
 	}
 	return creds, true, nil
+}
+
+// regionSource says where the credential chain took the region from, in
+// the order it looks: the attribute, the environment, then the profile
+// that gave the credentials (source names it).
+func regionSource(attribute string, getenv func(string) string, source string) string {
+	switch {
+	case attribute != "":
+		return attributeRegionSource
+	case getenv(client.EnvRegion) != "":
+		return "the environment variable " + client.EnvRegion
+	}
+	return "the tccli profile of the credentials, " + source
+}
+
+// attributeRegionSource is regionSource's name for the provider's region
+// attribute.
+const attributeRegionSource = "the provider's region attribute"
+
+// warnUnknownRegion warns when the region is not one that Tencent Cloud
+// documents (apicontract.Regions), naming where it came from and the
+// closest known names: a typo such as ap-guangzou would otherwise pass
+// the plan and fail every call of the apply with UnsupportedRegion. Only
+// a warning, since regions open after the list was written.
+func warnUnknownRegion(region, from string, diags *diag.Diagnostics) {
+	if apicontract.IsKnownRegion(region) {
+		return
+	}
+	detail := fmt.Sprintf("The region %q, from %s, is not one of the regions Tencent Cloud documents for CVM. ", region, from)
+	if closest := apicontract.ClosestRegions(region); len(closest) > 0 {
+		detail += "Did you mean " + strings.Join(closest, " or ") + "? "
+	} else {
+		detail += "The documented regions: " + strings.Join(apicontract.Regions, ", ") + ". "
+	}
+	detail += "If the region is a new one, ignore this warning; if not, every API call will fail with UnsupportedRegion."
+	summary := fmt.Sprintf("Unknown region %q", region)
+	if from == attributeRegionSource {
+		diags.AddAttributeWarning(path.Root("region"), summary, detail)
+		return
+	}
+	diags.AddWarning(summary, detail)
 }
 
 // Resources lists the resource types of the provider.

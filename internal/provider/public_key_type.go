@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -68,4 +69,32 @@ func (v sshPublicKeyValue) StringSemanticEquals(_ context.Context, o basetypes.S
 		return false, nil
 	}
 	return sshkey.Same(v.ValueString(), other.ValueString()), nil
+}
+
+// priorValueForSameKey plans the public key in state when the
+// configuration holds the same key with another comment or spacing. The
+// framework applies StringSemanticEquals only to the values that Create,
+// Read and Update return, never to a plan, which is the configuration as
+// written: without this, a new comment planned an update of the whole key
+// line (some 560 characters for a 3072-bit key) that changed nothing. Terraform
+// accepts the prior value in place of a configured one as equivalent.
+type priorValueForSameKey struct{}
+
+func (priorValueForSameKey) Description(context.Context) string {
+	return "The public key in state when the configured one is the same key with another comment or spacing."
+}
+
+func (m priorValueForSameKey) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (priorValueForSameKey) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.StateValue.IsNull() || req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	same, diags := sshPublicKeyValue{StringValue: req.ConfigValue}.StringSemanticEquals(ctx, sshPublicKeyValue{StringValue: req.StateValue})
+	resp.Diagnostics.Append(diags...)
+	if same {
+		resp.PlanValue = req.StateValue
+	}
 }

@@ -1,5 +1,6 @@
 # A key pair that Tencent Cloud generates. The private key is kept in the
-# state as a sensitive value.
+# state as a sensitive value, in PEM (private_key) and in the OpenSSH
+# format (private_key_openssh).
 resource "tencentcloud_key_pair" "generated" {
   key_name    = "deploy_2026"
   description = "CI deploy key"
@@ -9,7 +10,19 @@ resource "tencentcloud_key_pair" "generated" {
 }
 
 # A key pair from an existing public key: no private key reaches Terraform.
+# RSA keys only: ssh-keygen -t rsa -b 4096 (ssh-keygen makes ed25519 keys
+# unless told otherwise).
 resource "tencentcloud_key_pair" "imported" {
   key_name   = "alice_laptop"
   public_key = file("~/.ssh/id_rsa.pub")
+}
+
+# A unique name from a prefix, such as ci_k3jqx7ma, so that a replacement
+# makes the new key pair before it deletes the old one.
+resource "tencentcloud_key_pair" "rotated" {
+  key_name_prefix = "ci_"
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
