@@ -19,7 +19,6 @@ import (
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 	tag "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/tag/v20180813"
-	"golang.org/x/time/rate"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
 )
@@ -85,7 +84,10 @@ type Client struct {
 	endpoint       string
 
 	mu       sync.Mutex
-	limiters map[string]*rate.Limiter
+	limiters map[string]*adaptiveLimiter
+	// fixedRate keeps every action at rateLimit, whatever the API
+	// answers: tests compare the adaptive rate with it.
+	fixedRate bool
 
 	// retryBase is the first backoff delay; tests shorten it.
 	retryBase time.Duration
@@ -229,7 +231,7 @@ func New(cfg Config) (*Client, error) {
 		tag:            tagClient,
 		rateLimit:      rl,
 		maxRetries:     mr,
-		limiters:       map[string]*rate.Limiter{},
+		limiters:       map[string]*adaptiveLimiter{},
 		retryBase:      200 * time.Millisecond,
 		settle:         defaultSettle,
 
@@ -305,26 +307,24 @@ func (c *Client) CredentialError() error {
 }
 
 // untilAllowed returns how long, from now, a call of action would wait for
-// its rate limiter, without taking a token.
+// its rate limiter, without taking its turn.
 func (c *Client) untilAllowed(action string) func() time.Duration {
 	return func() time.Duration {
-		tokens := c.limiter(action).Tokens()
-		if tokens >= 1 {
-			return 0
-		}
-		return time.Duration((1 - tokens) / c.rateLimit * float64(time.Second))
+		return max(0, c.limiter(action).Delay())
 	}
 }
 
-// limiter returns the token bucket of one action. The burst is 1: calls
-// leave evenly spaced, so that the server's bucket (which allows a burst of
-// its full rate) never runs dry even when network latency bunches them.
-func (c *Client) limiter(action string) *rate.Limiter {
+// limiter returns the rate limiter of one action: calls leave evenly
+// spaced, one at a time (a token bucket of burst 1), so that the server's
+// bucket (which allows a burst of its full rate) never runs dry even when
+// network latency bunches them; at rate_limit, unless the API refuses
+// calls for the account's limit (adaptive.go).
+func (c *Client) limiter(action string) *adaptiveLimiter {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	l, ok := c.limiters[action]
 	if !ok {
-		l = rate.NewLimiter(rate.Limit(c.rateLimit), 1)
+		l = newAdaptiveLimiter(c.rateLimit, c.fixedRate)
 		c.limiters[action] = l
 	}
 	return l

@@ -99,6 +99,18 @@ func RedactHeaders(h http.Header) map[string]string {
 	return out
 }
 
+// redactedBody is a body in a log field, redacted by RedactJSON when the
+// logger formats the line, and only then: a logger whose level drops the
+// line never formats it, so that a call whose logs nobody reads costs no
+// parsing and encoding of its bodies. It is a struct, not a []byte, so
+// that no logger renders it as a slice of bytes: text loggers print its
+// String, JSON loggers its MarshalText.
+type redactedBody struct{ body []byte }
+
+func (b redactedBody) String() string { return RedactJSON(b.body) }
+
+func (b redactedBody) MarshalText() ([]byte, error) { return []byte(RedactJSON(b.body)), nil }
+
 // loggingTransport logs every request and response body at TRACE level
 // through tflog, redacted, with the context of the call (the SDK gives the
 // HTTP request the context of the SDK request). The SDK's own debug dump
@@ -116,7 +128,7 @@ func (t loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	reqFields := map[string]any{"headers": RedactHeaders(req.Header)}
 	if body, err := requestBody(req); err == nil {
-		reqFields["body"] = RedactJSON(body)
+		reqFields["body"] = redactedBody{body}
 	}
 	tflog.Trace(ctx, "Tencent Cloud API request", mergeFields(fields, reqFields))
 
@@ -133,7 +145,7 @@ func (t loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		rest = io.MultiReader(rest, errReader{readErr})
 	}
 	resp.Body = io.NopCloser(rest)
-	respFields := map[string]any{"status": resp.StatusCode, "body": RedactJSON(body)}
+	respFields := map[string]any{"status": resp.StatusCode, "body": redactedBody{body}}
 	if readErr != nil {
 		respFields["read_error"] = readErr.Error()
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 )
 
@@ -154,6 +155,30 @@ func TestLoggingTransport(t *testing.T) {
 	for _, secret := range []string{"SECRETBODY", "deadbeef", "the-token"} {
 		if strings.Contains(all, secret) {
 			t.Errorf("the log holds the secret %q", secret)
+		}
+	}
+}
+
+// A body in a log field is redacted in whatever form a logger writes it:
+// hclog's text format (the acceptance tests' sink) renders slices element
+// by element and would print the bytes of an unredacted []byte; its JSON
+// format (a provider under Terraform) marshals the field.
+func TestRedactedBody_formats(t *testing.T) {
+	t.Parallel()
+	body := redactedBody{[]byte(`{"KeyId":"skey-1","PrivateKey":"SECRETBODY"}`)}
+	for _, jsonFormat := range []bool{false, true} {
+		var out bytes.Buffer
+		hclog.New(&hclog.LoggerOptions{Output: &out, Level: hclog.Trace, JSONFormat: jsonFormat}).Trace("answer", "body", body)
+		logged := out.String()
+		if jsonFormat {
+			var entry map[string]any
+			if err := json.Unmarshal(out.Bytes(), &entry); err != nil {
+				t.Fatalf("JSON format: %v: %q", err, logged)
+			}
+			logged, _ = entry["body"].(string)
+		}
+		if !strings.Contains(logged, "skey-1") || !strings.Contains(logged, Redacted) || strings.Contains(out.String(), "SECRETBODY") {
+			t.Errorf("JSON format %v: logged %q, want the body with the private key redacted", jsonFormat, out.String())
 		}
 	}
 }

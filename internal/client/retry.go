@@ -104,6 +104,13 @@ func isThrottled(err error) bool {
 	return strings.HasPrefix(code(err), apicontract.CodeRequestLimitExceeded)
 }
 
+// answeredByAPI reports whether a failed call got an answer from the API
+// itself, with a request id, rather than none or one it could not read.
+func answeredByAPI(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.RequestID != ""
+}
+
 // isLostAnswer reports whether a call may have taken effect although no
 // usable answer arrived: the connection broke, a gateway answered instead
 // of the API, the body was cut, or the server failed mid-way.
@@ -170,7 +177,8 @@ func (c *Client) do(ctx context.Context, action string, idempotent bool, send fu
 		return isThrottled(err) || isNotSent(err) || (idempotent && isLostAnswer(err))
 	})
 	err := retryWhen(ctx, c.callPolicy(), retryable, c.countRetry(ctx, action), func(ctx context.Context, attempt int) error {
-		if err := limiter.Wait(ctx); err != nil {
+		sentAt, err := limiter.Wait(ctx)
+		if err != nil {
 			if ctx.Err() == nil {
 				// The limiter refuses to wait past the deadline.
 				err = fmt.Errorf("%w: %v", context.DeadlineExceeded, err)
@@ -189,6 +197,15 @@ func (c *Client) do(ctx context.Context, action string, idempotent bool, send fu
 			err = &APIError{Action: action, Code: codeNetwork, Timeout: true,
 				Message: fmt.Sprintf("no answer from %s within %s (request_timeout)", c.endpoint, c.requestTimeout)}
 		}
+		// The limiter's rate follows the API's answers: down when it
+		// refuses a call for the rate limit, back up while it answers
+		// others. A call with no answer says nothing about the limit.
+		switch {
+		case isThrottled(err):
+			limiter.Throttled(sentAt)
+		case err == nil || answeredByAPI(err):
+			limiter.Answered()
+		}
 		if action != "DescribeKeyPairs" {
 			// Every other action writes, or may have written even when it
 			// failed: the region's listing no longer holds.
@@ -199,6 +216,8 @@ func (c *Client) do(ctx context.Context, action string, idempotent bool, send fu
 			"region":     c.region,
 			"attempt":    attempt + 1,
 			"latency_ms": time.Since(start).Milliseconds(),
+			// The action's rate now, which the answer may have changed.
+			"rate_per_s": limiter.Rate(),
 		}
 		if requestID != nil {
 			fields["request_id"] = *requestID
