@@ -206,9 +206,10 @@ func (c *Client) do(ctx context.Context, action string, idempotent bool, send fu
 		case err == nil || answeredByAPI(err):
 			limiter.Answered()
 		}
-		if action != "DescribeKeyPairs" {
-			// Every other action writes, or may have written even when it
-			// failed: the region's listing no longer holds.
+		if action != "DescribeKeyPairs" && action != "DescribeProjects" {
+			// Every other action (but the Tag API's reading of projects)
+			// writes, or may have written even when it failed: the
+			// region's listing no longer holds.
 			c.listing.wrote()
 		}
 		fields := map[string]any{
