@@ -48,27 +48,12 @@ func TestAccInterrupt_sigintDuringCreates(t *testing.T) {
 	const n = 6
 	endpoint := slowCreateProxy(t, env.endpoint, 2*time.Second)
 	tf := newTFCLI(t, ourAddress)
-	tf.write("main.tf", fmt.Sprintf(`
-terraform {
-  required_providers {
-    tencentcloud = {
-      source = "keypairlabs/tencentcloud"
-    }
-  }
-}
-
-provider "tencentcloud" {
-  endpoint   = %q
-  secret_id  = %q
-  secret_key = %q
-  region     = %q
-}
-
+	tf.write("main.tf", providerBlocks(endpoint, testRegion, ourProvider)+fmt.Sprintf(`
 resource "tencentcloud_key_pair" "test" {
   count    = %d
   key_name = "interrupted_${count.index}"
 }
-`, endpoint, emulator.DemoSecretID, emulator.DemoSecretKey, testRegion, n))
+`, n))
 
 	apply := exec.Command(tf.terraform, "apply", "-no-color", "-auto-approve", "-input=false", "-parallelism=3")
 	apply.Dir, apply.Env = tf.dir, tf.env

@@ -97,22 +97,7 @@ func TestAccKeyPair_migrationFromOfficialProvider(t *testing.T) {
 
 	tf := newTFCLI(t, ourAddress)
 	config := func(publicKey string) string {
-		return fmt.Sprintf(`
-terraform {
-  required_providers {
-    tencentcloud = {
-      source = "keypairlabs/tencentcloud"
-    }
-  }
-}
-
-provider "tencentcloud" {
-  endpoint   = %q
-  secret_id  = %q
-  secret_key = %q
-  region     = %q
-}
-
+		return providerBlocks(env.endpoint, testRegion, ourProvider) + fmt.Sprintf(`
 resource "tencentcloud_key_pair" "generated" {
   key_name = "legacy_generated"
   tags     = { team = "platform" }
@@ -132,7 +117,7 @@ resource "tencentcloud_key_pair" "own" {
 resource "tencentcloud_key_pair" "recent" {
   key_name = "recent_v1"
 }
-`, env.endpoint, emulator.DemoSecretID, emulator.DemoSecretKey, testRegion, publicKey)
+`, publicKey)
 	}
 	tf.write("main.tf", config(bareKey))
 	if err := env.client().ModifyKeyPair(ctx, own.ID, nil, ptrTo("kept")); err != nil {

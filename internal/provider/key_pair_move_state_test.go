@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,26 +28,13 @@ func TestAccKeyPair_moveFromOfficialProvider(t *testing.T) {
 	env := newTestEnv(t, emulator.Config{})
 	env.skipInCloud()
 	tf := newTFCLI(t, ourAddress, officialAddress)
-	block := func(name string) string {
-		return fmt.Sprintf("provider %q {\n  endpoint   = %q\n  secret_id  = %q\n  secret_key = %q\n  region     = %q\n}\n",
-			name, env.endpoint, emulator.DemoSecretID, emulator.DemoSecretKey, testRegion)
-	}
 	plan := func() (int, string) {
 		code, _, out := tf.run([]int{0, 2}, "plan", "-no-color", "-detailed-exitcode", "-input=false")
 		return code, out
 	}
 
 	// The official provider's configuration, as its docs write it.
-	tf.write("main.tf", `
-terraform {
-  required_providers {
-    tencentcloud = {
-      source = "tencentcloudstack/tencentcloud"
-    }
-  }
-}
-
-`+block("tencentcloud")+`
+	tf.write("main.tf", providerBlocks(env.endpoint, testRegion, tfProvider{"tencentcloud", officialSource})+`
 resource "tencentcloud_key_pair" "old" {
   key_name = "moved_kp"
   tags     = { team = "platform" }
@@ -73,19 +59,8 @@ resource "tencentcloud_key_pair" "old" {
 
 	// The official provider stays; the key pair moves to this one, under
 	// the local name kp.
-	tf.write("main.tf", `
-terraform {
-  required_providers {
-    tencentcloud = {
-      source = "tencentcloudstack/tencentcloud"
-    }
-    kp = {
-      source = "keypairlabs/tencentcloud"
-    }
-  }
-}
-
-`+block("tencentcloud")+block("kp")+`
+	tf.write("main.tf", providerBlocks(env.endpoint, testRegion,
+		tfProvider{"tencentcloud", officialSource}, tfProvider{"kp", ourSource})+`
 resource "tencentcloud_key_pair" "new" {
   provider = kp
   key_name = "moved_kp"

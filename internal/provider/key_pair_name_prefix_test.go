@@ -283,7 +283,7 @@ func TestAccKeyPair_keyNamePrefixValidation(t *testing.T) {
 		{config: resourceWith(`key_name_prefix = "` + strings.Repeat("p", 18) + `"`), want: `(?s)key_name_prefix.*1 to 17 letters, digits and underscores.*adds 8 characters`},
 		{config: resourceWith(`key_name_prefix = "has-dash_"`), want: `(?s)key_name_prefix.*1 to 17 letters, digits and underscores`},
 		{config: resourceWith(`key_name_prefix = ""`), want: `(?s)key_name_prefix.*1 to 17 letters`},
-		{config: resourceWith("key_name = \"ok\"\nkey_name_prefix = \"ok_\""), want: `(?s)Invalid Attribute Combination.*key_name,key_name_prefix`},
-		{config: resourceWith(`description = "no name"`), want: `(?s)Invalid Attribute Combination.*key_name,key_name_prefix`},
+		{config: resourceWith("key_name = \"ok\"\nkey_name_prefix = \"ok_\""), want: `(?s)Invalid Attribute Combination.*2\s+attributes\s+specified\s+when\s+one\s+\(and\s+only\s+one\)\s+of\s+\[key_name,key_name_prefix\]\s+is\s+required`},
+		{config: resourceWith(`description = "no name"`), want: `(?s)Invalid Attribute Combination.*No\s+attribute\s+specified\s+when\s+one\s+\(and\s+only\s+one\)\s+of\s+\[key_name,key_name_prefix\]\s+is\s+required`},
 	})
 }

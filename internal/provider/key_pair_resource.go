@@ -28,9 +28,10 @@ import (
 )
 
 var (
-	_ resource.Resource                = &KeyPairResource{}
-	_ resource.ResourceWithConfigure   = &KeyPairResource{}
-	_ resource.ResourceWithImportState = &KeyPairResource{}
+	_ resource.Resource                   = &KeyPairResource{}
+	_ resource.ResourceWithConfigure      = &KeyPairResource{}
+	_ resource.ResourceWithImportState    = &KeyPairResource{}
+	_ resource.ResourceWithValidateConfig = &KeyPairResource{}
 )
 
 // Default timeouts of the key pair operations. They bound the retries too.
@@ -101,7 +102,7 @@ func keyPairSchemaV1(ctx context.Context) schema.Schema {
 					"Exactly one of `key_name` and `key_name_prefix` is required; with `key_name_prefix`, this is the name made from it.",
 				Optional:      true,
 				Computed:      true,
-				Validators:    append(keyNameValidators(), stringvalidator.ExactlyOneOf(path.MatchRoot("key_name"), path.MatchRoot("key_name_prefix"))),
+				Validators:    keyNameValidators(),
 				PlanModifiers: []planmodifier.String{keyNameFromPrefix{}},
 			},
 			"key_name_prefix": schema.StringAttribute{
@@ -602,4 +603,27 @@ func stringMap(ctx context.Context, m types.Map, diags *diag.Diagnostics) map[st
 	}
 	diags.Append(m.ElementsAs(ctx, &out, false)...)
 	return out
+}
+
+// ValidateConfig requires exactly one of key_name and key_name_prefix. It
+// does what stringvalidator.ExactlyOneOf would, with the same message, for
+// a fraction of its cost: the validator resolves path expressions against
+// the whole configuration for every key pair of every plan (make bench).
+func (r *KeyPairResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var name, prefix types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("key_name"), &name)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("key_name_prefix"), &prefix)...)
+	if resp.Diagnostics.HasError() || name.IsUnknown() || prefix.IsUnknown() {
+		// An unknown value may yet be null or not: the apply tells.
+		return
+	}
+	const names = "[key_name,key_name_prefix]"
+	switch {
+	case !name.IsNull() && !prefix.IsNull():
+		resp.Diagnostics.AddAttributeError(path.Root("key_name"), "Invalid Attribute Combination",
+			"2 attributes specified when one (and only one) of "+names+" is required")
+	case name.IsNull() && prefix.IsNull():
+		resp.Diagnostics.AddAttributeError(path.Root("key_name"), "Invalid Attribute Combination",
+			"No attribute specified when one (and only one) of "+names+" is required")
+	}
 }

@@ -65,21 +65,7 @@ func TestAccProvider_defaultRegion(t *testing.T) {
 	// the credentials of the block leave the tccli profiles unread.
 	tf := newTFCLI(t, ourAddress)
 	config := func(region string) string {
-		return fmt.Sprintf(`
-terraform {
-  required_providers {
-    tencentcloud = {
-      source = "keypairlabs/tencentcloud"
-    }
-  }
-}
-
-provider "tencentcloud" {
-  endpoint   = %q
-  secret_id  = %q
-  secret_key = %q
-%s}
-
+		return providerBlocks(env.endpoint, region, ourProvider) + `
 resource "tencentcloud_key_pair" "test" {
   key_name = "default_region"
 }
@@ -88,7 +74,7 @@ data "tencentcloud_key_pairs" "test" {
   key_name = "^default_region$"
   depends_on = [tencentcloud_key_pair.test]
 }
-`, env.endpoint, emulator.DemoSecretID, emulator.DemoSecretKey, region)
+`
 	}
 	warning := regexp.MustCompile(`(?s)Warning: No region set: using ap-guangzhou.*TENCENTCLOUD_REGION`)
 
@@ -108,7 +94,7 @@ data "tencentcloud_key_pairs" "test" {
 		t.Fatalf("the plan without a region: exit code %d:\n%s", code, out)
 	}
 
-	tf.write("main.tf", config("  region     = \"ap-guangzhou\"\n"))
+	tf.write("main.tf", config("ap-guangzhou"))
 	code, _, out := tf.run([]int{0, 2}, "plan", "-no-color", "-detailed-exitcode", "-input=false")
 	if code != 0 || strings.Contains(out, "No region set") {
 		t.Fatalf("the plan with the region set: exit code %d:\n%s", code, out)

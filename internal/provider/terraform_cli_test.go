@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
 
 // tfCLI runs the real terraform binary in a directory of its own against
@@ -85,6 +87,42 @@ func (c *tfCLI) write(name, text string) {
 	if err := os.WriteFile(filepath.Join(c.dir, name), []byte(text), 0o600); err != nil {
 		c.t.Fatal(err)
 	}
+}
+
+// The sources of this provider and of the official one, as a
+// configuration's required_providers names them.
+const (
+	ourSource      = "keypairlabs/tencentcloud"
+	officialSource = "tencentcloudstack/tencentcloud"
+)
+
+// tfProvider is a provider that a configuration run by tfCLI requires:
+// its local name and its source.
+type tfProvider struct{ name, source string }
+
+// ourProvider is this provider under the local name tencentcloud.
+var ourProvider = tfProvider{"tencentcloud", ourSource}
+
+// providerBlocks is the start of a configuration run by tfCLI: the
+// terraform block that requires the given providers, and for each a
+// provider block that reaches endpoint with the emulator's demo
+// credentials, in region, or with no region attribute if region is "".
+func providerBlocks(endpoint, region string, providers ...tfProvider) string {
+	var b strings.Builder
+	b.WriteString("\nterraform {\n  required_providers {\n")
+	for _, p := range providers {
+		fmt.Fprintf(&b, "    %s = {\n      source = %q\n    }\n", p.name, p.source)
+	}
+	b.WriteString("  }\n}\n")
+	for _, p := range providers {
+		fmt.Fprintf(&b, "\nprovider %q {\n  endpoint   = %q\n  secret_id  = %q\n  secret_key = %q\n",
+			p.name, endpoint, emulator.DemoSecretID, emulator.DemoSecretKey)
+		if region != "" {
+			fmt.Fprintf(&b, "  region     = %q\n", region)
+		}
+		b.WriteString("}\n")
+	}
+	return b.String()
 }
 
 // run runs terraform and returns its exit code, its standard output, and
