@@ -94,6 +94,9 @@ type Client struct {
 	// settle bounds the waits for eventual consistency that decide
 	// something (consistency.go); tests shorten it.
 	settle time.Duration
+	// showLag and goneLag learn how long new key pairs take to show in
+	// DescribeKeyPairs, and deleted ones to leave it (lag.go).
+	showLag, goneLag lagEstimate
 
 	// calls, retries and waits count this client's API calls, the calls
 	// it sent again, and the reads again of its waits, for Stats.

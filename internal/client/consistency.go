@@ -36,18 +36,26 @@ var errNotYet = errors.New("not yet")
 
 func isNotYet(err error) bool { return errors.Is(err, errNotYet) }
 
-// WaitForKeyPair reads a key pair that was just made or changed until it
-// shows and ready (nil: any state) accepts it, for as long as ctx allows.
+// WaitForKeyPair reads a key pair that was just changed until it shows
+// and ready (nil: any state) accepts it, for as long as ctx allows.
 func (c *Client) WaitForKeyPair(ctx context.Context, id string, ready func(*KeyPair) bool) (*KeyPair, error) {
-	return c.waitFor(ctx, id, ready, 0)
+	return c.waitFor(ctx, id, ready, 0, nil)
+}
+
+// WaitForNewKeyPair is WaitForKeyPair for a key pair that was just created
+// or imported: its first read waits for as long as the last new key pairs
+// took to show (lag.go).
+func (c *Client) WaitForNewKeyPair(ctx context.Context, id string, ready func(*KeyPair) bool) (*KeyPair, error) {
+	return c.waitFor(ctx, id, ready, 0, &c.showLag)
 }
 
 // waitFor is WaitForKeyPair that also gives up after bound (0: no bound),
-// with an error that isNotYet accepts. The bound only stops further reads:
-// it never cuts a call short.
-func (c *Client) waitFor(ctx context.Context, id string, ready func(*KeyPair) bool, bound time.Duration) (*KeyPair, error) {
+// with an error that isNotYet accepts, and that learns from and follows
+// lag when it is not nil. The bound only stops further reads: it never
+// cuts a call short.
+func (c *Client) waitFor(ctx context.Context, id string, ready func(*KeyPair) bool, bound time.Duration, lag *lagEstimate) (*KeyPair, error) {
 	var kp *KeyPair
-	err := retryWhen(ctx, waitPolicy, within(bound, isNotYet), c.countWait(ctx, "wait for key pair "+id), func(ctx context.Context, _ int) error {
+	err := c.waitLearning(ctx, lag, within(bound, isNotYet), "wait for key pair "+id, func(ctx context.Context) error {
 		var found bool
 		var err error
 		kp, found, err = c.reads.do(ctx, id)
@@ -67,6 +75,34 @@ func (c *Client) waitFor(ctx context.Context, id string, ready func(*KeyPair) bo
 	return kp, nil
 }
 
+// waitLearning reads with read until it succeeds, backing off with
+// waitPolicy while retryable accepts its error. With lag, the first read
+// waits for the estimate, and a wait that ends well is the estimate's
+// next sample.
+func (c *Client) waitLearning(ctx context.Context, lag *lagEstimate, retryable func(error) bool, what string, read func(ctx context.Context) error) error {
+	start := time.Now()
+	var first time.Duration
+	if lag != nil {
+		first = lag.firstRead()
+		if err := sleep(ctx, first); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+	}
+	reads := 0
+	err := retryWhen(ctx, waitPolicy, retryable, c.countWait(ctx, what), func(ctx context.Context, _ int) error {
+		reads++
+		return read(ctx)
+	})
+	if err == nil && lag != nil {
+		if reads == 1 {
+			lag.observe(first)
+		} else {
+			lag.observe(time.Since(start))
+		}
+	}
+	return err
+}
+
 // within limits a retry predicate to bound from now (0: no limit).
 func within(bound time.Duration, retryable func(error) bool) func(error) bool {
 	if bound == 0 {
@@ -83,9 +119,10 @@ func HasTags(tags map[string]string) func(*KeyPair) bool {
 }
 
 // waitGone reads a deleted key pair until it no longer shows, and reports
-// whether it went within bound (0: as long as ctx allows).
-func (c *Client) waitGone(ctx context.Context, id string, bound time.Duration) (bool, error) {
-	err := retryWhen(ctx, waitPolicy, within(bound, isNotYet), c.countWait(ctx, "wait for key pair "+id+" to go"), func(ctx context.Context, _ int) error {
+// whether it went within bound (0: as long as ctx allows). With lag, it
+// learns from and follows how long deletes take to show.
+func (c *Client) waitGone(ctx context.Context, id string, bound time.Duration, lag *lagEstimate) (bool, error) {
+	err := c.waitLearning(ctx, lag, within(bound, isNotYet), "wait for key pair "+id+" to go", func(ctx context.Context) error {
 		_, found, err := c.reads.do(ctx, id)
 		if err == nil && found {
 			return fmt.Errorf("key pair %s still shows: %w", id, errNotYet)
@@ -108,13 +145,13 @@ func (c *Client) DeleteKeyPair(ctx context.Context, id string) error {
 	_, _, err := c.deletes.do(ctx, id)
 	if err == nil {
 		var gone bool
-		if gone, err = c.waitGone(ctx, id, c.settle); err != nil || gone {
+		if gone, err = c.waitGone(ctx, id, c.settle, &c.goneLag); err != nil || gone {
 			return err
 		}
 		// The call answered success, yet the key pair stays: it may not
 		// have been deleted at all. A call of its own tells.
 		if _, err = c.deleteMany(ctx, []string{id}); err == nil {
-			_, err = c.waitGone(ctx, id, 0)
+			_, err = c.waitGone(ctx, id, 0, nil)
 			return err
 		}
 	}

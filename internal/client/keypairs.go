@@ -231,7 +231,7 @@ func (c *Client) madeBy(ctx context.Context, name, token string) (*KeyPair, erro
 	}
 	if kp.CreateToken == "" {
 		// Tags may show later than the key pair they were made with.
-		if tagged, err := c.waitFor(ctx, kp.ID, func(kp *KeyPair) bool { return kp.CreateToken != "" }, c.settle); err == nil {
+		if tagged, err := c.waitFor(ctx, kp.ID, func(kp *KeyPair) bool { return kp.CreateToken != "" }, c.settle, nil); err == nil {
 			kp = tagged
 		}
 	}
@@ -455,7 +455,7 @@ func (c *Client) ModifyTags(ctx context.Context, id string, replace map[string]s
 // settles reports whether the key pair shows ready within the settle time:
 // after a lost answer, whether the change was made.
 func (c *Client) settles(ctx context.Context, id string, ready func(*KeyPair) bool) bool {
-	_, err := c.waitFor(ctx, id, ready, c.settle)
+	_, err := c.waitFor(ctx, id, ready, c.settle, nil)
 	return err == nil
 }
 

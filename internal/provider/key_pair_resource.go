@@ -323,7 +323,7 @@ func (r *KeyPairResource) Create(ctx context.Context, req resource.CreateRequest
 			addAPIError(r.client, &resp.Diagnostics, "import the key pair", err)
 			return
 		}
-		kp, err = r.client.WaitForKeyPair(ctx, id, client.HasTags(tags))
+		kp, err = r.client.WaitForNewKeyPair(ctx, id, client.HasTags(tags))
 		if err != nil {
 			// The key pair exists: keep its id so that it is not orphaned.
 			plan.ID = types.StringValue(id)
@@ -341,7 +341,7 @@ func (r *KeyPairResource) Create(ctx context.Context, req resource.CreateRequest
 		// The answer may hold only the id, name, project and keys, and the
 		// key pair and its tags may show in DescribeKeyPairs only a moment
 		// later: the state is built from what DescribeKeyPairs shows.
-		kp, err = r.client.WaitForKeyPair(ctx, made.ID, client.HasTags(tags))
+		kp, err = r.client.WaitForNewKeyPair(ctx, made.ID, client.HasTags(tags))
 		if err != nil {
 			// The key pair exists and its private key is here: keep both,
 			// so that nothing is orphaned or lost.

@@ -120,9 +120,12 @@ func (p *TencentCloudProvider) Schema(_ context.Context, _ provider.SchemaReques
 				Validators: []validator.String{stringvalidator.OneOf("HTTP", "HTTPS")},
 			},
 			"rate_limit": schema.Float64Attribute{
-				MarkdownDescription: fmt.Sprintf("Calls per second the provider sends for each API action, default `%d`, the API's documented limit.", client.DefaultRateLimit),
-				Optional:            true,
-				Validators:          []validator.Float64{float64validator.AtLeast(0.1)},
+				MarkdownDescription: fmt.Sprintf("Calls per second the provider sends at most for each API action, default `%d`, "+
+					"the API's documented limit. The limit is the account's, shared with every process that uses it: while the API "+
+					"refuses calls for it (`RequestLimitExceeded`), the provider sends fewer, and climbs back to `rate_limit` while "+
+					"it accepts them.", client.DefaultRateLimit),
+				Optional:   true,
+				Validators: []validator.Float64{float64validator.AtLeast(0.1)},
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How often a throttled or failed call that is safe to repeat is retried, with exponential backoff, default `%d`. "+
