@@ -83,19 +83,32 @@ func (c *Client) waitLearning(ctx context.Context, lag *lagEstimate, retryable f
 	start := time.Now()
 	var first time.Duration
 	if lag != nil {
-		first = lag.firstRead()
+		var learn bool
+		var err error
+		if first, learn, err = lag.start(ctx, start); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		if learn {
+			defer lag.done()
+		}
 		if err := sleep(ctx, first); err != nil {
 			return fmt.Errorf("%s: %w", what, err)
 		}
 	}
 	reads := 0
+	var firstReadAt time.Duration
 	err := retryWhen(ctx, waitPolicy, retryable, c.countWait(ctx, what), func(ctx context.Context, _ int) error {
-		reads++
+		if reads++; reads == 1 {
+			firstReadAt = time.Since(start)
+		}
 		return read(ctx)
 	})
 	if err == nil && lag != nil {
 		if reads == 1 {
-			lag.observe(first)
+			// The first read saw the write: the lag was at most the time
+			// the read left. (The time its answer came would raise the
+			// estimate by a read's time at every wait.)
+			lag.observe(firstReadAt)
 		} else {
 			lag.observe(time.Since(start))
 		}

@@ -48,6 +48,72 @@ func TestLagEstimate(t *testing.T) {
 	}
 }
 
+// Until there is a sample, one wait learns and the others wait for its
+// sample; a learning that ends without one hands the role on; nobody
+// waits for another's learning longer than maxFirstRead.
+func TestLagEstimate_oneWaitLearns(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := &lagEstimate{}
+	began := time.Now()
+	if first, learn, err := e.start(ctx, began); err != nil || !learn || first != 0 {
+		t.Fatalf("the first wait: first read after %s, learn %v, err %v; want at once, learning", first, learn, err)
+	}
+	type result struct {
+		first time.Duration
+		learn bool
+	}
+	followers := make(chan result, 2)
+	for range 2 {
+		go func() {
+			first, learn, err := e.start(ctx, began)
+			if err != nil {
+				t.Error(err)
+			}
+			followers <- result{first, learn}
+		}()
+	}
+	select {
+	case r := <-followers:
+		t.Fatalf("a wait went ahead (%+v) while another learned", r)
+	case <-time.After(100 * time.Millisecond):
+	}
+	e.observe(time.Second)
+	e.done()
+	for range 2 {
+		r := <-followers
+		if r.learn || r.first <= 0 || r.first > time.Second {
+			t.Errorf("a wait after the learning: first read after %s, learn %v; want the rest of 1s, not learning", r.first, r.learn)
+		}
+	}
+
+	// A learning that ends without a sample hands the role on.
+	e = &lagEstimate{}
+	if _, learn, _ := e.start(ctx, time.Now()); !learn {
+		t.Fatal("the first wait does not learn")
+	}
+	next := make(chan bool, 1)
+	go func() {
+		_, learn, _ := e.start(ctx, time.Now())
+		next <- learn
+	}()
+	e.done()
+	if !<-next {
+		t.Error("after a learning without a sample, the next wait does not learn")
+	}
+
+	// A learning that takes too long is not waited for beyond
+	// maxFirstRead.
+	waitStart := time.Now()
+	first, learn, err := e.start(ctx, waitStart)
+	if err != nil || learn || first != 0 {
+		t.Errorf("while a learning goes on: first read after %s, learn %v, err %v; want at once, not learning", first, learn, err)
+	}
+	if waited := time.Since(waitStart); waited < maxFirstRead {
+		t.Errorf("gave up on the learning after %s, want %s", waited, maxFirstRead)
+	}
+}
+
 // Against an API that shows new key pairs, and stops showing deleted
 // ones, a second after the call: once the client has seen it, each wait
 // makes about one read, instead of reading at once and backing off (two

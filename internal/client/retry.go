@@ -27,6 +27,12 @@ type retryPolicy struct {
 	// base is the ceiling of the first delay; each retry doubles it, up to
 	// maxDelay.
 	base, maxDelay time.Duration
+	// maxThrottledDelay, when set, is maxDelay after a refusal for the
+	// rate limit: the rate limiter already spaces the calls of an action
+	// that the API refuses, and a refused call that also backed off for
+	// many seconds would finish its pipeline's apply long after the
+	// others (make bench, BENCH_PIPELINES).
+	maxThrottledDelay time.Duration
 }
 
 // retryWhen runs f until it succeeds, fails in a way retryable does not
@@ -45,7 +51,7 @@ func retryWhen(ctx context.Context, p retryPolicy, retryable func(error) bool, o
 		if ctx.Err() != nil {
 			return errors.Join(err, ctx.Err())
 		}
-		delay := fullJitter(p, attempt)
+		delay := p.delay(attempt, err)
 		if onRetry != nil {
 			onRetry(attempt, err, delay)
 		}
@@ -59,6 +65,14 @@ func retryWhen(ctx context.Context, p retryPolicy, retryable func(error) bool, o
 	}
 }
 
+// delay is the backoff after the attempt that failed with err.
+func (p retryPolicy) delay(attempt int, err error) time.Duration {
+	if p.maxThrottledDelay > 0 && isThrottled(err) {
+		p.maxDelay = min(p.maxDelay, p.maxThrottledDelay)
+	}
+	return fullJitter(p, attempt)
+}
+
 // fullJitter is a uniform delay between 0 and min(maxDelay, base*2^attempt).
 func fullJitter(p retryPolicy, attempt int) time.Duration {
 	ceiling := min(p.base<<min(attempt, 16), p.maxDelay)
@@ -68,13 +82,18 @@ func fullJitter(p retryPolicy, attempt int) time.Duration {
 	return rand.N(ceiling + 1)
 }
 
-// maxRetryDelay caps the backoff of API calls.
-const maxRetryDelay = 10 * time.Second
+// maxRetryDelay caps the backoff of API calls, and maxThrottledDelay that
+// of calls refused for the rate limit, which the adaptive rate limiter
+// spaces as well (adaptive.go).
+const (
+	maxRetryDelay     = 10 * time.Second
+	maxThrottledDelay = time.Second
+)
 
 // callPolicy is the retry policy of single API calls and of the recovery
 // of lost answers.
 func (c *Client) callPolicy() retryPolicy {
-	return retryPolicy{maxRetries: c.maxRetries, base: c.retryBase, maxDelay: maxRetryDelay}
+	return retryPolicy{maxRetries: c.maxRetries, base: c.retryBase, maxDelay: maxRetryDelay, maxThrottledDelay: maxThrottledDelay}
 }
 
 // countWait counts a read again, of a wait for eventual consistency, and

@@ -258,6 +258,43 @@ func (b *bench) terraform(works []string, env []string, binary string, args []st
 	return results
 }
 
+// timeline, with BENCH_TIMELINE=1, prints to stderr each half second of
+// a phase the calls that the emulator accepted and refused, by action:
+// where a phase loses time at the rate limit.
+func (b *bench) timeline(ctl emulator.ControlClient, name string, before emulator.Stats) (stop func()) {
+	if os.Getenv("BENCH_TIMELINE") != "1" {
+		return func() {}
+	}
+	done, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		ticker := time.NewTicker(500 * time.Millisecond)
+		defer ticker.Stop()
+		start, last := time.Now(), before
+		for {
+			select {
+			case <-done:
+				return
+			case <-ticker.C:
+			}
+			now, err := ctl.Stats(context.Background())
+			if err != nil {
+				continue
+			}
+			d := diff(last, now)
+			var parts []string
+			for _, action := range []string{"CreateKeyPair", "DeleteKeyPairs", "DescribeKeyPairs"} {
+				if calls := d.Calls[action]; calls > 0 {
+					parts = append(parts, fmt.Sprintf("%s %d/%d", action, calls-d.Throttled[action], calls))
+				}
+			}
+			fmt.Fprintf(os.Stderr, "timeline %s %5.1fs accepted/sent: %s\n", name, time.Since(start).Seconds(), strings.Join(parts, ", "))
+			last = now
+		}
+	}()
+	return func() { close(done); <-finished }
+}
+
 // sumCPULog adds up the CPU seconds that cputime logged, one provider
 // process a line.
 func sumCPULog(name string) float64 {
@@ -280,8 +317,10 @@ func (b *bench) timed(p *phase, ctl emulator.ControlClient, works []string, env 
 		return nil, 0, err
 	}
 	start := time.Now()
+	stopTimeline := b.timeline(ctl, p.name, before)
 	results := b.terraform(works, env, binary, p.args)
 	seconds := time.Since(start).Seconds()
+	stopTimeline()
 	after, err := ctl.Stats(context.Background())
 	if err != nil {
 		return nil, 0, err
