@@ -77,42 +77,26 @@ func (c *Client) waitFor(ctx context.Context, id string, ready func(*KeyPair) bo
 
 // waitLearning reads with read until it succeeds, backing off with
 // waitPolicy while retryable accepts its error. With lag, the first read
-// waits for the estimate, and a wait that ends well is the estimate's
+// comes when the estimate says (lag.go), and the wait is the estimate's
 // next sample.
 func (c *Client) waitLearning(ctx context.Context, lag *lagEstimate, retryable func(error) bool, what string, read func(ctx context.Context) error) error {
 	start := time.Now()
-	var first time.Duration
+	reads := 0
+	var firstReadAt time.Duration
+	var err error
 	if lag != nil {
-		var learn bool
-		var err error
-		if first, learn, err = lag.start(ctx, start); err != nil {
-			return fmt.Errorf("%s: %w", what, err)
-		}
-		if learn {
-			defer lag.done()
-		}
-		if err := sleep(ctx, first); err != nil {
+		w := lag.start(start)
+		defer func() { lag.end(w, err == nil, reads, firstReadAt, time.Since(start)) }()
+		if err = sleep(ctx, w.first); err != nil {
 			return fmt.Errorf("%s: %w", what, err)
 		}
 	}
-	reads := 0
-	var firstReadAt time.Duration
-	err := retryWhen(ctx, waitPolicy, retryable, c.countWait(ctx, what), func(ctx context.Context, _ int) error {
+	err = retryWhen(ctx, waitPolicy, retryable, c.countWait(ctx, what), func(ctx context.Context, _ int) error {
 		if reads++; reads == 1 {
 			firstReadAt = time.Since(start)
 		}
 		return read(ctx)
 	})
-	if err == nil && lag != nil {
-		if reads == 1 {
-			// The first read saw the write: the lag was at most the time
-			// the read left. (The time its answer came would raise the
-			// estimate by a read's time at every wait.)
-			lag.observe(firstReadAt)
-		} else {
-			lag.observe(time.Since(start))
-		}
-	}
 	return err
 }
 

@@ -17,21 +17,21 @@ func TestLagEstimate(t *testing.T) {
 	if got := e.firstRead(); got != 0 {
 		t.Fatalf("no samples: first read after %s, want at once", got)
 	}
-	e.observe(1200 * time.Millisecond)
-	e.observe(1050 * time.Millisecond)
-	e.observe(1300 * time.Millisecond)
+	e.observeLocked(1200 * time.Millisecond)
+	e.observeLocked(1050 * time.Millisecond)
+	e.observeLocked(1300 * time.Millisecond)
 	if got := e.firstRead(); got != 1050*time.Millisecond {
 		t.Errorf("first read after %s, want the least sample, 1.05s", got)
 	}
 
 	// The least sample falls out once lagSamples newer ones came.
 	for range lagSamples - 2 {
-		e.observe(1100 * time.Millisecond)
+		e.observeLocked(1100 * time.Millisecond)
 	}
 	if got := e.firstRead(); got != 1050*time.Millisecond {
 		t.Errorf("with %d samples: first read after %s, want 1.05s", lagSamples, got)
 	}
-	e.observe(1100 * time.Millisecond)
+	e.observeLocked(1100 * time.Millisecond)
 	if got := e.firstRead(); got != 1100*time.Millisecond {
 		t.Errorf("after the 1.05s sample fell out: first read after %s, want 1.1s", got)
 	}
@@ -42,75 +42,53 @@ func TestLagEstimate(t *testing.T) {
 		t.Errorf("after %s without samples: first read after %s, want at once", lagMemory, got)
 	}
 
-	e.observe(time.Minute)
+	e.observeLocked(time.Minute)
 	if got := e.firstRead(); got != maxFirstRead {
 		t.Errorf("after a sample of a minute: first read after %s, want the cap %s", got, maxFirstRead)
 	}
 }
 
-// Until there is a sample, one wait learns and the others wait for its
-// sample; a learning that ends without one hands the role on; nobody
-// waits for another's learning longer than maxFirstRead.
-func TestLagEstimate_oneWaitLearns(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	e := &lagEstimate{}
-	began := time.Now()
-	if first, learn, err := e.start(ctx, began); err != nil || !learn || first != 0 {
-		t.Fatalf("the first wait: first read after %s, learn %v, err %v; want at once, learning", first, learn, err)
+// The first wait that follows the estimate probes: it reads first a
+// little before it. While probes find their writes at once, the estimate
+// falls and the next wait probes again; after a probe that came too
+// early, only one wait in probeEvery does. One probe at a time.
+func TestLagEstimate_probes(t *testing.T) {
+	now := time.Unix(1e9, 0)
+	e := &lagEstimate{now: func() time.Time { return now }}
+	start := func() lagWait { return e.start(now) }
+	if w := start(); w.first != 0 || w.probe {
+		t.Fatalf("a wait without an estimate: %+v, want to read at once", w)
 	}
-	type result struct {
-		first time.Duration
-		learn bool
+	e.observeLocked(1600 * time.Millisecond)
+
+	probe := start()
+	if !probe.probe || probe.first != 1400*time.Millisecond {
+		t.Fatalf("the first wait: %+v, want a probe at 1.4s", probe)
 	}
-	followers := make(chan result, 2)
-	for range 2 {
-		go func() {
-			first, learn, err := e.start(ctx, began)
-			if err != nil {
-				t.Error(err)
-			}
-			followers <- result{first, learn}
-		}()
+	if w := start(); w.probe || w.first != 1600*time.Millisecond {
+		t.Errorf("a wait while a probe is out: %+v, want the estimate, 1.6s", w)
 	}
-	select {
-	case r := <-followers:
-		t.Fatalf("a wait went ahead (%+v) while another learned", r)
-	case <-time.After(100 * time.Millisecond):
+	// The probe's read found its write.
+	e.end(probe, true, 1, probe.first, probe.first+5*time.Millisecond)
+	if got := e.firstRead(); got != 1400*time.Millisecond {
+		t.Errorf("after the probe found its write at 1.4s, the estimate is %s", got)
 	}
-	e.observe(time.Second)
-	e.done()
-	for range 2 {
-		r := <-followers
-		if r.learn || r.first <= 0 || r.first > time.Second {
-			t.Errorf("a wait after the learning: first read after %s, learn %v; want the rest of 1s, not learning", r.first, r.learn)
+	probe = start()
+	if !probe.probe || probe.first != 1225*time.Millisecond {
+		t.Fatalf("the wait after a probe that found its write: %+v, want a probe at 1.225s", probe)
+	}
+	// This one came too early: its second read found the write.
+	e.end(probe, true, 2, probe.first, 1300*time.Millisecond)
+	if got := e.firstRead(); got != 1300*time.Millisecond {
+		t.Errorf("after the probe's second read found its write at 1.3s, the estimate is %s", got)
+	}
+	for i := 1; i < probeEvery; i++ {
+		if w := start(); w.probe {
+			t.Fatalf("wait %d after a probe that came too early probes", i)
 		}
 	}
-
-	// A learning that ends without a sample hands the role on.
-	e = &lagEstimate{}
-	if _, learn, _ := e.start(ctx, time.Now()); !learn {
-		t.Fatal("the first wait does not learn")
-	}
-	next := make(chan bool, 1)
-	go func() {
-		_, learn, _ := e.start(ctx, time.Now())
-		next <- learn
-	}()
-	e.done()
-	if !<-next {
-		t.Error("after a learning without a sample, the next wait does not learn")
-	}
-
-	// A learning that takes too long is not waited for beyond
-	// maxFirstRead.
-	waitStart := time.Now()
-	first, learn, err := e.start(ctx, waitStart)
-	if err != nil || learn || first != 0 {
-		t.Errorf("while a learning goes on: first read after %s, learn %v, err %v; want at once, not learning", first, learn, err)
-	}
-	if waited := time.Since(waitStart); waited < maxFirstRead {
-		t.Errorf("gave up on the learning after %s, want %s", waited, maxFirstRead)
+	if w := start(); !w.probe {
+		t.Errorf("wait %d after a probe that came too early does not probe", probeEvery)
 	}
 }
 
@@ -129,12 +107,13 @@ func TestClient_waitsLearnTheLag(t *testing.T) {
 	c.settle = defaultSettle
 	ctx := context.Background()
 	reads := func() int { return stats(t, ctl).Calls["DescribeKeyPairs"] }
-	// The estimate is learned from when answers arrive, a few
-	// milliseconds after the API saw the read: a read may come that much
-	// early and cost one more. Without the estimate, n waits make 2n
-	// reads at least.
-	const n = 4
-	const most = n + 2
+	// Without the estimate, n waits make 2n reads at least. With it, a
+	// wait makes one read, but for probes that come too early (one, and
+	// one in probeEvery after it) and reads that come a few milliseconds
+	// early (a wait's clock starts when the answer arrives, a little
+	// after the API made the write).
+	const n = 6
+	const most = n + 3
 
 	var ids []string
 	create := func(i int) {
