@@ -25,12 +25,17 @@ const (
 	// finds a process's share in fewer refusals (make bench: 4 and 8
 	// pipelines at once).
 	cubicBeta = 0.6
-	// cubicScale is CUBIC's C, relative to rate_limit: 0.4 calls/s per s³
-	// at the default 10/s, as in the AWS SDKs. After a cut, the curve is
-	// back at the rate W of the refusal in K = cbrt(W(1-β)/C) seconds
-	// (2.2 s for a refusal at 10/s, 1.4 s at 3/s), stays near it a while,
-	// then probes above it ever faster.
-	cubicScale = 0.04
+	// cubicScale is CUBIC's C, relative to rate_limit: 1.6 calls/s per s³
+	// at the default 10/s, four times the AWS SDKs' 0.4. A pipeline's
+	// calls last seconds here, not hours: when the other pipelines are
+	// done, the last one must take up the rate they leave within a second
+	// or two, not four (in TestAdaptiveRate_sharedAccount's simulation, 4
+	// processes of 25 calls end 0.5 s to 0.8 s sooner, for about 4 more
+	// refusals). After a cut, the curve is back at the rate W of the
+	// refusal in K = cbrt(W(1-β)/C) seconds (1.4 s for a refusal at 10/s,
+	// 0.9 s at 3/s), stays near it a while, then probes above it ever
+	// faster.
+	cubicScale = 0.16
 	// minRate is the lowest rate, in calls per second.
 	minRate = 0.5
 	// grantWindow is how far back the share of calls the API accepts is
