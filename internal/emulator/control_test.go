@@ -3,7 +3,6 @@ package emulator
 import (
 	"io"
 	"net/http"
-	"strings"
 	"testing"
 )
 
@@ -36,10 +35,7 @@ func TestControlAPI(t *testing.T) {
 		t.Errorf("after updates: %+v", instances[0])
 	}
 
-	for _, tt := range []struct {
-		method, path, body string
-		status             int
-	}{
+	e.expectControlStatuses([]controlCase{
 		{http.MethodPost, "/_emulator/instances", `{"InstanceId":"i-1","Region":"ap-guangzhou"}`, http.StatusBadRequest},
 		{http.MethodPost, "/_emulator/instances", `{"InstanceId":"ins-abcdefgh","Region":"mars"}`, http.StatusBadRequest},
 		{http.MethodPost, "/_emulator/instances", `{"InstanceId":"ins-abcdefgh","Region":"ap-guangzhou","State":"PENDING"}`, http.StatusBadRequest},
@@ -50,18 +46,7 @@ func TestControlAPI(t *testing.T) {
 		{http.MethodPost, "/_emulator/stats", ``, http.StatusMethodNotAllowed},
 		{http.MethodGet, "/_emulator/reset", ``, http.StatusMethodNotAllowed},
 		{http.MethodGet, "/_emulator/nothing", ``, http.StatusNotFound},
-	} {
-		req, _ := http.NewRequest(tt.method, e.url+tt.path, strings.NewReader(tt.body))
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != tt.status {
-			t.Errorf("%s %s %s: HTTP %d, want %d", tt.method, tt.path, tt.body, resp.StatusCode, tt.status)
-		}
-	}
+	})
 
 	if code := e.control(http.MethodPost, "/_emulator/images", Image{ImageID: "img-control1", Region: testRegion, KeyIDs: []string{*kp.KeyId}}, nil); code != http.StatusOK {
 		t.Fatalf("add image: HTTP %d", code)

@@ -554,10 +554,7 @@ func TestImages(t *testing.T) {
 		t.Errorf("delete of k1 once its images are gone: %v", err)
 	}
 
-	for _, tt := range []struct {
-		method, path, body string
-		status             int
-	}{
+	e.expectControlStatuses([]controlCase{
 		{http.MethodPost, "/_emulator/images", `{"ImageId":"img-1","Region":"ap-guangzhou","KeyIds":[]}`, http.StatusBadRequest},
 		{http.MethodPost, "/_emulator/images", `{"ImageId":"img-abcd1234","Region":"mars","KeyIds":[]}`, http.StatusBadRequest},
 		{http.MethodPost, "/_emulator/images", `{"ImageId":"img-abcd1234","Region":"ap-guangzhou","KeyIds":["skey_1"]}`, http.StatusBadRequest},
@@ -566,18 +563,7 @@ func TestImages(t *testing.T) {
 		{http.MethodPut, "/_emulator/images", ``, http.StatusMethodNotAllowed},
 		{http.MethodDelete, "/_emulator/images/img-zzzzzzzz", ``, http.StatusNotFound},
 		{http.MethodGet, "/_emulator/images/img-zzzzzzzz", ``, http.StatusMethodNotAllowed},
-	} {
-		req, _ := http.NewRequest(tt.method, e.url+tt.path, strings.NewReader(tt.body))
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != tt.status {
-			t.Errorf("%s %s %s: HTTP %d, want %d", tt.method, tt.path, tt.body, resp.StatusCode, tt.status)
-		}
-	}
+	})
 
 	// In region scope an image holds the key pairs of its region only.
 	r := newEnv(t, Config{Scope: ScopeRegion})

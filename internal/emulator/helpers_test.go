@@ -316,3 +316,30 @@ func (e *testEnv) do(req *http.Request) (code, message string, body []byte) {
 	}
 	return "", "", body
 }
+
+// controlCase is a control API request and the HTTP status it must get.
+type controlCase struct {
+	method, path, body string
+	status             int
+}
+
+// expectControlStatuses sends each request, with a JSON body, to the
+// control API and checks the status of its answer.
+func (e *testEnv) expectControlStatuses(cases []controlCase) {
+	e.t.Helper()
+	for _, tt := range cases {
+		req, err := http.NewRequest(tt.method, e.url+tt.path, strings.NewReader(tt.body))
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tt.status {
+			e.t.Errorf("%s %s %s: HTTP %d, want %d", tt.method, tt.path, tt.body, resp.StatusCode, tt.status)
+		}
+	}
+}
