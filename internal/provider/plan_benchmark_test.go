@@ -29,9 +29,12 @@ const benchResources = 100
 // Terraform: the calls Terraform makes of the provider for each resource
 // in state, driven through the protocol server as Terraform drives it
 // (ValidateResourceConfig, UpgradeResourceState, PlanResourceChange; and
-// ReadResource for a refresh), against the same calls for a resource of
-// two attributes on the same framework, the floor (make bench's no-op
-// provider). Run with
+// ReadResource for a refresh), against the same calls for the key pair's
+// schema alone, planning the same states (bare_key_pair: what the
+// framework costs for a schema of this shape; the difference is this
+// provider's own code), and for a resource of two attributes on the same
+// framework, the floor (make bench's no-op provider, package noop). Run
+// with
 //
 //	go test ./internal/provider -run '^$' -bench BenchmarkPlan -benchmem -cpuprofile cpu.out
 //
