@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"math"
+	"slices"
 	"sync"
 	"time"
 )
@@ -103,6 +104,12 @@ func (e *lagEstimate) end(w lagWait, saw bool, reads int, firstReadAt, total tim
 			// estimate by a read's time at every wait.)
 			e.observeLocked(firstReadAt)
 		} else {
+			// The first read came too early: the lag was longer than the
+			// time it left. Samples as short say less than that (a read
+			// that took long to reach the API, on a busy machine, saw its
+			// write sooner than the lag): they go, or every wait would
+			// come too early until they are forgotten.
+			e.samples = slices.DeleteFunc(e.samples, func(s lagSample) bool { return s.lag <= firstReadAt })
 			e.observeLocked(total)
 		}
 	}
