@@ -98,8 +98,8 @@ func TestLagEstimate_probes(t *testing.T) {
 func TestLagEstimate_earlyReadRaisesTheEstimate(t *testing.T) {
 	now := time.Unix(1e9, 0)
 	e := &lagEstimate{now: func() time.Time { return now }, nextProbe: math.MaxInt}
-	for _, lag := range []time.Duration{1200, 900, 1100} {
-		e.observeLocked(lag * time.Millisecond)
+	for _, lag := range []time.Duration{1200 * time.Millisecond, 900 * time.Millisecond, 1100 * time.Millisecond} {
+		e.observeLocked(lag)
 	}
 	w := e.start(now)
 	if w.probe || w.first != 900*time.Millisecond {
