@@ -42,6 +42,7 @@ const (
 // estimate is the least of the recent samples: a sample is when a wait
 // first saw its write, which is later than the write showed by up to the
 // wait's backoff; the least of them is the closest.
+//
 // Until it has a sample, waits read at once and back off; the least of
 // their samples is the first estimate. (Making the waits that start
 // meanwhile wait for the first one's sample saves reads, but its one
