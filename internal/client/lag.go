@@ -1,7 +1,6 @@
 package client
 
 import (
-	"context"
 	"math"
 	"slices"
 	"sync"
@@ -162,19 +161,4 @@ func (e *lagEstimate) clock() time.Time {
 		return e.now()
 	}
 	return time.Now()
-}
-
-// sleep waits d, or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-timer.C:
-		return nil
-	}
 }

@@ -55,13 +55,24 @@ func retryWhen(ctx context.Context, p retryPolicy, retryable func(error) bool, o
 		if onRetry != nil {
 			onRetry(attempt, err, delay)
 		}
-		timer := time.NewTimer(delay)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
+		if sleep(ctx, delay) != nil {
 			return errors.Join(err, ctx.Err())
-		case <-timer.C:
 		}
+	}
+}
+
+// sleep waits d, or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
 	}
 }
 

@@ -287,3 +287,38 @@ func TestAccKeyPair_keyNamePrefixValidation(t *testing.T) {
 		{config: resourceWith(`description = "no name"`), want: `(?s)Invalid Attribute Combination.*No\s+attribute\s+specified\s+when\s+one\s+\(and\s+only\s+one\)\s+of\s+\[key_name,key_name_prefix\]\s+is\s+required`},
 	})
 }
+
+// A key_name that is unknown at plan (made from another key pair's id)
+// counts as set in the exactly-one check, not as missing: alone it is
+// applied; beside key_name_prefix it fails with the check's error, and no
+// key pair is left behind (CheckDestroy).
+func TestAccKeyPair_keyNameUnknownAtPlan(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	config := func(prefix string) string {
+		return env.providerConfig() + fmt.Sprintf(`
+resource "tencentcloud_key_pair" "first" {
+  key_name_prefix = "first_"
+}
+
+resource "tencentcloud_key_pair" "second" {
+  key_name = "from_${substr(tencentcloud_key_pair.first.id, 5, 8)}"
+  %s
+}
+`, prefix)
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config:      config(`key_name_prefix = "second_"`),
+				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*2\s+attributes\s+specified`),
+			},
+			{
+				Config: config(""),
+				Check:  resource.TestMatchResourceAttr("tencentcloud_key_pair.second", "key_name", regexp.MustCompile(`^from_[a-z0-9]{8}$`)),
+			},
+		},
+	})
+}

@@ -1,4 +1,4 @@
-package main
+package logswitch
 
 import (
 	"errors"
@@ -10,7 +10,7 @@ import (
 // exactly the SDK's framework and protocol subsystems and the provider's
 // own logger are; any variable that asks, even one that sets a single
 // subsystem, leaves every level as the SDK sets it.
-func TestSilenceUnreadLogs(t *testing.T) {
+func TestSilenceUnread(t *testing.T) {
 	t.Parallel()
 	off := map[string]string{"TF_LOG_SDK_FRAMEWORK": "OFF", "TF_LOG_SDK_PROTO": "OFF", "TF_LOG_PROVIDER_TENCENTCLOUD": "OFF"}
 	for _, tt := range []struct {
@@ -33,7 +33,7 @@ func TestSilenceUnreadLogs(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			set := map[string]string{}
-			err := silenceUnreadLogs(func(name string) string { return tt.env[name] }, func(name, value string) error {
+			err := SilenceUnread(func(name string) string { return tt.env[name] }, func(name, value string) error {
 				set[name] = value
 				return nil
 			})
@@ -49,10 +49,10 @@ func TestSilenceUnreadLogs(t *testing.T) {
 
 // A failure to set a variable fails the start, rather than logging
 // unasked.
-func TestSilenceUnreadLogs_setFails(t *testing.T) {
+func TestSilenceUnread_setFails(t *testing.T) {
 	t.Parallel()
 	boom := errors.New("boom")
-	err := silenceUnreadLogs(func(string) string { return "" }, func(string, string) error { return boom })
+	err := SilenceUnread(func(string) string { return "" }, func(string, string) error { return boom })
 	if !errors.Is(err, boom) {
 		t.Errorf("got %v, want the error of setenv", err)
 	}
