@@ -51,6 +51,11 @@ func PublicKey(s string) (RSAPublicKey, *Violation) {
 		return RSAPublicKey{}, malformed("The public key must be one OpenSSH RSA public key, not more than one key.")
 	case strings.ContainsAny(line, "\r\n"):
 		return RSAPublicKey{}, malformed("The public key must be a single line: no comment lines, no blank lines, no line breaks.")
+	case strings.Fields(line)[0] != ssh.KeyAlgoRSA:
+		// A first field of commas alone is an empty list of options to
+		// ParseAuthorizedKey, but no bare key starts so.
+		return RSAPublicKey{}, malformed("The public key must be a bare OpenSSH RSA public key, starting with ssh-rsa, " +
+			"without authorized_keys options such as no-pty or command=.")
 	}
 	return RSAPublicKey{Line: line, Material: base64.StdEncoding.EncodeToString(key.Marshal())}, nil
 }

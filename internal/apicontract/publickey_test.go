@@ -40,6 +40,10 @@ func TestPublicKey(t *testing.T) {
 		{"ecdsa", ecdsaLine, "", "only ssh-rsa"},
 		{"one option", "no-pty " + rsaLine, "", "authorized_keys options"},
 		{"options", `command="/bin/true",no-pty ` + rsaLine, "", "authorized_keys options"},
+		// ParseAuthorizedKey reads a first field of commas alone as no
+		// options at all (found by FuzzPublicKey).
+		{"commas before", ", " + rsaLine, "", "authorized_keys options"},
+		{"a comma before", "," + "\t" + rsaLine, "", "authorized_keys options"},
 		{"two keys", rsaLine + "\n" + otherRSALine, "", "more than one key"},
 		{"the same key twice", rsaLine + "\n" + rsaLine, "", "more than one key"},
 		{"comment line before", "# laptop\n" + rsaLine, "", "single line"},
