@@ -113,71 +113,75 @@ func TestLagEstimate_earlyReadRaisesTheEstimate(t *testing.T) {
 	}
 }
 
-// Against an API that shows new key pairs, and stops showing deleted
-// ones, a second after the call: once the client has seen it, each wait
-// makes about one read, instead of reading at once and backing off (two
-// reads at least: the read at once does not find the change).
-func TestClient_waitsLearnTheLag(t *testing.T) {
+// A wait for a new key pair, and one for a deleted key pair to go, is a
+// sample of its estimate.
+func TestClient_waitsAreSamples(t *testing.T) {
 	t.Parallel()
-	const lag = time.Second
-	c, ctl := newTestClient(t, emulator.Config{VisibilityLag: lag}, 1000)
-	// Reads leave at once, and a delete is given the time to show, as in
-	// production, not the long windows and short settle time that other
-	// tests need.
-	c.reads.window, c.deletes.window = readBatchWindow, deleteBatchWindow
+	c, _ := newTestClient(t, emulator.Config{VisibilityLag: 200 * time.Millisecond}, 1000)
 	c.settle = defaultSettle
 	ctx := context.Background()
+	kp, err := c.CreateKeyPair(ctx, "sample", 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := c.WaitForNewKeyPair(ctx, kp.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n, took := len(c.showLag.samples), time.Since(start); n != 1 || c.showLag.samples[0].lag > took {
+		t.Errorf("after a wait of %s: %d samples %+v, want one of at most %s", took, n, c.showLag.samples, took)
+	}
+	if err := c.DeleteKeyPair(ctx, kp.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(c.goneLag.samples); n != 1 {
+		t.Errorf("after a delete: %d samples of deletes, want one", n)
+	}
+}
+
+// Waits follow the estimate: against an API that shows new key pairs,
+// and stops showing deleted ones, 100 ms after the call, a client whose
+// estimate is 300 ms reads first after it (less 1/8 for a probe), and
+// each wait makes one read. (Read at once, the key pair would not show
+// yet: two reads at least. A busy machine only makes reads later, which
+// finds the change all the same.)
+func TestClient_waitsFollowTheEstimate(t *testing.T) {
+	t.Parallel()
+	const lag, estimate = 100 * time.Millisecond, 300 * time.Millisecond
+	c, ctl := newTestClient(t, emulator.Config{VisibilityLag: lag}, 1000)
+	c.reads.window, c.deletes.window = readBatchWindow, deleteBatchWindow
+	c.settle = defaultSettle
+	c.showLag.observeLocked(estimate)
+	c.goneLag.observeLocked(estimate)
+	ctx := context.Background()
 	reads := func() int { return stats(t, ctl).Calls["DescribeKeyPairs"] }
-	// Without the estimate, n waits make 2n reads at least. With it, a
-	// wait makes one read, but for probes that come too early (one, and
-	// one in probeEvery after it) and reads that come early when a read
-	// that taught the estimate took long to reach the API (a busy
-	// machine): a few.
-	const n = 8
-	const most = n + n/2
+	// Probes that find their writes bring the estimate down by 1/8 each
+	// wait: after n of them it is still above least, and above the lag.
+	const n = 4
+	least := time.Duration(float64(estimate) * math.Pow(probeShare, n))
 
 	var ids []string
-	create := func(i int) {
-		kp, err := c.CreateKeyPair(ctx, fmt.Sprintf("lag%d", i), 0, nil)
+	for i := range n {
+		kp, err := c.CreateKeyPair(ctx, fmt.Sprintf("follow%d", i), 0, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
+		before, start := reads(), time.Now()
 		if _, err := c.WaitForNewKeyPair(ctx, kp.ID, nil); err != nil {
 			t.Fatal(err)
 		}
+		if got, took := reads()-before, time.Since(start); got != 1 || took < least {
+			t.Errorf("wait %d for a new key pair: %d reads in %s, want one, after %s or more", i, got, took, least)
+		}
 		ids = append(ids, kp.ID)
 	}
-	create(0)
-	// One sample is when the wait's backoff first found the key pair:
-	// the lag or later.
-	if got := c.showLag.firstRead(); got < lag/2 {
-		t.Fatalf("after one wait, new key pairs are first read after %s; want %s or later", got, lag)
-	}
-	before := reads()
-	for i := 1; i <= n; i++ {
-		create(i)
-	}
-	got := reads() - before
-	t.Logf("%d waits for new key pairs made %d reads", n, got)
-	if got > most {
-		t.Errorf("%d waits for new key pairs made %d reads, want at most %d", n, got, most)
-	}
-
-	if err := c.DeleteKeyPair(ctx, ids[0]); err != nil {
-		t.Fatal(err)
-	}
-	if got := c.goneLag.firstRead(); got < lag/2 {
-		t.Fatalf("after one delete, deleted key pairs are first read after %s; want %s or later", got, lag)
-	}
-	before = reads()
-	for _, id := range ids[1:] {
+	for i, id := range ids {
+		before, start := reads(), time.Now()
 		if err := c.DeleteKeyPair(ctx, id); err != nil {
 			t.Fatal(err)
 		}
-	}
-	got = reads() - before
-	t.Logf("%d deletes made %d reads", n, got)
-	if got > most {
-		t.Errorf("%d deletes made %d reads, want at most %d", n, got, most)
+		if got, took := reads()-before, time.Since(start); got != 1 || took < least {
+			t.Errorf("delete %d: %d reads in %s, want one, after %s or more", i, got, took, least)
+		}
 	}
 }
