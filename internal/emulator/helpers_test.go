@@ -120,6 +120,11 @@ func (e *testEnv) control(method, path string, in, out any) int {
 	}
 	// The control API takes JSON only, also for calls without a body.
 	req.Header.Set("Content-Type", "application/json")
+	// A connection of its own: tests with short server timeouts close idle
+	// connections within 100 ms, and a PUT sent on one as it closes fails
+	// ("server closed idle connection"; net/http sends only idempotent
+	// methods again).
+	req.Close = true
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		e.t.Fatalf("%s %s: %v", method, path, err)
@@ -333,6 +338,7 @@ func (e *testEnv) expectControlStatuses(cases []controlCase) {
 			e.t.Fatal(err)
 		}
 		req.Header.Set("Content-Type", "application/json")
+		req.Close = true // as in control
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			e.t.Fatal(err)
