@@ -174,7 +174,10 @@ func New(cfg Config) (*Client, error) {
 	// Request and response bodies are logged at TRACE, with secrets
 	// redacted (redact.go); with TENCENTCLOUD_SNAPSHOT_DIR set, every
 	// call is also recorded, normalized (snapshot.go).
-	logged := recordSnapshots(loggingTransport{next: transport}, cfg.Endpoint)
+	// Answers are capped in size (capanswers.go) below everything that
+	// reads them.
+	capped := capAnswers{next: transport}
+	logged := recordSnapshots(loggingTransport{next: capped}, cfg.Endpoint)
 
 	now := cfg.Now
 	if now == nil {
@@ -191,7 +194,7 @@ func New(cfg Config) (*Client, error) {
 			return nil, fmt.Errorf("assume_role.session_duration %d: must be from 0 to %d seconds", r.SessionDuration, MaxSessionDuration)
 		}
 		sts := common.NewCommonClient(cred, cfg.Region, cp)
-		sts.WithHttpTransport(recordSnapshots(transport, cfg.Endpoint))
+		sts.WithHttpTransport(recordSnapshots(capped, cfg.Endpoint))
 		role = &roleCredential{role: r, source: cfg.CredentialSource, now: now}
 		// role.send is set below, once the client that counts its retries
 		// exists.

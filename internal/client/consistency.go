@@ -91,7 +91,7 @@ func (c *Client) waitLearning(ctx context.Context, lag *lagEstimate, retryable f
 			return fmt.Errorf("%s: %w", what, err)
 		}
 	}
-	err = retryWhen(ctx, waitPolicy, retryable, c.countWait(ctx, what), func(ctx context.Context, _ int) error {
+	err = retryWhen(ctx, waitPolicy, retryTransientInRecovery(ctx, retryable), c.countWait(ctx, what), func(ctx context.Context, _ int) error {
 		if reads++; reads == 1 {
 			firstReadAt = time.Since(start)
 		}
@@ -139,7 +139,14 @@ func (c *Client) waitGone(ctx context.Context, id string, bound time.Duration, l
 // after a successful call gets a call of its own, and its own error; one
 // that instances or images use gives an *InUseError that names them.
 func (c *Client) DeleteKeyPair(ctx context.Context, id string) error {
-	_, _, err := c.deletes.do(ctx, id)
+	var err error
+	if inRecovery(ctx) {
+		// A batch may leave on another caller's context, without the
+		// recovery's persistence: a recovery sends its own call.
+		_, err = c.deleteMany(ctx, []string{id})
+	} else {
+		_, _, err = c.deletes.do(ctx, id)
+	}
 	if err == nil {
 		var gone bool
 		if gone, err = c.waitGone(ctx, id, c.settle, &c.goneLag); err != nil || gone {
@@ -255,10 +262,23 @@ func (c *Client) findAfterLostAnswer(ctx context.Context, name string) (*KeyPair
 		return errors.As(err, &notFound)
 	}
 	var kp *KeyPair
-	err := retryWhen(ctx, waitPolicy, within(c.settle, isNotFound), c.countWait(ctx, "look up key pair "+name), func(ctx context.Context, _ int) error {
+	err := retryWhen(ctx, waitPolicy, retryTransientInRecovery(ctx, within(c.settle, isNotFound)), c.countWait(ctx, "look up key pair "+name), func(ctx context.Context, _ int) error {
 		var err error
 		kp, err = c.FindKeyPairByName(ctx, name)
 		return err
 	})
 	return kp, err
+}
+
+// ConfirmGone asks again about a key pair that a read did not find, before
+// anyone forgets it: an empty or stale answer (a fault, a lag) must not
+// make a refresh drop a key pair that exists, and with it the only copy
+// of its private key. It waits the settle time, then asks by id with a
+// call of its own; a *NotFoundError means gone, a key pair that it shows
+// after all.
+func (c *Client) ConfirmGone(ctx context.Context, id string) (*KeyPair, error) {
+	if err := sleep(ctx, c.settle); err != nil {
+		return nil, err
+	}
+	return c.describeOne(ctx, id)
 }

@@ -58,7 +58,12 @@ func (e *NotFoundError) Unwrap() error { return e.Err }
 type DuplicateNameError struct {
 	Name     string
 	HolderID string
-	Err      error
+	// HolderMadeByProvider says that the holder carries this provider's
+	// create token: a create or import of this provider made it, in
+	// another workspace or in a run that was stopped before it could
+	// record it.
+	HolderMadeByProvider bool
+	Err                  error
 }
 
 func (e *DuplicateNameError) Error() string {
@@ -170,14 +175,22 @@ func fromSDK(action string, err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
+	if _, ok := errors.AsType[*APIError](err); ok {
+		// This package's own, such as an incomplete answer.
+		return err
+	}
 	var sdkErr *sdkerrors.TencentCloudSDKError
 	if !errors.As(err, &sdkErr) {
 		return networkError(action, err)
 	}
 	out := &APIError{Action: action, Code: sdkErr.Code, Message: sdkErr.Message, RequestID: sdkErr.RequestId}
 	switch sdkErr.Code {
-	case codeParseJSON, codeHTTPStatus, codeIO:
+	case codeParseJSON, codeHTTPStatus, codeIO, codeType:
 		out.Message = fmt.Sprintf("the answer could not be read (%d characters of detail withheld: they may quote the answer, which may hold secrets)", len(sdkErr.Message))
+		if strings.Contains(sdkErr.Message, errAnswerTooLarge.Error()) {
+			// The SDK quotes the read error, which is this package's own.
+			out.Message = errAnswerTooLarge.Error()
+		}
 	case codeNetwork:
 		if cause := errors.Unwrap(sdkErr); cause != nil {
 			return networkError(action, cause)
@@ -197,6 +210,10 @@ func networkError(action string, err error) *APIError {
 	var urlErr *url.Error
 	if errors.As(err, &urlErr) {
 		where = urlErr.URL
+	}
+	if errors.Is(err, errAnswerTooLarge) {
+		out.Message = fmt.Sprintf("the answer from %s was refused: %v", where, errAnswerTooLarge)
+		return out
 	}
 	var dnsErr *net.DNSError
 	var opErr *net.OpError
@@ -235,13 +252,28 @@ func rootCause(err error) error {
 	}
 }
 
-// The SDK's codes for failures without a usable answer.
+// The SDK's codes for failures without a usable answer, and
+// codeIncomplete, this package's own for an answer that parsed but lacks
+// what every answer of its action holds (the Response object, the key
+// pair of CreateKeyPair, the id of ImportKeyPair, the list of
+// DescribeKeyPairs): a gateway or proxy may answer `{}` or
+// `{"Response":null}` with status 200, and for a write that is as good as
+// no answer.
 const (
 	codeNetwork    = "ClientError.NetworkError"
 	codeParseJSON  = "ClientError.ParseJsonError"
 	codeHTTPStatus = "ClientError.HttpStatusCodeError"
 	codeIO         = "ClientError.IOError"
+	codeType       = "ClientError.TypeError"
+	codeIncomplete = "ClientError.IncompleteAnswer"
 )
+
+// incompleteAnswer is the error of an answer without what its action
+// always answers.
+func incompleteAnswer(action, missing string) *APIError {
+	return &APIError{Action: action, Code: codeIncomplete,
+		Message: fmt.Sprintf("the answer holds no %s: it may come from a gateway or proxy rather than the API, and the call may or may not have taken effect", missing)}
+}
 
 // redactMessage withholds a message that quotes a secret.
 func redactMessage(msg string) string {

@@ -7,14 +7,12 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"time"
 
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 	tag "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/tag/v20180813"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
-	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/sshkey"
 )
 
 // KeyPair is a key pair as the API describes it.
@@ -67,21 +65,21 @@ const MaxTags = apicontract.MaxTagsPerResource - 1
 // CreateKeyPair generates a key pair, its tags attached in the same call.
 // The call is never simply repeated: a second call would make a second key
 // pair. When its answer is lost (the connection broke, a gateway answered,
-// the body was cut, the server failed mid-way, or the call was cut short),
-// the key pair may exist with nobody holding its private key, so it is
-// looked up by name: one that carries this create's token is deleted and
-// created again; one that another owner holds gives a *DuplicateNameError
-// and is left alone; none at all, and the create is sent again. The
-// lookup runs after the last attempt too, on a context of its own.
+// the body was cut or empty, the server failed mid-way, or the call was
+// cut short), the key pair may exist with nobody holding its private key,
+// so it is looked up by name: one that carries this create's token is
+// deleted and created again; one that another owner holds gives a
+// *DuplicateNameError and is left alone; none at all, and the create is
+// sent again. When the create fails after any lost answer, the lookup
+// runs once more at the end, on the operation's time or, once that has
+// run out, on a context of its own (recovery.go); when it cannot finish,
+// the error is a *MaybeCreatedError that says what may be left.
 func (c *Client) CreateKeyPair(ctx context.Context, name string, projectID int64, tags map[string]string) (*KeyPair, error) {
 	token := rand.Text()
 	var kp *KeyPair
-	sent := false
-	// clearLost deletes what an attempt made, if anything.
+	lost := false
+	// clearLost deletes what a lost attempt made, if anything.
 	clearLost := func(ctx context.Context) error {
-		if !sent {
-			return nil
-		}
 		made, err := c.madeBy(ctx, name, token)
 		if err != nil || made == nil {
 			return err
@@ -94,23 +92,32 @@ func (c *Client) CreateKeyPair(ctx context.Context, name string, projectID int64
 		return nil
 	}
 	err := retryWhen(ctx, c.callPolicy(), boundUnreachable(isLostAnswer), c.countRetry(ctx, "CreateKeyPair"), func(ctx context.Context, attempt int) error {
-		if attempt > 0 {
-			if err := clearLost(ctx); err != nil {
+		if lost {
+			rctx, cancel := recoveryContext(ctx)
+			err := clearLost(rctx)
+			cancel()
+			if err != nil {
 				return err
 			}
+			lost = false
 		}
-		sent = true
 		var err error
 		kp, err = c.createKeyPair(ctx, name, projectID, tags, token)
+		if err != nil && !isNotSent(err) && !isNameTaken(err) {
+			// Anything but an answer that says the call did nothing.
+			lost = !answeredByAPI(err) || isLostAnswer(err)
+		}
 		return err
 	})
-	if isLostAnswer(err) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		// The last attempt's answer was lost too, or the call was cut
-		// short: what it made must not stay behind, unknown to Terraform.
-		cleanupCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	if err != nil && lost {
+		rctx, cancel := recoveryContext(ctx)
 		defer cancel()
-		if clearErr := clearLost(cleanupCtx); clearErr != nil {
-			err = errors.Join(err, clearErr)
+		if clearErr := clearLost(rctx); clearErr != nil {
+			var dup *DuplicateNameError
+			if errors.As(clearErr, &dup) {
+				return nil, clearErr
+			}
+			return nil, &MaybeCreatedError{Name: name, Token: token, Err: errors.Join(err, clearErr)}
 		}
 	}
 	if err != nil {
@@ -119,12 +126,15 @@ func (c *Client) CreateKeyPair(ctx context.Context, name string, projectID int64
 	return kp, nil
 }
 
-// cleanupTimeout bounds the clearing up after a create whose every answer
-// was lost, which runs even when the create's own context has ended.
-const cleanupTimeout = 2 * time.Minute
+// isNameTaken reports whether the API refused a create or import because
+// the name is taken: the call made nothing.
+func isNameTaken(err error) bool {
+	return code(err) == apicontract.CodeKeyNameDuplicate
+}
 
 // withHolder turns the API's duplicate-name error into a
-// *DuplicateNameError that names the key pair holding the name.
+// *DuplicateNameError that names the key pair holding the name, and says
+// whether this provider made it.
 func (c *Client) withHolder(ctx context.Context, name string, err error) error {
 	var dup *DuplicateNameError
 	if errors.As(err, &dup) || code(err) != apicontract.CodeKeyNameDuplicate {
@@ -134,6 +144,7 @@ func (c *Client) withHolder(ctx context.Context, name string, err error) error {
 	// The holder exists, but may be too new to show yet.
 	if kp, findErr := c.findAfterLostAnswer(ctx, name); findErr == nil {
 		dup.HolderID = kp.ID
+		dup.HolderMadeByProvider = kp.CreateToken != ""
 	}
 	return dup
 }
@@ -154,52 +165,92 @@ func (c *Client) createKeyPair(ctx context.Context, name string, projectID int64
 		if err != nil {
 			return nil, err
 		}
+		// An answer without the key pair, its id or its private key is
+		// a lost answer: the key pair may exist, and recovery finds it.
+		switch {
+		case resp.Response == nil:
+			return nil, incompleteAnswer("CreateKeyPair", "Response object")
+		case resp.Response.KeyPair == nil || str(resp.Response.KeyPair.KeyId) == "":
+			return resp.Response.RequestId, incompleteAnswer("CreateKeyPair", "key pair")
+		case str(resp.Response.KeyPair.PrivateKey) == "":
+			return resp.Response.RequestId, incompleteAnswer("CreateKeyPair", "private key")
+		}
 		out = resp.Response.KeyPair
 		return resp.Response.RequestId, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if out == nil {
-		return nil, fmt.Errorf("CreateKeyPair answered without a key pair")
-	}
 	return fromAPI(out), nil
 }
 
 // ImportKeyPair registers an existing OpenSSH public key and returns its
-// id. When the answer is lost, a key pair of that name holding the same key
-// is adopted (it is what the call made, or the very same key under the
-// same name); one holding another key gives a *DuplicateNameError; none at
-// all, and the import is sent again.
+// id. Like a create, every import carries a token of its own in the
+// CreateTokenTagKey tag: when the answer is lost, the key pair of that
+// name is adopted only if it carries this import's token (it is what the
+// call made), never for holding the same key, which another workspace may
+// have imported under the same name; one without the token gives a
+// *DuplicateNameError; none at all, and the import is sent again. When the
+// lookup cannot finish within the operation's time, the error is a
+// *MaybeCreatedError.
 func (c *Client) ImportKeyPair(ctx context.Context, name string, projectID int64, publicKey string, tags map[string]string) (string, error) {
+	token := rand.Text()
 	var id string
+	lost := false
+	// adoptLost finds what a lost attempt made: its id, or "" for none.
+	adoptLost := func(ctx context.Context) (string, error) {
+		made, err := c.madeBy(ctx, name, token)
+		if err != nil || made == nil {
+			return "", err
+		}
+		return made.ID, nil
+	}
 	err := retryWhen(ctx, c.callPolicy(), boundUnreachable(isLostAnswer), c.countRetry(ctx, "ImportKeyPair"), func(ctx context.Context, attempt int) error {
+		if lost {
+			rctx, cancel := recoveryContext(ctx)
+			made, err := adoptLost(rctx)
+			cancel()
+			if err != nil || made != "" {
+				id = made
+				return err
+			}
+			lost = false
+		}
 		var err error
-		id, err = c.importKeyPair(ctx, name, projectID, publicKey, tags)
-		if !isLostAnswer(err) {
-			return err
+		id, err = c.importKeyPair(ctx, name, projectID, publicKey, tags, token)
+		if err != nil && !isNotSent(err) && !isNameTaken(err) {
+			lost = !answeredByAPI(err) || isLostAnswer(err)
 		}
-		kp, findErr := c.findAfterLostAnswer(ctx, name)
-		var notFound *NotFoundError
-		switch {
-		case errors.As(findErr, &notFound):
-			return err // not made: send it again
-		case findErr != nil:
-			return errors.Join(err, findErr)
-		case sshkey.Same(kp.PublicKey, publicKey) && kp.ProjectID == projectID:
-			id = kp.ID
-			return nil
-		default:
-			return &DuplicateNameError{Name: name, HolderID: kp.ID, Err: err}
-		}
+		return err
 	})
+	if err != nil && lost {
+		rctx, cancel := recoveryContext(ctx)
+		defer cancel()
+		made, findErr := adoptLost(rctx)
+		var dup *DuplicateNameError
+		switch {
+		case findErr == nil && made != "":
+			return made, nil
+		case findErr == nil:
+			// Not made: the import's own error stands.
+		case errors.As(findErr, &dup):
+			return "", findErr
+		default:
+			return "", &MaybeCreatedError{Name: name, Token: token, Imported: true, Err: errors.Join(err, findErr)}
+		}
+	}
 	if err != nil {
 		return "", c.withHolder(ctx, name, err)
 	}
 	return id, nil
 }
 
-func (c *Client) importKeyPair(ctx context.Context, name string, projectID int64, publicKey string, tags map[string]string) (string, error) {
+func (c *Client) importKeyPair(ctx context.Context, name string, projectID int64, publicKey string, tags map[string]string, token string) (string, error) {
+	tags = maps.Clone(tags)
+	if tags == nil {
+		tags = map[string]string{}
+	}
+	tags[CreateTokenTagKey] = token
 	var id string
 	err := c.do(ctx, "ImportKeyPair", false, func(ctx context.Context) (*string, error) {
 		req := cvm.NewImportKeyPairRequest()
@@ -211,15 +262,26 @@ func (c *Client) importKeyPair(ctx context.Context, name string, projectID int64
 		if err != nil {
 			return nil, err
 		}
+		switch {
+		case resp.Response == nil:
+			return nil, incompleteAnswer("ImportKeyPair", "Response object")
+		case str(resp.Response.KeyId) == "":
+			return resp.Response.RequestId, incompleteAnswer("ImportKeyPair", "key id")
+		}
 		id = str(resp.Response.KeyId)
 		return resp.Response.RequestId, nil
 	})
 	return id, err
 }
 
-// madeBy returns the key pair of this name if the create that sent token
-// made it; nil if there is none; and a *DuplicateNameError if another
-// owner holds the name, or if nothing proves that the create made it.
+// madeBy returns the key pair of this name if the create or import that
+// sent token made it; nil if there is none; and a *DuplicateNameError if
+// another owner holds the name. Tags may show later than the key pair
+// they were made with: a key pair that shows no tags at all yet is waited
+// for, for as long as ctx allows, and never taken for someone else's. One
+// that shows tags without this token is someone else's: every create and
+// import of this provider sends its token with the other tags, in one
+// call.
 func (c *Client) madeBy(ctx context.Context, name, token string) (*KeyPair, error) {
 	kp, err := c.findAfterLostAnswer(ctx, name)
 	var notFound *NotFoundError
@@ -229,15 +291,16 @@ func (c *Client) madeBy(ctx context.Context, name, token string) (*KeyPair, erro
 	if err != nil {
 		return nil, err
 	}
-	if kp.CreateToken == "" {
-		// Tags may show later than the key pair they were made with.
-		if tagged, err := c.waitFor(ctx, kp.ID, func(kp *KeyPair) bool { return kp.CreateToken != "" }, c.settle, nil); err == nil {
-			kp = tagged
+	if kp.CreateToken == "" && len(kp.Tags) == 0 {
+		id := kp.ID
+		kp, err = c.waitFor(ctx, id, func(kp *KeyPair) bool { return kp.CreateToken != "" || len(kp.Tags) > 0 }, 0, nil)
+		if err != nil {
+			return nil, fmt.Errorf("wait for the tags of key pair %s, named %q, to show: %w", id, name, err)
 		}
 	}
 	if kp.CreateToken != token {
-		return nil, &DuplicateNameError{Name: name, HolderID: kp.ID,
-			Err: fmt.Errorf("the answer to CreateKeyPair was lost, and key pair %s, which holds the name, does not carry this create's token: it was left alone", kp.ID)}
+		return nil, &DuplicateNameError{Name: name, HolderID: kp.ID, HolderMadeByProvider: kp.CreateToken != "",
+			Err: fmt.Errorf("the answer to the call that would have made it was lost, and key pair %s, which holds the name, does not carry this call's token: it was left alone", kp.ID)}
 	}
 	return kp, nil
 }
@@ -353,8 +416,18 @@ func (c *Client) describe(ctx context.Context, ids []string, filters []Filter, o
 		if err != nil {
 			return nil, err
 		}
+		switch {
+		case resp.Response == nil:
+			return nil, incompleteAnswer("DescribeKeyPairs", "Response object")
+		case resp.Response.KeyPairSet == nil || resp.Response.TotalCount == nil:
+			// The API answers an empty list, never none.
+			return resp.Response.RequestId, incompleteAnswer("DescribeKeyPairs", "KeyPairSet and TotalCount")
+		}
 		set = set[:0]
 		for _, kp := range resp.Response.KeyPairSet {
+			if kp == nil || str(kp.KeyId) == "" {
+				return resp.Response.RequestId, incompleteAnswer("DescribeKeyPairs", "key id in an element of KeyPairSet")
+			}
 			set = append(set, fromAPI(kp))
 		}
 		total = i64(resp.Response.TotalCount)
@@ -376,6 +449,9 @@ func (c *Client) ModifyKeyPair(ctx context.Context, id string, name, description
 		resp, err := c.cvm.ModifyKeyPairAttributeWithContext(ctx, req)
 		if err != nil {
 			return nil, err
+		}
+		if resp.Response == nil {
+			return nil, incompleteAnswer("ModifyKeyPairAttribute", "Response object")
 		}
 		return resp.Response.RequestId, nil
 	})
@@ -437,6 +513,9 @@ func (c *Client) ModifyTags(ctx context.Context, id string, replace map[string]s
 			if err != nil {
 				return nil, err
 			}
+			if resp.Response == nil {
+				return nil, incompleteAnswer("ModifyResourceTags", "Response object")
+			}
 			return resp.Response.RequestId, nil
 		})
 		if err != nil && isLostAnswer(err) && c.settles(ctx, id, tagsApplied(batch, batchRemove)) {
@@ -486,6 +565,9 @@ func (c *Client) deleteMany(ctx context.Context, ids []string) (map[string]struc
 		if err != nil {
 			return nil, err
 		}
+		if resp.Response == nil {
+			return nil, incompleteAnswer("DeleteKeyPairs", "Response object")
+		}
 		return resp.Response.RequestId, nil
 	})
 	var notFound *NotFoundError
@@ -530,6 +612,9 @@ func (c *Client) AssociateInstances(ctx context.Context, keyIDs, instanceIDs []s
 		if err != nil {
 			return nil, err
 		}
+		if resp.Response == nil {
+			return nil, incompleteAnswer("AssociateInstancesKeyPairs", "Response object")
+		}
 		return resp.Response.RequestId, nil
 	})
 }
@@ -545,6 +630,9 @@ func (c *Client) DisassociateInstances(ctx context.Context, keyIDs, instanceIDs 
 		resp, err := c.cvm.DisassociateInstancesKeyPairsWithContext(ctx, req)
 		if err != nil {
 			return nil, err
+		}
+		if resp.Response == nil {
+			return nil, incompleteAnswer("DisassociateInstancesKeyPairs", "Response object")
 		}
 		return resp.Response.RequestId, nil
 	})

@@ -58,6 +58,9 @@ func (c *Client) listProjects(ctx context.Context) (map[int64]bool, error) {
 			if err != nil {
 				return nil, err
 			}
+			if resp.Response == nil {
+				return nil, incompleteAnswer("DescribeProjects", "Response object")
+			}
 			page = resp.Response.Projects
 			if resp.Response.Total != nil {
 				total = *resp.Response.Total

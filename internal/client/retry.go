@@ -150,7 +150,7 @@ func isLostAnswer(err error) bool {
 		return false
 	}
 	switch code(err) {
-	case apicontract.CodeInternalError, apicontract.CodeInternalServerError, codeNetwork, codeParseJSON, codeHTTPStatus, codeIO:
+	case apicontract.CodeInternalError, apicontract.CodeInternalServerError, codeNetwork, codeParseJSON, codeHTTPStatus, codeIO, codeType, codeIncomplete:
 		return true
 	}
 	return false
@@ -203,10 +203,18 @@ func boundUnreachable(retryable func(error) bool) func(error) bool {
 // object remembers its first endpoint. Errors come back as *APIError.
 func (c *Client) do(ctx context.Context, action string, idempotent bool, send func(context.Context) (*string, error)) error {
 	limiter := c.limiter(action)
+	policy := c.callPolicy()
 	retryable := boundUnreachable(func(err error) bool {
 		return isThrottled(err) || isNotSent(err) || (idempotent && isLostAnswer(err))
 	})
-	err := retryWhen(ctx, c.callPolicy(), retryable, c.countRetry(ctx, action), func(ctx context.Context, attempt int) error {
+	if inRecovery(ctx) {
+		// A recovery's calls retry until its context ends (recovery.go).
+		policy = c.recoveryPolicy()
+		retryable = func(err error) bool {
+			return isThrottled(err) || isNotSent(err) || isTimeout(err) || (idempotent && isLostAnswer(err))
+		}
+	}
+	err := retryWhen(ctx, policy, retryable, c.countRetry(ctx, action), func(ctx context.Context, attempt int) error {
 		sentAt, err := limiter.Wait(ctx)
 		if err != nil {
 			if ctx.Err() == nil {

@@ -51,6 +51,21 @@ type Stats struct {
 // SDK reads the answer whole and fails to parse it: its
 // ClientError.ParseJsonError quotes the cut body, which for a
 // CreateKeyPair holds most of the private key.
+//
+// Answers that parse but are not what the API sends, which a broken
+// gateway or proxy may give (the emulator's own invention, for testing
+// clients; the real service is not known to send them): EmptyBody answers
+// `{}` and NullResponse `{"Response":null}`, both with HTTP 200, after
+// the call committed; NoObject answers the call's envelope and RequestId
+// without the object the action always answers (the KeyPair of
+// CreateKeyPair, the KeyId of ImportKeyPair, the KeyPairSet and
+// TotalCount of DescribeKeyPairs), after the commit; EventStream answers
+// the whole answer with `Content-Type: text/event-stream`, which the SDK
+// takes for a stream of server-sent events and cannot read into a key
+// pair answer; EmptyRead answers a DescribeKeyPairs with an empty
+// KeyPairSet and TotalCount 0, whatever exists (a stale or partitioned
+// read). They come after TruncatedJSON in the order, in the order
+// listed here.
 type FaultRule struct {
 	Action          string  `json:"action"`
 	InternalError   float64 `json:"internal_error"`
@@ -59,6 +74,11 @@ type FaultRule struct {
 	ResetMidBody    float64 `json:"reset_mid_body"`
 	BadGateway      float64 `json:"bad_gateway"`
 	TruncatedJSON   float64 `json:"truncated_json"`
+	EmptyBody       float64 `json:"empty_body"`
+	NullResponse    float64 `json:"null_response"`
+	NoObject        float64 `json:"no_object"`
+	EventStream     float64 `json:"event_stream"`
+	EmptyRead       float64 `json:"empty_read"`
 	Latency         float64 `json:"latency"`
 	LatencyMS       int     `json:"latency_ms"`
 }

@@ -425,6 +425,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, newError(apicontract.CodeRequestLimitExceeded, "The request rate limit was exceeded (injected fault)."))
 		return
 	}
+	if fault.emptyRead && name == "DescribeKeyPairs" {
+		writeResult(w, map[string]any{"KeyPairSet": []any{}, "TotalCount": 0})
+		return
+	}
 	if !s.allow(name, region) {
 		writeAPIError(w, newError(apicontract.CodeRequestLimitExceeded, "The request rate of %s in region %q exceeds %v per second.", name, region, s.limit))
 		return
@@ -445,6 +449,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case fault.truncatedJSON:
 		writeTruncatedJSON(w, envelopeBody(result, apiErr))
+		return
+	case fault.emptyBody:
+		writeEnvelope(w, []byte(`{}`))
+		return
+	case fault.nullResponse:
+		writeEnvelope(w, []byte(`{"Response":null}`))
+		return
+	case fault.noObject && apiErr == nil:
+		writeResult(w, withoutObject(result))
+		return
+	case fault.eventStream:
+		w.Header().Set("Content-Type", "text/event-stream")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(envelopeBody(result, apiErr))
 		return
 	}
 	if apiErr != nil {

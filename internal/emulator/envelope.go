@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/google/uuid"
@@ -124,4 +125,19 @@ func writeTruncatedJSON(w http.ResponseWriter, body []byte) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(cut)))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(cut)
+}
+
+// objectFields are the fields of an answer that a no_object fault leaves
+// out: the object that its action always answers.
+var objectFields = []string{"KeyPair", "KeyId", "KeyPairSet", "TotalCount"}
+
+// withoutObject is result without its objectFields.
+func withoutObject(result map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range result {
+		if !slices.Contains(objectFields, k) {
+			out[k] = v
+		}
+	}
+	return out
 }

@@ -20,7 +20,8 @@ func (c Faults) validate() error {
 		if r.Action == "" {
 			return fmt.Errorf("rule %d: action is empty (use \"*\" for every action)", i)
 		}
-		for _, p := range []float64{r.InternalError, r.Throttle, r.DropAfterCommit, r.ResetMidBody, r.BadGateway, r.TruncatedJSON, r.Latency} {
+		for _, p := range []float64{r.InternalError, r.Throttle, r.DropAfterCommit, r.ResetMidBody, r.BadGateway, r.TruncatedJSON, r.Latency,
+			r.EmptyBody, r.NullResponse, r.NoObject, r.EventStream, r.EmptyRead} {
 			if !(p >= 0 && p <= 1) {
 				return fmt.Errorf("rule %d: probabilities must be between 0 and 1", i)
 			}
@@ -56,6 +57,11 @@ type faults struct {
 	resetMidBody    bool
 	badGateway      bool
 	truncatedJSON   bool
+	emptyBody       bool
+	nullResponse    bool
+	noObject        bool
+	eventStream     bool
+	emptyRead       bool
 }
 
 // faultSubjects names, per action, the request parameters that say what a
@@ -138,6 +144,11 @@ const (
 	rollResetMidBody
 	rollBadGateway
 	rollTruncatedJSON
+	rollEmptyBody
+	rollNullResponse
+	rollNoObject
+	rollEventStream
+	rollEmptyRead
 )
 
 // faultDraw is the hash of everything a fault decision may depend on: the
@@ -217,6 +228,11 @@ func (s *Server) rollFaults(action, region string, body []byte) faults {
 		{&f.resetMidBody, rule.ResetMidBody, rollResetMidBody},
 		{&f.badGateway, rule.BadGateway, rollBadGateway},
 		{&f.truncatedJSON, rule.TruncatedJSON, rollTruncatedJSON},
+		{&f.emptyBody, rule.EmptyBody, rollEmptyBody},
+		{&f.nullResponse, rule.NullResponse, rollNullResponse},
+		{&f.noObject, rule.NoObject, rollNoObject},
+		{&f.eventStream, rule.EventStream, rollEventStream},
+		{&f.emptyRead, rule.EmptyRead, rollEmptyRead},
 	}
 	n := 0
 	if latency {

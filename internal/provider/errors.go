@@ -36,6 +36,7 @@ func addAPIError(c *client.Client, diags *diag.Diagnostics, doing string, err er
 	}
 
 	var (
+		maybe    *client.MaybeCreatedError
 		dup      *client.DuplicateNameError
 		inUse    *client.InUseError
 		quota    *client.QuotaError
@@ -44,6 +45,17 @@ func addAPIError(c *client.Client, diags *diag.Diagnostics, doing string, err er
 		invalid  *client.InvalidParameterError
 	)
 	switch {
+	case errors.As(err, &maybe):
+		diags.AddError(summary, maybeCreatedDetail(maybe, detail))
+	case errors.As(err, &dup) && dup.HolderMadeByProvider && dup.HolderID != "":
+		diags.AddAttributeError(path.Root("key_name"), "Key pair name held by a key pair this provider made",
+			fmt.Sprintf("Key pair %s already holds the name %q, and it is not in this state. It carries this provider's %s tag, "+
+				"so a create of this provider made it: most likely it was left by an interrupted apply that could not record it "+
+				"(a second Ctrl-C ends Terraform at once, without waiting for the calls in flight), or another workspace manages it.\n\n"+
+				"If no other workspace manages it, its private key is lost and it is of no use: delete it, then apply again:\n"+
+				"  tccli cvm DeleteKeyPairs --region %s --KeyIds '[\"%s\"]'\n"+
+				"(or in the console: CVM, SSH Key). Importing it would give a key pair without its private key.\n\n%s",
+				dup.HolderID, dup.Name, client.CreateTokenTagKey, c.Region(), dup.HolderID, detail))
 	case errors.As(err, &dup):
 		holder, id := "another key pair", "<key id>"
 		if dup.HolderID != "" {
@@ -103,4 +115,20 @@ func addAPIError(c *client.Client, diags *diag.Diagnostics, doing string, err er
 	default:
 		diags.AddError(summary, detail)
 	}
+}
+
+// maybeCreatedDetail says what a create whose answer was lost may have left
+// behind, and how to find and delete it.
+func maybeCreatedDetail(e *client.MaybeCreatedError, detail string) string {
+	what := "Its private key was in the lost answer, so it is of no use to anyone."
+	if e.Imported {
+		what = "It holds the public key of this configuration."
+	}
+	return fmt.Sprintf("The answer to the call that makes key pair %q was lost, and finding out whether the call made it failed "+
+		"within the operation's time. A key pair named %q may now exist, tagged %s = %s. %s\n\n"+
+		"Find it (the console's CVM SSH Key page, or):\n"+
+		"  tccli cvm DescribeKeyPairs --Filters '[{\"Name\":\"tag:%s\",\"Values\":[\"%s\"]}]'\n"+
+		"and delete it before the next apply:\n"+
+		"  tccli cvm DeleteKeyPairs --KeyIds '[\"<its KeyId>\"]'\n\n%s",
+		e.Name, e.Name, client.CreateTokenTagKey, e.Token, what, client.CreateTokenTagKey, e.Token, detail)
 }

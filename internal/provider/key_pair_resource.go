@@ -338,6 +338,20 @@ func (r *KeyPairResource) Create(ctx context.Context, req resource.CreateRequest
 			addAPIError(r.client, &resp.Diagnostics, "create the key pair", err)
 			return
 		}
+		// With pgp_key, the private key is encrypted before anything
+		// reaches the state, so that no state (nor its backup) ever
+		// holds it in plain text, also when what follows fails.
+		plan.PrivateKey = types.StringValue(made.PrivateKey)
+		if !plan.PGPKey.IsNull() {
+			encrypted, fingerprint, err := encryptToPGPKey(plan.PGPKey.ValueString(), made.PrivateKey)
+			if err != nil {
+				r.deleteUnusable(ctx, made.ID, err, resp)
+				return
+			}
+			plan.PrivateKey = types.StringNull()
+			plan.EncryptedPrivateKey = types.StringValue(encrypted)
+			plan.KeyFingerprint = types.StringValue(fingerprint)
+		}
 		// The answer may hold only the id, name, project and keys, and the
 		// key pair and its tags may show in DescribeKeyPairs only a moment
 		// later: the state is built from what DescribeKeyPairs shows.
@@ -345,29 +359,17 @@ func (r *KeyPairResource) Create(ctx context.Context, req resource.CreateRequest
 		if err != nil {
 			// The key pair exists and its private key is here: keep both,
 			// so that nothing is orphaned or lost.
-			plan.ID = types.StringValue(made.ID)
-			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), plan.ID)...)
-			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("private_key"), types.StringValue(made.PrivateKey))...)
+			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), types.StringValue(made.ID))...)
+			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("private_key"), plan.PrivateKey)...)
+			if !plan.PGPKey.IsNull() {
+				resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("encrypted_private_key"), plan.EncryptedPrivateKey)...)
+				resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("key_fingerprint"), plan.KeyFingerprint)...)
+				resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("pgp_key"), plan.PGPKey)...)
+			}
 			resp.Diagnostics.AddError("Key pair created but not readable", fmt.Sprintf("Key pair %s was created, but reading it back failed: %s", made.ID, err))
 			return
 		}
 		kp.PrivateKey = made.PrivateKey
-		plan.PrivateKey = types.StringValue(kp.PrivateKey)
-		if !plan.PGPKey.IsNull() {
-			encrypted, fingerprint, err := encryptToPGPKey(plan.PGPKey.ValueString(), kp.PrivateKey)
-			if err != nil {
-				// Nobody could ever use this key pair: do not leave it behind.
-				resp.Diagnostics.AddAttributeError(path.Root("pgp_key"), "Could not encrypt the private key",
-					fmt.Sprintf("Encrypting the private key of key pair %s to pgp_key failed, so the key pair was deleted again: %s", kp.ID, err))
-				if err := r.client.DeleteKeyPair(ctx, kp.ID); err != nil {
-					addAPIError(r.client, &resp.Diagnostics, "delete key pair "+kp.ID, err)
-				}
-				return
-			}
-			plan.PrivateKey = types.StringNull()
-			plan.EncryptedPrivateKey = types.StringValue(encrypted)
-			plan.KeyFingerprint = types.StringValue(fingerprint)
-		}
 	}
 	if plan.EncryptedPrivateKey.IsUnknown() {
 		plan.EncryptedPrivateKey = types.StringNull()
@@ -394,6 +396,19 @@ func (r *KeyPairResource) Create(ctx context.Context, req resource.CreateRequest
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
+// deleteUnusable deletes a key pair whose private key could not be
+// encrypted to pgp_key: nobody could ever use it. When the delete fails,
+// the key pair is kept in the state, without its private key, so that it
+// is not orphaned: the next apply replaces it.
+func (r *KeyPairResource) deleteUnusable(ctx context.Context, id string, encryptErr error, resp *resource.CreateResponse) {
+	resp.Diagnostics.AddAttributeError(path.Root("pgp_key"), "Could not encrypt the private key",
+		fmt.Sprintf("Encrypting the private key of key pair %s to pgp_key failed, so the key pair is deleted again: %s", id, encryptErr))
+	if err := r.client.DeleteKeyPair(ctx, id); err != nil {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), types.StringValue(id))...)
+		addAPIError(r.client, &resp.Diagnostics, "delete key pair "+id+" (kept in the state, without its private key, for the next apply to replace)", err)
+	}
+}
+
 // Read refreshes every attribute from DescribeKeyPairs, so that changes made
 // outside Terraform show as drift, and forgets a key pair that is gone.
 func (r *KeyPairResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -415,8 +430,20 @@ func (r *KeyPairResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	if errors.As(err, &notFound) {
+		// One answer that misses it is not proof: an empty or stale
+		// answer must not drop a key pair that exists, with the only copy
+		// of its private key.
+		kp, err = r.client.ConfirmGone(ctx, state.ID.ValueString())
+	}
+	if errors.As(err, &notFound) {
+		lost := ""
+		if !state.PrivateKey.IsNull() || !state.EncryptedPrivateKey.IsNull() {
+			lost = " Its private key, which only the state held, is removed with it."
+		}
 		resp.Diagnostics.AddWarning("Key pair gone",
-			fmt.Sprintf("Key pair %s no longer exists; it is removed from the state and the next apply creates it again.", state.ID.ValueString()))
+			fmt.Sprintf("Key pair %s (%s) was not found by id, also when asked again after a while: it no longer exists. "+
+				"It is removed from the state, and the next apply creates it again.%s",
+				state.ID.ValueString(), state.KeyName.ValueString(), lost))
 		resp.State.RemoveResource(ctx)
 		return
 	}

@@ -1,0 +1,95 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Recovery is what runs after a create or import whose answer was lost:
+// the lookup of the key pair by name, the wait for its create token to
+// show, and the delete of a key pair whose private key was lost. It must
+// not give up while the operation has time left, whatever max_retries
+// says: a recovery that gives up after a few throttled lookups leaves a
+// key pair in the cloud that no state holds (an orphan), with a private
+// key that nobody has. So calls made on a recovering context retry every
+// transient failure (throttling, refused connections, timeouts, lost
+// answers of idempotent calls) until the context ends, and the waits of
+// recovery read again after such failures too.
+
+type recoveryKey struct{}
+
+// recovering marks ctx as that of a recovery.
+func recovering(ctx context.Context) context.Context {
+	return context.WithValue(ctx, recoveryKey{}, true)
+}
+
+// inRecovery reports whether ctx is that of a recovery.
+func inRecovery(ctx context.Context) bool {
+	on, _ := ctx.Value(recoveryKey{}).(bool)
+	return on
+}
+
+// recoveryMaxDelay caps the backoff of recovery calls: a recovery retries
+// for as long as the operation allows, and should notice soon when the API
+// is back.
+const recoveryMaxDelay = 2 * time.Second
+
+// recoveryPolicy is the retry policy of calls made during a recovery:
+// bounded by the context alone.
+func (c *Client) recoveryPolicy() retryPolicy {
+	return retryPolicy{maxRetries: -1, base: c.retryBase, maxDelay: recoveryMaxDelay, maxThrottledDelay: maxThrottledDelay}
+}
+
+// isTransient reports whether a failure says nothing about the key pair,
+// only that the API could not be asked just now.
+func isTransient(err error) bool {
+	var throttled *ThrottledError
+	return errors.As(err, &throttled) || isThrottled(err) || isNotSent(err) || isTimeout(err) || isLostAnswer(err)
+}
+
+// retryTransientInRecovery extends a wait's retry predicate: during a
+// recovery, a read that failed for a transient reason is read again.
+func retryTransientInRecovery(ctx context.Context, retryable func(error) bool) func(error) bool {
+	if !inRecovery(ctx) {
+		return retryable
+	}
+	return func(err error) bool { return retryable(err) || (isTransient(err) && ctx.Err() == nil) }
+}
+
+// recoveryContext is the context a recovery runs on after its operation:
+// the operation's own while it has time left, else a fresh one of
+// cleanupTimeout, so that a create cut short by its timeout or by Ctrl-C
+// still finds and deletes what it made.
+func recoveryContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if ctx.Err() == nil {
+		ctx, cancel := context.WithCancel(ctx)
+		return recovering(ctx), cancel
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	return recovering(ctx), cancel
+}
+
+// cleanupTimeout bounds a recovery that runs after its operation's
+// context ended.
+const cleanupTimeout = 2 * time.Minute
+
+// MaybeCreatedError says that a create's answer was lost and the recovery
+// could not find out, within the operation's time, whether the create made
+// a key pair: one named Name, tagged CreateTokenTagKey=Token, may exist,
+// with a private key that nobody holds.
+type MaybeCreatedError struct {
+	Name  string
+	Token string
+	// Imported is true for ImportKeyPair, whose key pair holds no
+	// private key.
+	Imported bool
+	Err      error
+}
+
+func (e *MaybeCreatedError) Error() string {
+	return fmt.Sprintf("a key pair named %q may have been created (tag %s=%s), and finding it failed: %v", e.Name, CreateTokenTagKey, e.Token, e.Err)
+}
+
+func (e *MaybeCreatedError) Unwrap() error { return e.Err }
