@@ -257,8 +257,9 @@ func publicKeyWithoutComment(line string) string {
 // data sources write result_output_file (tccommon.WriteToFile): a JSON array
 // of objects with sorted keys, indented with tabs, no newline at the end,
 // in a file that a leading ~ puts in the home directory. The file is
-// replaced whole (replaceFile), as the official provider, which removes it
-// first, also replaces a read-only file that it left.
+// replaced whole (replaceFile), a read-only one too: the official provider
+// leaves its files read-only for their owner, and removes them before it
+// writes, so a file it left must not stop this one.
 func writeResultOutputFile(file string, items []keyPairListItem) error {
 	if file == "~" || strings.HasPrefix(file, "~/") {
 		home, err := os.UserHomeDir()
@@ -281,10 +282,11 @@ func writeResultOutputFile(file string, items []keyPairListItem) error {
 	if err != nil {
 		return fmt.Errorf("encode the key pair list: %w", err)
 	}
-	return replaceFile(file, b, resultOutputFileMode)
+	return replaceFile(file, b)
 }
 
-// resultOutputFileMode is the mode of result_output_file, less the umask.
+// resultOutputFileMode is the mode of result_output_file, less the umask,
+// as os.WriteFile gave it before the file was replaced by a rename.
 const resultOutputFileMode fs.FileMode = 0o644
 
 // replaceFile writes data to a new file in the directory of file, syncs
@@ -293,7 +295,7 @@ const resultOutputFileMode fs.FileMode = 0o644
 // between a check and the write or before, is replaced by the file instead
 // of sending the write where it points, and a reader of file sees the old
 // content or the new, never a part. A directory at file is an error.
-func replaceFile(file string, data []byte, perm fs.FileMode) (err error) {
+func replaceFile(file string, data []byte) (err error) {
 	info, err := os.Lstat(file)
 	switch {
 	case err == nil && info.IsDir():
@@ -302,7 +304,7 @@ func replaceFile(file string, data []byte, perm fs.FileMode) (err error) {
 		return fmt.Errorf("stat %s: %w", file, err)
 	}
 	dir := filepath.Dir(file)
-	tmp, err := createTempFile(dir, filepath.Base(file), perm)
+	tmp, err := createTempFile(dir, filepath.Base(file))
 	if err != nil {
 		return fmt.Errorf("write %s: %w", file, err)
 	}
@@ -336,15 +338,15 @@ func replaceFile(file string, data []byte, perm fs.FileMode) (err error) {
 	return nil
 }
 
-// createTempFile creates a new file, hidden, next to base in dir, with
-// perm less the umask, as os.WriteFile would (and as the file was written
-// before it was replaced by a rename): os.CreateTemp makes its files 0600,
-// and a chmod to perm afterwards would ignore the umask. O_EXCL makes sure
-// that the file is a new one, not something planted at the name.
-func createTempFile(dir, base string, perm fs.FileMode) (*os.File, error) {
+// createTempFile creates a new file, hidden, next to base in dir, of
+// resultOutputFileMode less the umask, as os.WriteFile would: os.CreateTemp
+// makes its files 0600, and a chmod afterwards would ignore the umask.
+// O_EXCL makes sure that the file is a new one, not something planted at
+// the name.
+func createTempFile(dir, base string) (*os.File, error) {
 	for range 100 {
 		name := filepath.Join(dir, "."+base+"."+strconv.FormatUint(rand.Uint64(), 36)+".tmp")
-		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, resultOutputFileMode)
 		if !errors.Is(err, fs.ErrExist) {
 			return f, err
 		}
