@@ -7,10 +7,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -75,6 +78,28 @@ var secretPlaceholders = map[string]string{
 	"tmpsecretid": "<tmp-secret-id>", "tmpsecretkey": "<tmp-secret-key>", "token": "<token>",
 }
 
+// stsRequestSecrets are the fields of STS requests (AssumeRole and its
+// kin), compared case-insensitively, whose values a replay does not need
+// as they were and a snapshot must not keep: the external id, which the
+// role's trust policy treats as a shared secret; the session policy,
+// which shows what the role may do; the session name and source
+// identity, which often name a person or a machine; and session tags.
+// Each becomes a numbered placeholder of its stem (<external-id-1>), the
+// same for the same value within a file, so that a replay still tells a
+// right external id from a wrong one. Snapshot files are meant to be
+// committed, so nothing here may rely on their being private.
+var stsRequestSecrets = map[string]string{
+	"externalid": "external-id", "policy": "policy", "rolesessionname": "session-name",
+	"sourceidentity": "source-identity", "tags": "sts-tag",
+}
+
+// stsSessionNamePattern is the form of RoleSessionName that STS accepts
+// (2 to 128 letters, digits and =,.@_- characters). A session name of
+// another form becomes a <malformed-session-name-N> placeholder, so that
+// a replay sends a name that STS refuses too; the same goes for a policy
+// that is not URL-encoded JSON.
+var stsSessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]{2,128}$`)
+
 var (
 	// snapshotIDPattern finds the ids that become numbered placeholders:
 	// key pairs, instances and images (apicontract's id patterns,
@@ -109,6 +134,9 @@ type snapshotRecorder struct {
 	ids    map[string]string
 	keys   map[string]string
 	next   map[string]int
+	// stsValues maps a stem and a redacted STS request value
+	// (stsRequestSecrets) to its placeholder.
+	stsValues map[string]string
 }
 
 var snapshotRecorders struct {
@@ -205,9 +233,16 @@ func (r *snapshotRecorder) record(ctx context.Context, ex snapshotExchange, reqB
 	if r.failed {
 		return
 	}
+	// redacted maps the STS request values taken out of this exchange to
+	// their placeholders, so that an answer that quotes one (an error
+	// message) does not keep it either.
+	var redacted map[string]string
 	if reqErr != nil {
 		ex.Request = "<the request body could not be read: " + reqErr.Error() + ">"
 	} else if v, ok := decodeSnapshotJSON(reqBody); ok {
+		if ex.Service == "sts" {
+			redacted = r.redactSTSRequest(v)
+		}
 		ex.Request = r.normalize(v)
 	} else if len(bytes.TrimSpace(reqBody)) > 0 {
 		ex.Request = fmt.Sprintf("<%d bytes, not JSON>", len(reqBody))
@@ -215,12 +250,12 @@ func (r *snapshotRecorder) record(ctx context.Context, ex snapshotExchange, reqB
 	ex.Status = status
 	if status != 0 {
 		if v, ok := decodeSnapshotJSON(body); ok && note == "" {
-			ex.Response = r.normalize(v)
+			ex.Response = r.normalize(replaceValues(v, redacted))
 		} else if note == "" {
 			note = fmt.Sprintf("the answer is not JSON: %d bytes of %s", len(body), contentKind(body))
 		}
 	}
-	ex.Note = r.text(note)
+	ex.Note, _ = replaceValues(r.text(note), redacted).(string)
 	if err := r.append(ex); err != nil {
 		r.failed = true
 		tflog.Warn(ctx, "Tencent Cloud API snapshot: recording stopped", map[string]any{
@@ -268,7 +303,11 @@ func (r *snapshotRecorder) append(ex snapshotExchange) error {
 	block := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	const closing = "\n  ]\n}\n"
 	if r.path == "" {
-		if err := os.MkdirAll(r.dir, 0o755); err != nil {
+		// Only the owner may read snapshots, and the directory when the
+		// recorder makes it: they show the account's calls, and a
+		// redaction that misses something must not leak to every user of
+		// the machine. A directory that exists keeps its mode.
+		if err := os.MkdirAll(r.dir, 0o700); err != nil {
 			return err
 		}
 		snapshotRecorders.mu.Lock()
@@ -280,7 +319,7 @@ func (r *snapshotRecorder) append(ex snapshotExchange) error {
 		// and the names sort in the order the files were begun.
 		path := filepath.Join(r.dir, fmt.Sprintf("%d-%d-%d.json", time.Now().UnixNano(), os.Getpid(), seq))
 		head := fmt.Sprintf("{\n  \"format\": %d,\n  \"target\": %q,\n  \"exchanges\": [", SnapshotFormat, r.target)
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if err != nil {
 			return err
 		}
@@ -429,4 +468,171 @@ func (r *snapshotRecorder) publicKey(s string) string {
 	p := key.Type() + " <public-key-" + strconv.Itoa(r.next["public-key"]) + ">"
 	r.keys[material] = p
 	return p
+}
+
+// redactSTSRequest replaces, in the top level of an STS request, the
+// value of every field of stsRequestSecrets by its placeholder (each
+// string inside it, for a list such as Tags), and returns the values it
+// replaced with their placeholders.
+func (r *snapshotRecorder) redactSTSRequest(v any) map[string]string {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	replaced := map[string]string{}
+	// Sorted, so that the numbers of placeholders do not change from one
+	// recording of the same calls to the next.
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		field := m[k]
+		stem := stsRequestSecrets[strings.ToLower(k)]
+		if stem == "" {
+			continue
+		}
+		m[k] = mapStrings(field, func(s string) string {
+			p := r.stsPlaceholder(stem, s)
+			if s != "" {
+				replaced[s] = p
+				// A message may quote the policy decoded.
+				if u, err := url.QueryUnescape(s); err == nil && u != s {
+					replaced[u] = p
+				}
+			}
+			return p
+		})
+	}
+	return replaced
+}
+
+// stsPlaceholder returns the placeholder of one redacted STS value: its
+// stem, malformed- in front when STS refuses the value for its form
+// (stsSessionNamePattern), and a number in angle brackets.
+func (r *snapshotRecorder) stsPlaceholder(stem, value string) string {
+	if value == "" {
+		// An empty value holds nothing, and the API may treat it as
+		// missing: it stays.
+		return value
+	}
+	switch stem {
+	case "session-name":
+		if !stsSessionNamePattern.MatchString(value) {
+			stem = "malformed-" + stem
+		}
+	case "policy":
+		// The client sends the policy URL-encoded, as the API takes it.
+		if text, err := url.QueryUnescape(value); err != nil || !json.Valid([]byte(text)) {
+			stem = "malformed-" + stem
+		}
+	}
+	if r.stsValues == nil {
+		r.stsValues = map[string]string{}
+	}
+	key := stem + "\x00" + value
+	if p, ok := r.stsValues[key]; ok {
+		return p
+	}
+	if r.next == nil {
+		r.next = map[string]int{}
+	}
+	r.next[stem]++
+	p := "<" + stem + "-" + strconv.Itoa(r.next[stem]) + ">"
+	r.stsValues[key] = p
+	return p
+}
+
+// mapStrings applies f to every string in a decoded JSON value, at any
+// depth, in place, in the order of the fields' names.
+func mapStrings(v any, f func(string) string) any {
+	switch v := v.(type) {
+	case map[string]any:
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			v[k] = mapStrings(v[k], f)
+		}
+		return v
+	case []any:
+		for i, x := range v {
+			v[i] = mapStrings(x, f)
+		}
+		return v
+	case string:
+		return f(v)
+	}
+	return v
+}
+
+// replaceValues replaces, in every string of a decoded JSON value but
+// error codes, each value of redacted by its placeholder where it stands
+// as a whole (not inside a longer word: a session name "tf" leaves
+// "tfstate" alone), longest first so that a value inside another is not
+// replaced in part. Codes stay: a replay compares them, and they never
+// quote a request.
+func replaceValues(v any, redacted map[string]string) any {
+	if len(redacted) == 0 {
+		return v
+	}
+	values := make([]string, 0, len(redacted))
+	for s := range redacted {
+		values = append(values, s)
+	}
+	slices.SortFunc(values, func(a, b string) int { return len(b) - len(a) })
+	replace := func(s string) string {
+		for _, value := range values {
+			s = replaceWhole(s, value, redacted[value])
+		}
+		return s
+	}
+	var walk func(any) any
+	walk = func(v any) any {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				if k != "Code" {
+					v[k] = walk(x)
+				}
+			}
+			return v
+		case []any:
+			for i, x := range v {
+				v[i] = walk(x)
+			}
+			return v
+		case string:
+			return replace(v)
+		}
+		return v
+	}
+	return walk(v)
+}
+
+// replaceWhole replaces every occurrence of value in s that no letter or
+// digit continues on either side.
+func replaceWhole(s, value, placeholder string) string {
+	var out strings.Builder
+	for {
+		i := strings.Index(s, value)
+		if i < 0 {
+			out.WriteString(s)
+			return out.String()
+		}
+		end := i + len(value)
+		before, after := byte(' '), byte(' ')
+		if i > 0 {
+			before = s[i-1]
+		}
+		if end < len(s) {
+			after = s[end]
+		}
+		if isWordByte(before) && isWordByte(value[0]) || isWordByte(after) && isWordByte(value[len(value)-1]) {
+			// Inside a longer word: keep one byte and look further.
+			out.WriteString(s[:i+1])
+			s = s[i+1:]
+			continue
+		}
+		out.WriteString(s[:i])
+		out.WriteString(placeholder)
+		s = s[end:]
+	}
+}
+
+func isWordByte(b byte) bool {
+	return b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= 0x80
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -307,6 +308,165 @@ func TestSnapshot_assumeRole(t *testing.T) {
 	}
 	if got := at(sts.Response, "Response", "Expiration"); got != placeholderTime {
 		t.Errorf("Expiration %v, want %s", got, placeholderTime)
+	}
+}
+
+// The fields of an AssumeRole request that a replay does not need as
+// they were (external id, policy, session name) become placeholders, the
+// same for the same value, so that a right and a wrong external id stay
+// apart; an answer that quotes one does not keep it.
+func TestSnapshot_assumeRoleRequestRedacted(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv(EnvSnapshotDir, dir)
+	const (
+		externalID = "ext-secret-4242"
+		wrongID    = "ext-wrong-7777"
+		session    = "alice.laptop"
+		policy     = `{"version":"2.0","statement":[{"effect":"allow","action":["cvm:DescribeKeyPairs"],"resource":["*"]}]}`
+	)
+	_, endpoint := emulator.NewTestServer(t, emulator.Config{KeyBits: 1024, Roles: []emulator.Role{{RoleArn: testRoleArn, ExternalID: externalID}}})
+	assume := func(id string) error {
+		c, err := New(Config{
+			SecretID: emulator.DemoSecretID, SecretKey: emulator.DemoSecretKey,
+			Region: testRegion, Endpoint: endpoint, RateLimit: 100, MaxRetries: 0,
+			AssumeRole: &AssumeRole{RoleArn: testRoleArn, SessionName: session, SessionDuration: 900, Policy: policy, ExternalID: id},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.CheckCredentials(context.Background())
+	}
+	if err := assume(externalID); err != nil {
+		t.Fatal(err)
+	}
+	if err := assume(wrongID); err == nil {
+		t.Fatal("a wrong external id was accepted")
+	}
+	if err := assume(externalID); err != nil {
+		t.Fatal(err)
+	}
+
+	raw, f := recordedSnapshot(t, dir)
+	for what, secret := range map[string]string{
+		"the external id":       externalID,
+		"the wrong external id": wrongID,
+		"the session name":      session,
+		"the policy":            policy,
+		"the encoded policy":    url.QueryEscape(policy),
+		"the policy's action":   "DescribeKeyPairs",
+	} {
+		if strings.Contains(raw, secret) {
+			t.Errorf("the snapshot holds %s (%q)", what, secret)
+		}
+	}
+	var sts []snapshotExchange
+	for _, ex := range f.Exchanges {
+		if ex.Action == "AssumeRole" {
+			sts = append(sts, ex)
+		}
+	}
+	if len(sts) != 3 {
+		t.Fatalf("%d AssumeRole exchanges, want 3: %+v", len(sts), f.Exchanges)
+	}
+	for i, want := range []string{"<external-id-1>", "<external-id-2>", "<external-id-1>"} {
+		req := sts[i].Request
+		if got := at(req, "ExternalId"); got != want {
+			t.Errorf("AssumeRole %d: ExternalId %v, want %s", i, got, want)
+		}
+		for field, want := range map[string]any{
+			"Policy": "<policy-1>", "RoleSessionName": "<session-name-1>",
+			"RoleArn": "qcs::cam::uin/<uin>:roleName/deployer", "DurationSeconds": float64(900),
+		} {
+			if got := at(req, field); got != want {
+				t.Errorf("AssumeRole %d: %s = %v, want %v", i, field, got, want)
+			}
+		}
+	}
+	if got := at(sts[1].Response, "Response", "Error", "Code"); got != "UnauthorizedOperation" {
+		t.Errorf("the wrong external id: code %v", got)
+	}
+}
+
+// Every field of stsRequestSecrets is redacted, at any depth, values of a
+// form that STS refuses get malformed placeholders so that a replay is
+// refused too, a message that quotes a value loses it, and error codes
+// and fields a replay needs stay.
+func TestSnapshot_stsRequestFields(t *testing.T) {
+	r := &snapshotRecorder{dir: t.TempDir(), target: "cloud", ids: map[string]string{}, keys: map[string]string{}, next: map[string]int{}}
+	ctx := context.Background()
+	ex := snapshotExchange{Service: "sts", Action: "AssumeRole", Version: "2018-08-13", Region: testRegion}
+	r.record(ctx, ex, []byte(`{"RoleArn":"qcs::cam::uin/100000000001:roleName/deployer","RoleSessionName":"a",`+
+		`"Policy":"not%20json","ExternalId":"","SourceIdentity":"alice@example.com",`+
+		`"Tags":[{"Key":"owner","Value":"alice"}],"DurationSeconds":900}`), nil, 200,
+		[]byte(`{"Response":{"Error":{"Code":"InvalidParameter.ParamError","Message":"RoleSessionName a is invalid; owner alice"},"RequestId":"r"}}`), "")
+	// The same values in a CVM request are no secret of STS: they stay.
+	ex2 := snapshotExchange{Service: "cvm", Action: "CreateKeyPair", Version: "2017-03-12", Region: testRegion}
+	r.record(ctx, ex2, []byte(`{"KeyName":"k","Tags":[{"Key":"owner","Value":"alice"}]}`), nil, 200, []byte(`{"Response":{"RequestId":"r"}}`), "")
+
+	files, _ := filepath.Glob(filepath.Join(r.dir, "*.json"))
+	if len(files) != 1 {
+		t.Fatalf("files %v", files)
+	}
+	raw, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f snapshotFile
+	if err := json.Unmarshal(raw, &f); err != nil {
+		t.Fatal(err)
+	}
+	req := f.Exchanges[0].Request
+	for field, want := range map[string]any{
+		"RoleSessionName": "<malformed-session-name-1>", "Policy": "<malformed-policy-1>",
+		"ExternalId": "", "SourceIdentity": "<source-identity-1>", "DurationSeconds": float64(900),
+	} {
+		if got := at(req, field); got != want {
+			t.Errorf("%s = %v, want %v", field, got, want)
+		}
+	}
+	if k, v := at(req, "Tags", 0, "Key"), at(req, "Tags", 0, "Value"); k != "<sts-tag-1>" || v != "<sts-tag-2>" {
+		t.Errorf("Tags %v", at(req, "Tags"))
+	}
+	resp := f.Exchanges[0].Response
+	if got := at(resp, "Response", "Error", "Code"); got != "InvalidParameter.ParamError" {
+		t.Errorf("Code %v", got)
+	}
+	if got, want := at(resp, "Response", "Error", "Message"), "RoleSessionName <malformed-session-name-1> is invalid; <sts-tag-1> <sts-tag-2>"; got != want {
+		t.Errorf("Message %q, want %q", got, want)
+	}
+	if got := at(f.Exchanges[1].Request, "Tags", 0, "Value"); got != "alice" {
+		t.Errorf("the CVM request's tag became %v", got)
+	}
+}
+
+// Snapshot files, and the directory when the recorder makes it, are the
+// owner's alone.
+func TestSnapshot_fileModes(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "snapshots", "run")
+	t.Setenv(EnvSnapshotDir, dir)
+	c, _ := newTestClient(t, emulator.Config{}, 100)
+	if _, err := c.ListKeyPairs(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{dir, filepath.Dir(dir)} {
+		info, err := os.Stat(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mode := info.Mode().Perm(); mode != 0o700 {
+			t.Errorf("%s: mode %#o, want 0700", d, mode)
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	if len(files) != 1 {
+		t.Fatalf("files %v", files)
+	}
+	info, err := os.Stat(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mode := info.Mode().Perm(); mode != 0o600 {
+		t.Errorf("%s: mode %#o, want 0600", files[0], mode)
 	}
 }
 

@@ -207,6 +207,20 @@ var (
 
 const uinPlaceholder = "<uin>"
 
+// The placeholders of the STS request fields that the recorder redacts
+// (stsRequestSecrets in internal/client/snapshot.go) and that STS checks
+// the form of: a replay sends a stand-in of the right form for each. The
+// <malformed-...> placeholders, and the external ids, which STS only
+// compares with the role's, are sent as they are: the recorded role's
+// external id is its placeholder too (replayer.account).
+var (
+	sessionNamePlaceholder = regexp.MustCompile(`^<session-name-(\d+)>$`)
+	policyPlaceholder      = regexp.MustCompile(`^<policy-\d+>$`)
+)
+
+// standInPolicy is a URL-encoded JSON policy, as the client sends one.
+var standInPolicy = url.QueryEscape(`{"version":"2.0","statement":[{"effect":"allow","action":["cvm:*"],"resource":["*"]}]}`)
+
 // replayer maps the placeholders of one snapshot to the values of one
 // emulator. A placeholder first seen in an answer is bound to what the
 // emulator answered at the same place; one first seen in a request (an
@@ -399,6 +413,12 @@ func (r *replayer) substitute(v any) any {
 	case string:
 		if publicKeyPlaceholder.MatchString(v) {
 			return r.value(v)
+		}
+		if m := sessionNamePlaceholder.FindStringSubmatch(v); m != nil {
+			return "session-" + m[1]
+		}
+		if policyPlaceholder.MatchString(v) {
+			return standInPolicy
 		}
 		v = idPlaceholder.ReplaceAllStringFunc(v, r.value)
 		return strings.ReplaceAll(v, uinPlaceholder, emulator.DemoUin)

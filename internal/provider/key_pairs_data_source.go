@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -129,7 +130,8 @@ func (d *KeyPairsDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 			"result_output_file": schema.StringAttribute{
 				MarkdownDescription: "A file to write `key_pair_list` to, as a JSON array of objects with the keys of " +
 					"`key_pair_list`, indented with tabs, as the official provider writes it; a leading `~` is the home directory. " +
-					"The file is replaced at every read. For compatibility with the official provider.",
+					"The file is replaced at every read, through a new file renamed over it, so that a symbolic link at the path is " +
+					"replaced, never followed. For compatibility with the official provider.",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
@@ -254,9 +256,10 @@ func publicKeyWithoutComment(line string) string {
 // writeResultOutputFile writes the key pair list as the official provider's
 // data sources write result_output_file (tccommon.WriteToFile): a JSON array
 // of objects with sorted keys, indented with tabs, no newline at the end,
-// in a file that a leading ~ puts in the home directory. An existing file
-// is removed first, as the official provider does: it writes its files
-// read-only for their owner, and a file it left must not stop this one.
+// in a file that a leading ~ puts in the home directory. The file is
+// replaced whole (replaceFile), a read-only one too: the official provider
+// leaves its files read-only for their owner, and removes them before it
+// writes, so a file it left must not stop this one.
 func writeResultOutputFile(file string, items []keyPairListItem) error {
 	if file == "~" || strings.HasPrefix(file, "~/") {
 		home, err := os.UserHomeDir()
@@ -279,21 +282,76 @@ func writeResultOutputFile(file string, items []keyPairListItem) error {
 	if err != nil {
 		return fmt.Errorf("encode the key pair list: %w", err)
 	}
-	info, err := os.Stat(file)
+	return replaceFile(file, b)
+}
+
+// resultOutputFileMode is the mode of result_output_file, less the umask,
+// as os.WriteFile gave it before the file was replaced by a rename.
+const resultOutputFileMode fs.FileMode = 0o644
+
+// replaceFile writes data to a new file in the directory of file, syncs
+// it and renames it over file. Whatever stands at file is replaced, never
+// written through: a symbolic link planted there (even one to nothing),
+// between a check and the write or before, is replaced by the file instead
+// of sending the write where it points, and a reader of file sees the old
+// content or the new, never a part. A directory at file is an error.
+func replaceFile(file string, data []byte) (err error) {
+	info, err := os.Lstat(file)
 	switch {
 	case err == nil && info.IsDir():
 		return fmt.Errorf("%s is a directory", file)
-	case err == nil:
-		if err := os.Remove(file); err != nil {
-			return fmt.Errorf("replace %s: %w", file, err)
-		}
-	case !errors.Is(err, fs.ErrNotExist):
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		return fmt.Errorf("stat %s: %w", file, err)
 	}
-	if err := os.WriteFile(file, b, 0o644); err != nil {
+	dir := filepath.Dir(file)
+	tmp, err := createTempFile(dir, filepath.Base(file))
+	if err != nil {
 		return fmt.Errorf("write %s: %w", file, err)
 	}
+	defer func() {
+		if err != nil {
+			_ = tmp.Close()
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	if _, err := tmp.Write(data); err != nil {
+		return fmt.Errorf("write %s: %w", tmp.Name(), err)
+	}
+	// Synced before the rename, so that a crash cannot leave file renamed
+	// but empty.
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", tmp.Name(), err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", tmp.Name(), err)
+	}
+	if err := os.Rename(tmp.Name(), file); err != nil {
+		return fmt.Errorf("replace %s: %w", file, err)
+	}
+	// The rename lasts a crash once the directory is synced. Not every
+	// system can sync a directory, and the file is written either way, so
+	// a failure here is no error.
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
 	return nil
+}
+
+// createTempFile creates a new file, hidden, next to base in dir, of
+// resultOutputFileMode less the umask, as os.WriteFile would: os.CreateTemp
+// makes its files 0600, and a chmod afterwards would ignore the umask.
+// O_EXCL makes sure that the file is a new one, not something planted at
+// the name.
+func createTempFile(dir, base string) (*os.File, error) {
+	for range 100 {
+		name := filepath.Join(dir, "."+base+"."+strconv.FormatUint(rand.Uint64(), 36)+".tmp")
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, resultOutputFileMode)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
+	}
+	return nil, fmt.Errorf("no free temporary file name in %s", dir)
 }
 
 // keyPairQuery holds the filters of tencentcloud_key_pairs; nil is not set.

@@ -5,6 +5,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -105,7 +107,10 @@ func (p *TencentCloudProvider) Schema(_ context.Context, _ provider.SchemaReques
 			},
 			"endpoint": schema.StringAttribute{
 				MarkdownDescription: "Base URL, such as `http://127.0.0.1:8090`, that every API call goes to instead of the public endpoints: " +
-					"the local emulator, a private cloud or a proxy. Falls back to `TENCENTCLOUD_ENDPOINT`.",
+					"the local emulator, a private cloud or a proxy. Falls back to `TENCENTCLOUD_ENDPOINT`. An `http://` URL to a host " +
+					"other than a loopback one (`localhost`, `127.0.0.0/8`, `::1`) gets a `Cleartext transport` warning: API calls, " +
+					"the payloads their signatures cover and the private keys of generated key pairs would travel unencrypted. " +
+					"Use `https://` for anything but a local emulator.",
 				Optional: true,
 			},
 			"domain": schema.StringAttribute{
@@ -115,7 +120,8 @@ func (p *TencentCloudProvider) Schema(_ context.Context, _ provider.SchemaReques
 			},
 			"protocol": schema.StringAttribute{
 				MarkdownDescription: "Protocol of the API calls, `HTTP` or `HTTPS` (the default). Falls back to `TENCENTCLOUD_PROTOCOL`. " +
-					"`endpoint` wins over it.",
+					"`endpoint` wins over it. `HTTP` gets a `Cleartext transport` warning: API calls, the payloads their signatures " +
+					"cover and the private keys of generated key pairs would travel unencrypted. Use `HTTPS`.",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.OneOf("HTTP", "HTTPS")},
 			},
@@ -190,16 +196,19 @@ func (p *TencentCloudProvider) Configure(ctx context.Context, req provider.Confi
 	if len(cfg.AssumeRole) > 0 {
 		settings.AssumeRole = cfg.AssumeRole[0].settings(&resp.Diagnostics)
 	}
-	orEnv := func(attr string, v types.String, env string) string {
+	sourced := func(attr string, v types.String, env string) sourcedSetting {
 		if s := str(attr, v); s != "" {
-			return s
+			return sourcedSetting{Value: s, Attribute: attr, Env: env}
 		}
-		return os.Getenv(env)
+		return sourcedSetting{Value: os.Getenv(env), Attribute: attr, Env: env, FromEnv: true}
 	}
+	endpoint := sourced("endpoint", cfg.Endpoint, "TENCENTCLOUD_ENDPOINT")
+	protocol := sourced("protocol", cfg.Protocol, "TENCENTCLOUD_PROTOCOL")
+	warnCleartextTransport(endpoint, protocol, &resp.Diagnostics)
 	conf := client.Config{
-		Endpoint:   orEnv("endpoint", cfg.Endpoint, "TENCENTCLOUD_ENDPOINT"),
-		Domain:     orEnv("domain", cfg.Domain, "TENCENTCLOUD_DOMAIN"),
-		Protocol:   orEnv("protocol", cfg.Protocol, "TENCENTCLOUD_PROTOCOL"),
+		Endpoint:   endpoint.Value,
+		Domain:     sourced("domain", cfg.Domain, "TENCENTCLOUD_DOMAIN").Value,
+		Protocol:   protocol.Value,
 		RateLimit:  client.DefaultRateLimit,
 		MaxRetries: client.DefaultMaxRetries,
 	}
@@ -314,6 +323,91 @@ func warnUnknownRegion(region, from string, diags *diag.Diagnostics) {
 		return
 	}
 	diags.AddWarning(summary, detail)
+}
+
+// sourcedSetting is the value of a provider attribute that falls back to
+// an environment variable, with where the value came from, so that a
+// diagnostic can say what to change.
+type sourcedSetting struct {
+	Value string
+	// Attribute and Env name the attribute and its environment variable;
+	// FromEnv says that the value is the variable's.
+	Attribute, Env string
+	FromEnv        bool
+}
+
+// describe names where the value came from, as diagnostics say it.
+func (s sourcedSetting) describe() string {
+	if s.FromEnv {
+		return "the environment variable " + s.Env
+	}
+	return "the provider's " + s.Attribute + " attribute"
+}
+
+// cleartextWarningSummary is the summary of warnCleartextTransport's
+// warning, which the docs name.
+const cleartextWarningSummary = "Cleartext transport"
+
+// cleartextTransport says whether the API calls would go over plain HTTP
+// to another machine, and if so which setting makes them (endpoint, which
+// wins over protocol, or protocol) and the warning's detail. Plain HTTP
+// to a loopback host is the local emulator, or a proxy on this machine,
+// and never crosses a network: it stays quiet. A signature keeps a call
+// from being changed, not from being read, and the answers hold the
+// private keys that the API generates and the temporary credentials of
+// assume_role.
+func cleartextTransport(endpoint, protocol sourcedSetting) (sourcedSetting, string, bool) {
+	const exposed = "API calls would travel unencrypted: the payloads that their signatures cover (signatures keep a call from " +
+		"being changed, not from being read or sent again), the security token and the temporary credentials of assume_role, " +
+		"and the private keys of the key pairs that the provider generates could be read by anyone on the network path"
+	if endpoint.Value != "" {
+		u, err := url.Parse(endpoint.Value)
+		// An endpoint that is not a URL is the client's error to report;
+		// https:// needs no warning.
+		if err != nil || u.Scheme != "http" || isLoopbackHost(u.Hostname()) {
+			return sourcedSetting{}, "", false
+		}
+		fix := "Use an https:// endpoint."
+		if endpoint.FromEnv {
+			fix = "Set " + endpoint.Env + " to an https:// URL."
+		}
+		return endpoint, fmt.Sprintf("The endpoint %s, from %s, is plain http:// to %s, which is not a loopback host: %s. %s "+
+			"(http:// to localhost, 127.0.0.0/8 or ::1, such as the local emulator, gets no warning.)",
+			u.Redacted(), endpoint.describe(), u.Hostname(), exposed, fix), true
+	}
+	if !strings.EqualFold(protocol.Value, "HTTP") {
+		return sourcedSetting{}, "", false
+	}
+	fix := "Use HTTPS: set protocol to \"HTTPS\" or remove it (HTTPS is the default)."
+	if protocol.FromEnv {
+		fix = "Use HTTPS: set " + protocol.Env + " to HTTPS or unset it (HTTPS is the default)."
+	}
+	return protocol, fmt.Sprintf("The protocol %s, from %s, sends every call over plain HTTP to the Tencent Cloud API: %s. %s",
+		protocol.Value, protocol.describe(), exposed, fix), true
+}
+
+// warnCleartextTransport adds cleartextTransport's warning, on the
+// attribute when the attribute set the value.
+func warnCleartextTransport(endpoint, protocol sourcedSetting, diags *diag.Diagnostics) {
+	which, detail, ok := cleartextTransport(endpoint, protocol)
+	if !ok {
+		return
+	}
+	if which.FromEnv {
+		diags.AddWarning(cleartextWarningSummary, detail)
+		return
+	}
+	diags.AddAttributeWarning(path.Root(which.Attribute), cleartextWarningSummary, detail)
+}
+
+// isLoopbackHost says whether host is this machine for certain: localhost,
+// or an address of 127.0.0.0/8 or ::1.
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Resources lists the resource types of the provider.
