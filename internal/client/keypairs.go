@@ -142,10 +142,19 @@ func (c *Client) withHolder(ctx context.Context, name string, err error) error {
 	}
 	dup = &DuplicateNameError{Name: name, Err: err}
 	// The holder exists, but may be too new to show yet.
-	if kp, findErr := c.findAfterLostAnswer(ctx, name); findErr == nil {
-		dup.HolderID = kp.ID
-		dup.HolderMadeByProvider = kp.CreateToken != ""
+	kp, findErr := c.findAfterLostAnswer(ctx, name)
+	if findErr != nil {
+		return dup
 	}
+	dup.HolderID = kp.ID
+	if kp.CreateToken == "" && len(kp.Tags) == 0 {
+		// Its tags may not show yet: whether this provider made it is
+		// worth the settle time on the way to an error.
+		if tagged, err := c.waitFor(ctx, kp.ID, func(kp *KeyPair) bool { return kp.CreateToken != "" || len(kp.Tags) > 0 }, c.settle, nil); err == nil {
+			kp = tagged
+		}
+	}
+	dup.HolderMadeByProvider = kp.CreateToken != ""
 	return dup
 }
 

@@ -48,13 +48,14 @@ func addAPIError(c *client.Client, diags *diag.Diagnostics, doing string, err er
 	case errors.As(err, &maybe):
 		diags.AddError(summary, maybeCreatedDetail(maybe, detail))
 	case errors.As(err, &dup) && dup.HolderMadeByProvider && dup.HolderID != "":
-		diags.AddAttributeError(path.Root("key_name"), "Key pair name held by a key pair this provider made",
-			fmt.Sprintf("Key pair %s already holds the name %q, and it is not in this state. It carries this provider's %s tag, "+
-				"so a create of this provider made it: most likely it was left by an interrupted apply that could not record it "+
-				"(a second Ctrl-C ends Terraform at once, without waiting for the calls in flight), or another workspace manages it.\n\n"+
-				"If no other workspace manages it, its private key is lost and it is of no use: delete it, then apply again:\n"+
+		diags.AddAttributeError(path.Root("key_name"), "Key pair name already in use",
+			fmt.Sprintf("Key pair %s already holds the name %q. It carries this provider's %s tag, so a create or import of this "+
+				"provider made it: another resource or workspace manages it, or, if none does, it was most likely left by an "+
+				"interrupted apply that could not record it (a second Ctrl-C ends Terraform at once, without waiting for the calls "+
+				"in flight), and its private key is lost.\n\n"+
+				"Choose another key_name; or, if nothing manages it, delete it, then apply again:\n"+
 				"  tccli cvm DeleteKeyPairs --region %s --KeyIds '[\"%s\"]'\n"+
-				"(or in the console: CVM, SSH Key). Importing it would give a key pair without its private key.\n\n%s",
+				"(or in the console: CVM, SSH Key). Importing such a key pair would give one without its private key.\n\n%s",
 				dup.HolderID, dup.Name, client.CreateTokenTagKey, c.Region(), dup.HolderID, detail))
 	case errors.As(err, &dup):
 		holder, id := "another key pair", "<key id>"

@@ -559,6 +559,10 @@ func TestAccInvariants_nameHeldByProviderMadeKeyPair(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Its token shows, as it will once the tag lag is over.
+	if _, err := env.client().WaitForKeyPair(t.Context(), left.ID, func(kp *client.KeyPair) bool { return kp.CreateToken != "" }); err != nil {
+		t.Fatal(err)
+	}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -567,7 +571,7 @@ resource "tencentcloud_key_pair" "test" {
   key_name = "left_behind"
 }
 `,
-			ExpectError: regexp.MustCompile(`(?s)` + left.ID + `.*interrupted.*second Ctrl-C.*DeleteKeyPairs.*` + left.ID),
+			ExpectError: regexp.MustCompile(`(?s)` + left.ID + `.*create-token.*interrupted.*second Ctrl-C.*DeleteKeyPairs.*` + left.ID),
 		}},
 	})
 }
