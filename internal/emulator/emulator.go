@@ -430,7 +430,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !s.allow(name, region) {
-		writeAPIError(w, newError(apicontract.CodeRequestLimitExceeded, "The request rate of %s in region %q exceeds %v per second.", name, region, s.limit))
+		writeAPIError(w, newError(apicontract.CodeRequestLimitExceeded, "The request rate of %s in region %q exceeds %v per second.", name, region, s.rateOf(name)))
 		return
 	}
 	result, apiErr := handler(s, region, body)
@@ -476,7 +476,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // clock even when Config.Now is set, so that a frozen test clock does not
 // freeze the buckets.
 func (s *Server) allow(action, region string) bool {
-	if s.limit == 0 {
+	limit := s.rateOf(action)
+	if limit == 0 {
 		return true
 	}
 	s.mu.Lock()
@@ -484,7 +485,7 @@ func (s *Server) allow(action, region string) bool {
 	key := action + "\x00" + region
 	lim, ok := s.limiters[key]
 	if !ok {
-		lim = rate.NewLimiter(rate.Limit(s.limit), max(1, int(math.Ceil(s.limit))))
+		lim = rate.NewLimiter(rate.Limit(limit), max(1, int(math.Ceil(limit))))
 		s.limiters[key] = lim
 	}
 	if lim.Allow() {

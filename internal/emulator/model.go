@@ -112,10 +112,12 @@ func (s *Server) shownTags(kp *keyPair, now time.Time) []tag {
 }
 
 // setTags changes a key pair's tags at now, remembering the tags from
-// before while the tag lag hides the change.
+// before while the tag lag hides the change. The tags join the account's
+// tag list at once (see rememberTags).
 func (s *Server) setTags(kp *keyPair, tags []tag, now time.Time) {
 	if s.set.tagLag > 0 {
 		kp.TagChanges = append(kp.TagChanges, tagChange{At: now, Before: kp.Tags})
 	}
 	kp.Tags = tags
+	s.rememberTags(tags)
 }

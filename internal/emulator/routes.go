@@ -14,6 +14,10 @@ type product struct {
 	// none.
 	regional bool
 	actions  map[string]handlerFunc
+	// rates are the documented rate limits, in calls per second, of the
+	// actions whose limit differs from Config.RateLimit's default; the
+	// others take Config.RateLimit (see Server.rateOf).
+	rates map[string]float64
 }
 
 var products = map[string]product{
@@ -33,8 +37,42 @@ var products = map[string]product{
 	"tag": {
 		version: "2018-08-13",
 		actions: map[string]handlerFunc{
-			"ModifyResourceTags": (*Server).modifyResourceTags,
-			"DescribeProjects":   (*Server).describeProjects,
+			"DescribeResourceTagsByResourceIds": (*Server).describeResourceTagsByResourceIds,
+			"DescribeResourceTags":              (*Server).describeResourceTags,
+			"DescribeResourceTagsByTagKeys":     (*Server).describeResourceTagsByTagKeys,
+			"GetResources":                      (*Server).getResources,
+			"GetTags":                           (*Server).getTags,
+			"GetTagKeys":                        (*Server).getTagKeys,
+			"GetTagValues":                      (*Server).getTagValues,
+			"DescribeTags":                      (*Server).describeTags,
+			"TagResources":                      (*Server).tagResources,
+			"UnTagResources":                    (*Server).unTagResources,
+			"ModifyResourceTags":                (*Server).modifyResourceTags,
+			"AddResourceTag":                    (*Server).addResourceTag,
+			"DeleteResourceTag":                 (*Server).deleteResourceTag,
+			"CreateTag":                         (*Server).createTag,
+			"DeleteTag":                         (*Server).deleteTag,
+			"DescribeProjects":                  (*Server).describeProjects,
+		},
+		// Documented: the API category page 651/33003 and each action's
+		// page. DescribeProjects' page gives none that the emulator has
+		// checked: it takes Config.RateLimit.
+		rates: map[string]float64{
+			"DescribeResourceTagsByResourceIds": apicontract.DescribeResourceTagsByResourceIdsRateLimit,
+			"DescribeResourceTags":              apicontract.TagRateLimit,
+			"DescribeResourceTagsByTagKeys":     apicontract.TagRateLimit,
+			"GetResources":                      apicontract.TagRateLimit,
+			"GetTags":                           apicontract.TagRateLimit,
+			"GetTagKeys":                        apicontract.TagRateLimit,
+			"GetTagValues":                      apicontract.TagRateLimit,
+			"DescribeTags":                      apicontract.DescribeTagsRateLimit,
+			"TagResources":                      apicontract.TagRateLimit,
+			"UnTagResources":                    apicontract.TagRateLimit,
+			"ModifyResourceTags":                apicontract.TagRateLimit,
+			"AddResourceTag":                    apicontract.TagRateLimit,
+			"DeleteResourceTag":                 apicontract.TagRateLimit,
+			"CreateTag":                         apicontract.TagRateLimit,
+			"DeleteTag":                         apicontract.TagRateLimit,
 		},
 	},
 	"sts": {
@@ -82,4 +120,22 @@ func checkRegion(service, region string) *apiError {
 		return newError(apicontract.CodeUnsupportedRegion, "The region `%s` is not supported.", region)
 	}
 	return nil
+}
+
+// rateOf is the rate limit of an action, in calls per second per region:
+// its documented one when the product lists it, else Config.RateLimit,
+// which is the documented limit of the CVM key pair actions by default;
+// 0, no limit, whenever Config.RateLimit is 0. So --rate-limit sets the
+// limits that no page gives and turns every limit on or off, while the
+// documented ones stay as documented.
+func (s *Server) rateOf(action string) float64 {
+	if s.limit == 0 {
+		return 0
+	}
+	for _, p := range products {
+		if r, ok := p.rates[action]; ok {
+			return r
+		}
+	}
+	return s.limit
 }

@@ -24,6 +24,11 @@ type state struct {
 	KeyPairs  []*keyPair           `json:"key_pairs"` // in creation order
 	Instances map[string]*instance `json:"instances"`
 	Images    map[string]*image    `json:"images"`
+	// Tags is the account's tag list as the Tag API keeps it: every tag
+	// created with CreateTag or ever attached to a key pair, until
+	// DeleteTag deletes it, sorted by key and value (see
+	// Server.accountTags).
+	Tags []tag `json:"tags,omitempty"`
 }
 
 type keyPair struct {

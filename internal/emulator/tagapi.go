@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
 )
@@ -25,6 +24,20 @@ type (
 	}
 )
 
+// modifyResourceTags replaces and deletes tags of one key pair. The
+// official provider writes a key pair's tags with it (observed:
+// resource_tc_key_pair.go, through service_tencentcloud_tag.go's
+// ModifyTags, with the name qcs::cvm:<region>:uin/:keypair/<key-id>).
+//
+// Documented (the SDK's ModifyResourceTagsRequestParams): ReplaceTags or
+// DeleteTags must be given, may be omitted but not empty, may not share a
+// key, and hold at most 10 tags each ("标签数量不超过10个"); a replaced key
+// that the resource has gets the new value, another is added; the codes
+// DeleteTagsParamError, ResourceDescriptionError, the tag rule's,
+// ResourceAttachedTags, TagKey and TagValue. Guessed: the code of the
+// empty lists (InvalidParameterValue), of more than 10
+// (LimitExceeded.TagNumPerRequest) and of a key pair that does not exist
+// (ResourceNotFound).
 func (s *Server) modifyResourceTags(_ string, body []byte) (map[string]any, *apiError) {
 	var p modifyResourceTagsParams
 	if err := decodeParams(body, &p); err != nil {
@@ -115,14 +128,21 @@ func (s *Server) modifyResourceTags(_ string, body []byte) (map[string]any, *api
 	if len(tags) > apicontract.MaxTagsPerResource {
 		return nil, newError(apicontract.CodeResourceTagsLimit, "A resource may have at most %d tags; this change would leave %d.", apicontract.MaxTagsPerResource, len(tags))
 	}
+	if apiErr := s.checkTagQuota(replace); apiErr != nil {
+		return nil, apiErr
+	}
 	s.setTags(kp, tags, now)
 	s.changed()
 	return nil, nil
 }
 
 // parseKeyPairResource parses qcs::cvm:<region>:uin/<uin>:keypair/<key-id>,
-// where the uin may be empty. The reference leaves the codes for bad
-// resource names open; these are the Tag API's own codes:
+// where the uin may be empty (observed: the official provider's
+// BuildTagResourceName leaves it empty). Every Tag API write takes only
+// key pair names: a name of any other resource is refused, as no other
+// resource exists here. The reference leaves the codes for bad resource
+// names open; these are the Tag API's own codes (documented in its
+// errors.go; which case answers which is guessed):
 //   - a name that is not a six-segment CVM key pair name, or names an
 //     unknown region or a malformed key id:
 //     InvalidParameterValue.ResourceDescriptionError;
@@ -132,22 +152,17 @@ func (s *Server) modifyResourceTags(_ string, body []byte) (map[string]any, *api
 func parseKeyPairResource(name string) (region, keyID string, _ *apiError) {
 	bad := newError(apicontract.CodeResourceDescription,
 		"The resource `%s` is not a key pair resource name qcs::cvm:<region>:uin/<uin>:keypair/<key-id>.", name)
-	seg := strings.Split(name, ":")
-	if len(seg) != 6 || seg[0] != "qcs" || seg[1] != "" || seg[2] != "cvm" || !regions[seg[3]] {
+	rn, ok := parseResourceName(name)
+	if !ok || rn.Service != serviceCVM || !regions[rn.Region] || rn.Account != "uin" {
 		return "", "", bad
 	}
-	uin, ok := strings.CutPrefix(seg[4], "uin/")
-	if !ok {
+	if !rn.ours() {
+		return "", "", newError(apicontract.CodeUinInvalid, "The uin `%s` in the resource name is not this account's.", rn.Uin)
+	}
+	if rn.Prefix != keyPairResourceType || !apicontract.KeyPairIDPattern.MatchString(rn.ID) {
 		return "", "", bad
 	}
-	if uin != "" && uin != DemoUin {
-		return "", "", newError(apicontract.CodeUinInvalid, "The uin `%s` in the resource name is not this account's.", uin)
-	}
-	keyID, ok = strings.CutPrefix(seg[5], keyPairResourceType+"/")
-	if !ok || !apicontract.KeyPairIDPattern.MatchString(keyID) {
-		return "", "", bad
-	}
-	return seg[3], keyID, nil
+	return rn.Region, rn.ID, nil
 }
 
 func indexOfTag(tags []tag, key string) int {
