@@ -100,7 +100,7 @@ func parseFlags(args []string, stderr io.Writer) (emulator.Config, string, error
 	secretKey := fs.String("secret-key", "", "SecretKey to accept, with --secret-id (default: $"+envSecretKey+", which keeps it out of ps)")
 	controlToken := fs.String("control-token", "", "bearer token that every control API call (/_emulator/...) must send; required with a --listen address other than loopback (default: $"+envControlToken+")")
 	maxConns := fs.Int("max-connections", emulator.DefaultMaxConnections, "connections open at once; more wait in the kernel's backlog")
-	rateLimit := fs.Float64("rate-limit", 10, "calls per second per action per region; 0 turns the limit off")
+	rateLimit := fs.Float64("rate-limit", 10, "calls per second per action per region of the actions without a documented limit of their own (the Tag API's keep theirs); 0 turns every limit off")
 	quota := fs.Int("quota", 100, "key pairs per account (per region with --scope region)")
 	keyBits := fs.Int("key-bits", 2048, "RSA key size of CreateKeyPair")
 	keyPool := fs.Int("key-pool", 16, "keys generated ahead, in the background")
@@ -114,7 +114,7 @@ func parseFlags(args []string, stderr io.Writer) (emulator.Config, string, error
 	leanCreate := fs.Bool("lean-create", false, "CreateKeyPair answers only KeyId, KeyName, ProjectId, PublicKey and PrivateKey, as documented (on under --strict)")
 	partialDelete := fs.Bool("partial-delete", false, "DeleteKeyPairs of several ids deletes those it can and answers success, leaving those that instances or images hold (on under --strict)")
 	visibilityLag := fs.Duration("visibility-lag", 0, "how long a new key pair stays out of DescribeKeyPairs and a deleted one stays in it, its name taken ("+emulator.StrictVisibilityLag.String()+" under --strict)")
-	tagLag := fs.Duration("tag-lag", 0, "how long tag changes take to show in DescribeKeyPairs ("+emulator.StrictTagLag.String()+" under --strict)")
+	tagLag := fs.Duration("tag-lag", 0, "how long tag changes take to show in DescribeKeyPairs and the Tag API's reads ("+emulator.StrictTagLag.String()+" under --strict)")
 	terminateLag := fs.Duration("terminate-lag", 0, "how long a terminated instance stays bound to its key pairs, blocking their deletion ("+emulator.StrictTerminateLag.String()+" under --strict)")
 	if err := fs.Parse(args); err != nil {
 		return emulator.Config{}, "", err

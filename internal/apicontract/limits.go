@@ -60,10 +60,11 @@ const (
 	MaxTagValueLength = 255
 
 	// MaxTagsPerModify is the most entries in each of ReplaceTags and
-	// DeleteTags of one ModifyResourceTags call. The Tag API answers more
-	// with LimitExceeded.TagNumPerRequest (the SDK's
-	// tencentcloud/tag/v20180813/errors.go), but its page (651/33012) gives
-	// no number: 10 is inferred, to be checked against the real service.
+	// DeleteTags of one ModifyResourceTags call: "标签数量不超过10个" (at
+	// most 10 tags), the SDK's tencentcloud/tag/v20180813/models.go v1.1.0,
+	// ModifyResourceTagsRequestParams (its page 651/33012 gives no number).
+	// That more is answered with LimitExceeded.TagNumPerRequest (the Tag
+	// API's errors.go) is inferred.
 	MaxTagsPerModify = 10
 
 	// ProjectsPageLimit is the Limit of the Tag API's DescribeProjects:

@@ -73,7 +73,7 @@ const (
 type Config struct {
 	Credentials []Credential     // empty => the demo pair
 	Roles       []Role           // roles that STS AssumeRole may assume
-	RateLimit   float64          // calls per second per action per region; 0 = off
+	RateLimit   float64          // calls per second per action per region but the Tag API's own (see rateOf); 0 = off
 	Quota       int              // key pairs per account (per region in ScopeRegion); 0 => 100
 	KeyBits     int              // 0 => 2048
 	KeyPool     int              // keys generated ahead; 0 => 16
@@ -109,9 +109,10 @@ type Config struct {
 	// The actions by id (delete, modify, bind, tags) find a new key pair
 	// at once.
 	VisibilityLag time.Duration
-	// TagLag is how long the tags set by a create or by
-	// ModifyResourceTags take to show in DescribeKeyPairs (its answer and
-	// its tag filters); until then the tags from before show.
+	// TagLag is how long the tags set by a create or by a Tag API write
+	// take to show in DescribeKeyPairs (its answer and its tag filters)
+	// and in the Tag API's reads of resources; until then the tags from
+	// before show.
 	TagLag time.Duration
 	// PartialDelete makes DeleteKeyPairs with more than one id delete
 	// those it can and answer success, leaving the key pairs that
