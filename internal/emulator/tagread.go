@@ -129,21 +129,29 @@ func (s *Server) describeResourceTagsByResourceIds(_ string, body []byte) (map[s
 	}
 	rows := []tagResourceView{}
 	if keyPairs && custom {
-		now := s.lockState()
-		shown := s.shownKeyPairs(region, now)
-		s.mu.Unlock()
-		for _, id := range distinct(ids) {
-			for _, sk := range shown {
-				if sk.kp.ID != id {
-					continue
-				}
-				for _, t := range sk.tags {
-					rows = append(rows, tagResourceRow(sk.kp, t))
-				}
+		rows = s.tagRowsOf(region, distinct(ids))
+	}
+	return map[string]any{"TotalCount": len(rows), "Offset": offset, "Limit": limit, "Tags": pageOf(rows, offset, limit)}, nil
+}
+
+// tagRowsOf is the rows of the key pairs of ids that the reads see in
+// region, in the order of ids.
+func (s *Server) tagRowsOf(region string, ids []string) []tagResourceView {
+	now := s.lockState()
+	defer s.mu.Unlock()
+	shown := s.shownKeyPairs(region, now)
+	rows := []tagResourceView{}
+	for _, id := range ids {
+		for _, sk := range shown {
+			if sk.kp.ID != id {
+				continue
+			}
+			for _, t := range sk.tags {
+				rows = append(rows, tagResourceRow(sk.kp, t))
 			}
 		}
 	}
-	return map[string]any{"TotalCount": len(rows), "Offset": offset, "Limit": limit, "Tags": pageOf(rows, offset, limit)}, nil
+	return rows
 }
 
 // checkResourceRegion checks the ResourceRegion of a read: a region that
@@ -223,19 +231,30 @@ func (s *Server) describeResourceTags(_ string, body []byte) (map[string]any, *a
 	}
 	rows := []tagResourceView{}
 	if matches {
-		now := s.lockState()
-		shown := s.shownKeyPairs(region, now)
-		s.mu.Unlock()
-		for _, sk := range shown {
-			if p.ResourceId != nil && *p.ResourceId != "" && *p.ResourceId != sk.kp.ID {
-				continue
-			}
-			for _, t := range sk.tags {
-				rows = append(rows, tagResourceRow(sk.kp, t))
-			}
+		var ids []string
+		if p.ResourceId != nil && *p.ResourceId != "" {
+			ids = []string{*p.ResourceId}
 		}
+		rows = s.tagRowsIn(region, ids)
 	}
 	return map[string]any{"TotalCount": len(rows), "Offset": offset, "Limit": limit, "Rows": pageOf(rows, offset, limit)}, nil
+}
+
+// tagRowsIn is the rows of the key pairs that the reads see in region,
+// in creation order, those of ids when ids is not empty.
+func (s *Server) tagRowsIn(region string, ids []string) []tagResourceView {
+	now := s.lockState()
+	defer s.mu.Unlock()
+	rows := []tagResourceView{}
+	for _, sk := range s.shownKeyPairs(region, now) {
+		if len(ids) > 0 && !slices.Contains(ids, sk.kp.ID) {
+			continue
+		}
+		for _, t := range sk.tags {
+			rows = append(rows, tagResourceRow(sk.kp, t))
+		}
+	}
+	return rows
 }
 
 // describeResourceTagsByTagKeys answers, for each given resource that
@@ -295,27 +314,35 @@ func (s *Server) describeResourceTagsByTagKeys(_ string, body []byte) (map[strin
 	}
 	rows := []resourceIDTagView{}
 	if keyPairs {
-		now := s.lockState()
-		shown := s.shownKeyPairs(region, now)
-		s.mu.Unlock()
-		for _, id := range distinct(ids) {
-			for _, sk := range shown {
-				if sk.kp.ID != id {
-					continue
+		rows = s.rowsByTagKeys(region, distinct(ids), keys)
+	}
+	return map[string]any{"TotalCount": len(rows), "Offset": offset, "Limit": limit, "Rows": pageOf(rows, offset, limit)}, nil
+}
+
+// rowsByTagKeys is, for each key pair of ids that the reads see in region
+// and that holds one of keys, a row of those of its tags.
+func (s *Server) rowsByTagKeys(region string, ids, keys []string) []resourceIDTagView {
+	now := s.lockState()
+	defer s.mu.Unlock()
+	shown := s.shownKeyPairs(region, now)
+	rows := []resourceIDTagView{}
+	for _, id := range ids {
+		for _, sk := range shown {
+			if sk.kp.ID != id {
+				continue
+			}
+			var held []tag
+			for _, t := range sk.tags {
+				if slices.Contains(keys, t.Key) {
+					held = append(held, t)
 				}
-				var held []tag
-				for _, t := range sk.tags {
-					if slices.Contains(keys, t.Key) {
-						held = append(held, t)
-					}
-				}
-				if len(held) > 0 {
-					rows = append(rows, resourceIDTagView{ResourceId: id, TagKeyValues: tagViews(held)})
-				}
+			}
+			if len(held) > 0 {
+				rows = append(rows, resourceIDTagView{ResourceId: id, TagKeyValues: tagViews(held)})
 			}
 		}
 	}
-	return map[string]any{"TotalCount": len(rows), "Offset": offset, "Limit": limit, "Rows": pageOf(rows, offset, limit)}, nil
+	return rows
 }
 
 // getResources lists the resources that hold tags, with their tags
@@ -381,21 +408,7 @@ func (s *Server) getResources(_ string, body []byte) (map[string]any, *apiError)
 		return nil, apiErr
 	}
 
-	now := s.lockState()
-	shown := s.shownKeyPairs("", now)
-	var found []resourceTagMappingView
-	for _, sk := range shown {
-		if len(sk.tags) == 0 || !matchTagFilters(sk.tags, filters) {
-			continue
-		}
-		if len(named) > 0 && !slices.ContainsFunc(named, func(rn resourceName) bool {
-			return rn.isKeyPair() && rn.ours() && rn.ID == sk.kp.ID && regions[rn.Region] && s.inScope(sk.kp, rn.Region)
-		}) {
-			continue
-		}
-		found = append(found, resourceTagMappingView{Resource: keyPairResourceName(sk.kp), Tags: tagViews(sk.tags)})
-	}
-	s.mu.Unlock()
+	found := s.taggedResources(named, filters)
 	slices.SortFunc(found, func(a, b resourceTagMappingView) int { return strings.Compare(a.Resource, b.Resource) })
 	if len(named) > 0 {
 		return map[string]any{"PaginationToken": "", "ResourceTagMappingList": found}, nil
@@ -406,6 +419,26 @@ func (s *Server) getResources(_ string, body []byte) (map[string]any, *apiError)
 		return nil, apiErr
 	}
 	return map[string]any{"PaginationToken": next, "ResourceTagMappingList": page}, nil
+}
+
+// taggedResources is the key pairs that the reads see, with tags, that
+// match filters and, when named is not empty, one of its names.
+func (s *Server) taggedResources(named []resourceName, filters map[string][]string) []resourceTagMappingView {
+	now := s.lockState()
+	defer s.mu.Unlock()
+	found := []resourceTagMappingView{}
+	for _, sk := range s.shownKeyPairs("", now) {
+		if len(sk.tags) == 0 || !matchTagFilters(sk.tags, filters) {
+			continue
+		}
+		if len(named) > 0 && !slices.ContainsFunc(named, func(rn resourceName) bool {
+			return rn.isKeyPair() && rn.ours() && rn.ID == sk.kp.ID && regions[rn.Region] && s.inScope(sk.kp, rn.Region)
+		}) {
+			continue
+		}
+		found = append(found, resourceTagMappingView{Resource: keyPairResourceName(sk.kp), Tags: tagViews(sk.tags)})
+	}
+	return found
 }
 
 // checkTagValueFilter checks a tag value given to find resources, with
@@ -497,13 +530,11 @@ func (s *Server) tagList(action string, keys []string, category, token *string, 
 	}
 	var tags []tag
 	if custom {
-		s.lockState()
-		for _, t := range s.accountTags() {
+		for _, t := range s.lockedAccountTags() {
 			if len(keys) == 0 || slices.Contains(keys, t.Key) {
 				tags = append(tags, t)
 			}
 		}
-		s.mu.Unlock()
 	}
 	page, next, apiErr := tokenPage(action, tags, func(t tag) []string { return []string{t.Key, t.Value} }, token, size)
 	if apiErr != nil {
@@ -531,13 +562,11 @@ func (s *Server) getTagKeys(_ string, body []byte) (map[string]any, *apiError) {
 	}
 	var keys []string
 	if custom {
-		s.lockState()
-		for _, t := range s.accountTags() {
+		for _, t := range s.lockedAccountTags() {
 			if !slices.Contains(keys, t.Key) {
 				keys = append(keys, t.Key)
 			}
 		}
-		s.mu.Unlock()
 	}
 	page, next, apiErr := tokenPage("GetTagKeys", keys, func(k string) []string { return []string{k} }, p.PaginationToken, size)
 	if apiErr != nil {
@@ -583,18 +612,33 @@ func (s *Server) describeTags(_ string, body []byte) (map[string]any, *apiError)
 	}
 	rows := []tagWithDeleteView{}
 	if p.CreateUin == nil || *p.CreateUin == demoUinNumber {
-		s.lockState()
-		for _, t := range s.accountTags() {
-			if !match(t) {
-				continue
-			}
-			row := tagWithDeleteView{TagKey: t.Key, TagValue: t.Value, CanDelete: 1, Category: customCategory}
-			if s.attached(t) {
-				row.CanDelete = 0
-			}
-			rows = append(rows, row)
-		}
-		s.mu.Unlock()
+		rows = s.tagsWithDelete(match)
 	}
 	return map[string]any{"TotalCount": len(rows), "Offset": offset, "Limit": limit, "Tags": pageOf(rows, offset, limit)}, nil
+}
+
+// lockedAccountTags is accountTags, taking the lock.
+func (s *Server) lockedAccountTags() []tag {
+	s.lockState()
+	defer s.mu.Unlock()
+	return s.accountTags()
+}
+
+// tagsWithDelete is the account's tags that match, as DescribeTags
+// answers them.
+func (s *Server) tagsWithDelete(match func(tag) bool) []tagWithDeleteView {
+	s.lockState()
+	defer s.mu.Unlock()
+	rows := []tagWithDeleteView{}
+	for _, t := range s.accountTags() {
+		if !match(t) {
+			continue
+		}
+		row := tagWithDeleteView{TagKey: t.Key, TagValue: t.Value, CanDelete: 1, Category: customCategory}
+		if s.attached(t) {
+			row.CanDelete = 0
+		}
+		rows = append(rows, row)
+	}
+	return rows
 }
