@@ -195,3 +195,31 @@ func fromAPI(kp *cvm.KeyPair) check.KeyPair {
 	}
 	return out
 }
+
+// waitTagged returns the key pairs of ids as the emulator shows them once
+// their tags show: under a tag lag, a view taken at once would lack them,
+// and every later view would look like a change.
+func (c *cloud) waitTagged(ctx context.Context, ids ...string) ([]check.KeyPair, error) {
+	for {
+		all, err := c.list(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var out []check.KeyPair
+		for _, kp := range all {
+			for _, id := range ids {
+				if kp.ID == id && len(kp.Tags) > 0 {
+					out = append(out, kp)
+				}
+			}
+		}
+		if len(out) == len(ids) {
+			return out, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("key pairs %v did not show with their tags: %w", ids, ctx.Err())
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}

@@ -21,7 +21,7 @@ const (
 	foreignImpName  = "chaos_foreign_imp"
 	outsideName     = "chaos_outside"
 	pgpAddress      = "tencentcloud_key_pair.pgp"
-	resourceTimeout = "2m"
+	resourceTimeout = "45s"
 )
 
 // fixtures are the keys that every scenario shares: made once, as RSA
@@ -84,7 +84,10 @@ provider "tencentcloud" {}
 `
 
 // timeouts bound each operation, so that a provider that waits on a
-// hostile answer gives up well before the runner kills terraform.
+// hostile answer gives up well before the runner kills terraform, and the
+// whole run stays within minutes: 45 s is several times what any
+// operation takes here, the recoveries of the catalogue (14 s of refusals,
+// an 8 s tag lag) included.
 const timeouts = `
   timeouts {
     create = "` + resourceTimeout + `"

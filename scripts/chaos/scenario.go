@@ -15,8 +15,9 @@ import (
 	"github.com/keypairlabs/terraform-provider-tencentcloud/scripts/chaos/check"
 )
 
-// runTimeout bounds one terraform run: the resources' timeouts are 2
-// minutes, so a run still going after this hangs.
+// runTimeout bounds one terraform run: each resource's operations are
+// bounded by its timeouts (resourceTimeout), and a run has a few waves of
+// them, so a run still going after this hangs.
 const runTimeout = 5 * time.Minute
 
 // step is one terraform run of a scenario.
@@ -99,16 +100,10 @@ func (c *chaos) scenario(ctx context.Context, entry faultproxy.Entry, seed uint6
 		res.err = err
 		return res
 	}
-	before, err := direct.list(setup)
+	foreign, err := direct.waitTagged(setup, foreignGenID, foreignImpID)
 	if err != nil {
 		res.err = err
 		return res
-	}
-	var foreign []check.KeyPair
-	for _, kp := range before {
-		if kp.ID == foreignGenID || kp.ID == foreignImpID {
-			foreign = append(foreign, kp)
-		}
 	}
 
 	work := filepath.Join(c.root, string(entry.Kind), fmt.Sprintf("seed-%d", seed))
