@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,11 +21,13 @@ import (
 // them, so a run still going after this hangs.
 const runTimeout = 5 * time.Minute
 
-// step is one terraform run of a scenario.
+// step is one terraform run of a scenario: one command, or a plan and the
+// apply of its plan file.
 type step struct {
 	name   string
 	config string
-	args   []string
+	// cmds are terraform's arguments, run in order while they succeed.
+	cmds [][]string
 	// refreshes arms the kinds that act only during refreshes: every run
 	// but the first apply has a state to refresh.
 	refreshes bool
@@ -32,22 +35,29 @@ type step struct {
 	interrupt bool
 }
 
+// refreshPlan is the plan file of the refresh-only run: it holds the
+// refreshed state, private keys included, which invariant (b) reads.
+const refreshPlan = "refresh-only.tfplan"
+
 func steps(entry faultproxy.Entry, cfg configs) []step {
 	apply := []string{"apply", "-auto-approve", "-input=false", "-no-color"}
 	destroy := []string{"destroy", "-auto-approve", "-input=false", "-no-color"}
 	if entry.Interrupt {
 		return []step{
-			{name: "apply, interrupted", config: cfg.main(), args: apply, interrupt: true},
-			{name: "apply", config: cfg.main(), args: apply, refreshes: true},
-			{name: "destroy", config: cfg.main(), args: destroy, refreshes: true},
+			{name: "apply, interrupted", config: cfg.main(), cmds: [][]string{apply}, interrupt: true},
+			{name: "apply", config: cfg.main(), cmds: [][]string{apply}, refreshes: true},
+			{name: "destroy", config: cfg.main(), cmds: [][]string{destroy}, refreshes: true},
 		}
 	}
 	return []step{
-		{name: "apply", config: cfg.main(), args: apply},
-		{name: "apply -refresh-only", config: cfg.main(), args: append([]string{"apply", "-refresh-only"}, apply[1:]...), refreshes: true},
-		{name: "import", config: cfg.withOutside(true), args: apply, refreshes: true},
+		{name: "apply", config: cfg.main(), cmds: [][]string{apply}},
+		{name: "apply -refresh-only", config: cfg.main(), cmds: [][]string{
+			{"plan", "-refresh-only", "-input=false", "-no-color", "-out=" + refreshPlan},
+			{"apply", "-input=false", "-no-color", refreshPlan},
+		}, refreshes: true},
+		{name: "import", config: cfg.withOutside(true), cmds: [][]string{apply}, refreshes: true},
 		// Terraform would import in destroy mode too: the block goes.
-		{name: "destroy", config: cfg.withOutside(false), args: destroy, refreshes: true},
+		{name: "destroy", config: cfg.withOutside(false), cmds: [][]string{destroy}, refreshes: true},
 	}
 }
 
@@ -126,16 +136,18 @@ func (c *chaos) scenario(ctx context.Context, entry faultproxy.Entry, seed uint6
 			return res
 		}
 		px.Arm(st.refreshes)
-		rr, outputs, runErr := c.terraform(ctx, work, i+1, st, px)
+		rr, outputs, hung, err := c.terraform(ctx, work, i+1, st, px)
+		if err != nil {
+			res.err = fmt.Errorf("run %d (%s): %w", i+1, st.name, err)
+			return res
+		}
 		res.runs = append(res.runs, rr)
 		vs, err := s.check(ctx, outputs)
 		if err != nil {
 			res.err = fmt.Errorf("run %d (%s): check: %w", i+1, st.name, err)
 			return res
 		}
-		if runErr != nil {
-			vs = append(vs, check.Violation{Invariant: check.Crash, Detail: runErr.Error()})
-		}
+		vs = append(vs, hung...)
 		fresh := 0
 		for _, v := range vs {
 			// A violation counts once, at the first run that shows it:
@@ -205,7 +217,7 @@ func (s *scenarioState) check(ctx context.Context, outputs map[string][]byte) ([
 	plans, _ := filepath.Glob(filepath.Join(s.work, "*.tfplan"))
 	for _, p := range plans {
 		if data, err := os.ReadFile(p); err == nil {
-			files[filepath.Base(p)] = data
+			maps.Copy(files, check.PlanFile(filepath.Base(p), data))
 		}
 	}
 	for name, data := range outputs {
@@ -245,69 +257,89 @@ func (s *scenarioState) check(ctx context.Context, outputs map[string][]byte) ([
 }
 
 // terraform runs one step in work, with its output to N-name.out and its
-// TF_LOG to N-name.log, and returns those files' contents by name. The
-// error is for a run that never ended.
-func (c *chaos) terraform(ctx context.Context, work string, n int, st step, px *faultproxy.Proxy) (runReport, map[string][]byte, error) {
+// TF_LOG to N-name.log, and returns those files' contents by name, and a
+// violation for a run that never ended.
+func (c *chaos) terraform(ctx context.Context, work string, n int, st step, px *faultproxy.Proxy) (runReport, map[string][]byte, []check.Violation, error) {
 	rr := runReport{name: st.name, exit: -1}
 	base := fmt.Sprintf("%d-%s", n, strings.NewReplacer(" ", "", ",", "-").Replace(strings.TrimLeft(st.name, "-")))
 	outName, logName := base+".out", base+".log"
 	out, err := os.Create(filepath.Join(work, outName))
 	if err != nil {
-		return rr, nil, err
+		return rr, nil, nil, err
 	}
 	defer out.Close()
-	cmd := exec.Command(c.tf, st.args...)
-	cmd.Dir, cmd.Stdout, cmd.Stderr = work, out, out
-	cmd.Env = c.env(px.URL(), filepath.Join(work, logName))
-	// A process group of its own, so that a run that hangs can be ended
-	// with its provider, and so that the one SIGINT of the interrupt kind
-	// is the only one it gets.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		return rr, nil, err
-	}
-	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(done) }()
-	timeout := time.NewTimer(runTimeout)
-	defer timeout.Stop()
-	var passed <-chan struct{}
-	if st.interrupt {
-		passed = px.Passed("CreateKeyPair")
-	}
+	deadline := time.NewTimer(runTimeout)
+	defer deadline.Stop()
 	var runErr error
-wait:
-	for {
-		select {
-		case <-done:
-			break wait
-		case <-passed:
-			// One Ctrl-C only: the provider must finish what is in
-			// flight.
-			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGINT)
-			rr.interrupted, passed = true, nil
-		case <-ctx.Done():
-			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGINT)
-			<-done
-			break wait
-		case <-timeout.C:
-			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-			<-done
-			runErr = fmt.Errorf("terraform %s did not end within %s: killed", st.name, runTimeout)
-			break wait
+	for i, args := range st.cmds {
+		// Terraform appends to TF_LOG_PATH: the commands of a step share
+		// the log.
+		rr.exit, runErr = c.command(ctx, work, args, out, filepath.Join(work, logName), px, st.interrupt && i == 0, deadline.C, &rr.interrupted)
+		if runErr != nil || rr.exit != 0 {
+			break
 		}
 	}
-	rr.seconds = time.Since(start).Seconds()
-	if cmd.ProcessState != nil && runErr == nil {
-		rr.exit = cmd.ProcessState.ExitCode()
+	var hung []check.Violation
+	switch {
+	case errors.Is(runErr, errTimedOut):
+		hung = append(hung, check.Violation{Invariant: check.Crash, Detail: fmt.Sprintf("terraform %s did not end within %s: killed", st.name, runTimeout)})
+	case runErr != nil:
+		return rr, nil, nil, runErr
 	}
+	rr.seconds = time.Since(start).Seconds()
 	outputs := map[string][]byte{}
 	for _, name := range []string{outName, logName} {
 		if data, err := os.ReadFile(filepath.Join(work, name)); err == nil {
 			outputs[name] = data
 		}
 	}
-	return rr, outputs, runErr
+	return rr, outputs, hung, nil
+}
+
+// errTimedOut says that terraform was killed at the run's deadline.
+var errTimedOut = errors.New("timed out")
+
+// command runs terraform once and returns its exit status. With
+// interrupt, it sends one SIGINT once the first CreateKeyPair passed the
+// proxy.
+func (c *chaos) command(ctx context.Context, work string, args []string, out *os.File, logPath string, px *faultproxy.Proxy,
+	interrupt bool, deadline <-chan time.Time, interrupted *bool) (int, error) {
+	cmd := exec.Command(c.tf, args...)
+	cmd.Dir, cmd.Stdout, cmd.Stderr = work, out, out
+	cmd.Env = c.env(px.URL(), logPath)
+	// A process group of its own, so that a run that hangs can be ended
+	// with its provider, and so that the one SIGINT of the interrupt kind
+	// is the only one it gets.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		return -1, err
+	}
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	var passed <-chan struct{}
+	if interrupt {
+		passed = px.Passed("CreateKeyPair")
+	}
+	for {
+		select {
+		case <-done:
+			return cmd.ProcessState.ExitCode(), nil
+		case <-passed:
+			// One Ctrl-C only: the provider must finish what is in
+			// flight.
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGINT)
+			*interrupted, passed = true, nil
+		case <-ctx.Done():
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGINT)
+			<-done
+			return cmd.ProcessState.ExitCode(), nil
+		case <-deadline:
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			<-done
+			return -1, errTimedOut
+		}
+	}
 }
 
 // env is terraform's environment: the caller's, without anything of

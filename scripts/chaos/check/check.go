@@ -5,10 +5,13 @@
 package check
 
 import (
+	"archive/zip"
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"io"
 	"maps"
 	"regexp"
 	"slices"
@@ -317,6 +320,31 @@ func CheckPGP(pgpAddress string, pgpKeys []NamedKey, state map[string][]Resource
 		}
 		if keyName, ok := idx.find(data); ok && !whole {
 			out = append(out, Violation{PGP, fmt.Sprintf("%s holds a piece of the plaintext private key of %s (key pair %s, which has pgp_key)", name, pgpAddress, keyName)})
+		}
+	}
+	return out
+}
+
+// PlanFile returns the files inside a plan file by name ("tfplan/tfstate"
+// for its prior state): a plan file is a zip archive whose members are
+// compressed, so its bytes as they are hide any key. Data that is not a
+// zip archive is returned as it is.
+func PlanFile(name string, data []byte) map[string][]byte {
+	out := map[string][]byte{}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		out[name] = data
+		return out
+	}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			continue
+		}
+		content, err := io.ReadAll(io.LimitReader(rc, 64<<20))
+		_ = rc.Close()
+		if err == nil {
+			out[name+"/"+f.Name] = content
 		}
 	}
 	return out

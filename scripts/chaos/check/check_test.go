@@ -1,6 +1,8 @@
 package check
 
 import (
+	"archive/zip"
+	"bytes"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -204,6 +206,17 @@ func TestCheckPGP(t *testing.T) {
 	body := strings.Join(strings.Split(pgp.named.PrivateKey, "\n")[3:5], "")
 	expect(t, CheckPGP(addr, pgpKeys, nil, map[string][]byte{"tfplan": []byte("binary\x00" + body + "\x00")}),
 		"b: tfplan holds a piece of the plaintext private key of tencentcloud_key_pair.pgp")
+	// In a plan file, whose members are compressed.
+	var plan bytes.Buffer
+	zw := zip.NewWriter(&plan)
+	member, _ := zw.Create("tfstate")
+	_, _ = member.Write(leaky)
+	_ = zw.Close()
+	if strings.Contains(plan.String(), "PRIVATE KEY") {
+		t.Fatal("the plan file is not compressed: the test proves nothing")
+	}
+	expect(t, CheckPGP(addr, pgpKeys, nil, PlanFile("2.tfplan", plan.Bytes())),
+		"b: 2.tfplan/tfstate holds the plaintext private key of tencentcloud_key_pair.pgp")
 	// Without keys of its own, only the attributes count.
 	expect(t, CheckPGP(addr, nil, state, files))
 }
