@@ -44,7 +44,9 @@ func steps(entry faultproxy.Entry, cfg configs) []step {
 	destroy := []string{"destroy", "-auto-approve", "-input=false", "-no-color"}
 	if entry.Interrupt {
 		return []step{
-			{name: "apply, interrupted", config: cfg.main(), cmds: [][]string{apply}, interrupt: true},
+			// Two at a time, so that some creates have not started when
+			// the interrupt comes and the next apply makes them.
+			{name: "apply, interrupted", config: cfg.main(), cmds: [][]string{append(apply, "-parallelism=2")}, interrupt: true},
 			{name: "apply", config: cfg.main(), cmds: [][]string{apply}, refreshes: true},
 			{name: "destroy", config: cfg.main(), cmds: [][]string{destroy}, refreshes: true},
 		}
