@@ -12,9 +12,13 @@
 // the action, the region, what the call is about and how many such calls
 // came before it, as with the emulator's faults (internal/emulator,
 // faultSubject): under a seed, the same calls meet the same answers
-// however concurrent calls interleave. Kinds that hold state across calls
-// (a throttled window, a refused port, a streak of empty reads) also
-// depend on the order of the calls that fall into that state.
+// however concurrent calls interleave. Unlike the emulator's, a call about
+// key ids is about the key pairs that the ids name, once an answer showed
+// them: the ids themselves depend on the order in which creates arrive.
+// Kinds that hold state across calls (a throttled window, a refused port,
+// a streak of empty reads) also depend on the order of the calls that fall
+// into that state, and a provider that crashes loses what was in flight
+// at that moment.
 package faultproxy
 
 import (

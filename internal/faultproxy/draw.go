@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -26,10 +27,19 @@ var subjects = map[string][]string{
 	"DescribeProjects":              {"Filters", "Offset", "Limit"},
 }
 
+// keyIDPattern is a key pair id, as the API makes them.
+var keyIDPattern = regexp.MustCompile(`skey-[0-9a-z]+`)
+
 // subject is the canonical form of the parameters that say what a call is
-// about: lists taken as sets (sorted), objects with sorted keys. A body
-// that is not a JSON object has the empty subject.
-func subject(action string, body []byte) string {
+// about: lists taken as sets (sorted), objects with sorted keys, and each
+// key id that rename knows replaced by what it returns. A body that is not
+// a JSON object has the empty subject.
+//
+// The emulator numbers key pairs in the order the creates arrive, which
+// concurrent creates change from run to run: a call about a key id would
+// be about another key pair in the next run, and meet another answer.
+// Named after their key pairs, such calls are the same in every run.
+func subject(action string, body []byte, rename func(id string) string) string {
 	var params map[string]any
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
@@ -42,7 +52,7 @@ func subject(action string, body []byte) string {
 		if !ok {
 			continue
 		}
-		enc, err := json.Marshal(canonical(v))
+		enc, err := json.Marshal(canonical(v, rename))
 		if err != nil {
 			continue
 		}
@@ -53,13 +63,19 @@ func subject(action string, body []byte) string {
 
 // canonical sorts every list of a decoded JSON value by the encoding of
 // its elements, so that the order in which a caller lists ids or filters
-// does not matter. Objects need nothing: encoding/json sorts map keys.
-func canonical(v any) any {
+// does not matter, after renaming the key ids in its strings. Objects
+// need nothing: encoding/json sorts map keys.
+func canonical(v any, rename func(string) string) any {
 	switch v := v.(type) {
+	case string:
+		if rename == nil {
+			return v
+		}
+		return keyIDPattern.ReplaceAllStringFunc(v, rename)
 	case []any:
 		out := make([]string, 0, len(v))
 		for _, e := range v {
-			enc, err := json.Marshal(canonical(e))
+			enc, err := json.Marshal(canonical(e, rename))
 			if err != nil {
 				continue
 			}
@@ -73,7 +89,7 @@ func canonical(v any) any {
 		return raw
 	case map[string]any:
 		for k, e := range v {
-			v[k] = canonical(e)
+			v[k] = canonical(e, rename)
 		}
 		return v
 	}

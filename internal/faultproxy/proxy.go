@@ -94,6 +94,9 @@ type Proxy struct {
 	passed        map[string]chan struct{}
 	generated     []Generated
 	signatures    map[string]bool
+	// names are the key names of the key ids the answers showed, which
+	// stand for the ids in the calls' subjects.
+	names map[string]string
 
 	net listenerState
 }
@@ -132,6 +135,7 @@ func New(cfg Config) (*Proxy, error) {
 		armed:      !entry.Armed,
 		passed:     map[string]chan struct{}{},
 		signatures: map[string]bool{},
+		names:      map[string]string{},
 	}, nil
 }
 
@@ -230,9 +234,9 @@ const (
 // counts as an attempt of its subject, hit or not, so that a call sent
 // again gets a fresh roll.
 func (p *Proxy) decide(action, region string, body []byte) (answer, draw) {
-	subj := subject(action, body)
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	subj := subject(action, body, p.renameLocked)
 	p.stats.Calls[action]++
 	key := action + "\x00" + region + "\x00" + subj
 	attempt := p.attempts[key]
@@ -302,6 +306,49 @@ func choose(hit bool, a answer) answer {
 	return pass
 }
 
+// renameLocked names a key id after its key pair, when an answer showed
+// it.
+func (p *Proxy) renameLocked(id string) string {
+	if name, ok := p.names[id]; ok {
+		return "name:" + name
+	}
+	return id
+}
+
+// learnNames keeps the key names of the ids that an answer shows: those
+// of CreateKeyPair and DescribeKeyPairs, and the id that ImportKeyPair
+// gave the name it was asked.
+func (p *Proxy) learnNames(action string, request, answer []byte) {
+	var env struct {
+		Response struct {
+			KeyId      string
+			KeyPair    *struct{ KeyId, KeyName string }
+			KeyPairSet []struct{ KeyId, KeyName string }
+		}
+	}
+	if json.Unmarshal(answer, &env) != nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	r := env.Response
+	switch {
+	case action == "CreateKeyPair" && r.KeyPair != nil && r.KeyPair.KeyId != "":
+		p.names[r.KeyPair.KeyId] = r.KeyPair.KeyName
+	case action == "ImportKeyPair" && r.KeyId != "":
+		var req struct{ KeyName string }
+		if json.Unmarshal(request, &req) == nil && req.KeyName != "" {
+			p.names[r.KeyId] = req.KeyName
+		}
+	case action == "DescribeKeyPairs":
+		for _, kp := range r.KeyPairSet {
+			if kp.KeyId != "" && kp.KeyName != "" {
+				p.names[kp.KeyId] = kp.KeyName
+			}
+		}
+	}
+}
+
 // applied counts a hostile answer given.
 func (p *Proxy) applied(action string) {
 	p.mu.Lock()
@@ -342,6 +389,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if action == "CreateKeyPair" {
 		p.noteGenerated(respBody)
 	}
+	p.learnNames(action, body, respBody)
 	if a != pass {
 		p.applied(action)
 	}

@@ -524,7 +524,7 @@ func TestDeterministic(t *testing.T) {
 	if !strings.Contains(a, "x") || !strings.Contains(a, ".") {
 		t.Errorf("seed 7 at rate 0.3 gave %s: all or nothing", a)
 	}
-	if subject("DeleteKeyPairs", []byte(`{"KeyIds":["b","a"]}`)) != subject("DeleteKeyPairs", []byte(`{"KeyIds":["a","b"]}`)) {
+	if subject("DeleteKeyPairs", []byte(`{"KeyIds":["b","a"]}`), nil) != subject("DeleteKeyPairs", []byte(`{"KeyIds":["a","b"]}`), nil) {
 		t.Errorf("the order of ids changes the subject")
 	}
 }
@@ -542,5 +542,28 @@ func TestSignaturesRecorded(t *testing.T) {
 	}
 	if s := p.Stats(); s.Calls["DescribeKeyPairs"] != 1 || len(s.Applied) != 0 {
 		t.Errorf("stats %+v", s)
+	}
+}
+
+// Calls about key ids are named after their key pairs once an answer
+// showed them: the emulator numbers key pairs in the order creates arrive,
+// which varies between runs.
+func TestSubjectNamesKeyIDs(t *testing.T) {
+	t.Parallel()
+	b := newBackend(t)
+	p := startProxy(t, Config{Target: b.srv.URL, Kind: None, Seed: 1})
+	before := subject("DeleteKeyPairs", []byte(`{"KeyIds":["skey-1"]}`), p.renameLocked)
+	call(t, nil, p.URL(), "CreateKeyPair", `{"KeyName":"one"}`) // answers skey-1
+	call(t, nil, p.URL(), "ImportKeyPair", `{"KeyName":"two"}`) // answers skey-2
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if got := subject("DeleteKeyPairs", []byte(`{"KeyIds":["skey-2","skey-1"]}`), p.renameLocked); got != `KeyIds=["name:one","name:two"]`+"\n" {
+		t.Errorf("subject %q, want the ids named and sorted by name", got)
+	}
+	if got := subject("ModifyResourceTags", []byte(`{"Resource":"qcs::cvm:ap-guangzhou:uin/:keypair/skey-1"}`), p.renameLocked); !strings.Contains(got, "keypair/name:one") {
+		t.Errorf("subject %q: the id in a resource name is not named", got)
+	}
+	if before != `KeyIds=["skey-1"]`+"\n" {
+		t.Errorf("an id no answer showed: %q", before)
 	}
 }
