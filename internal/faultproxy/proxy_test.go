@@ -160,7 +160,7 @@ func TestSpoiledAnswers(t *testing.T) {
 	cases := []struct {
 		kind   Kind
 		action string
-		want   func(t *testing.T, r reply, real []byte)
+		want   func(t *testing.T, r reply, genuine []byte)
 	}{
 		{EmptyBody, "DeleteKeyPairs", func(t *testing.T, r reply, _ []byte) {
 			if string(r.body) != "{}" || r.contentType != "application/json" {
@@ -172,8 +172,8 @@ func TestSpoiledAnswers(t *testing.T) {
 				t.Errorf("got %q", r.body)
 			}
 		}},
-		{WrongContentType, "CreateKeyPair", func(t *testing.T, r reply, real []byte) {
-			if r.contentType != "text/event-stream" || !bytes.Equal(r.body, real) {
+		{WrongContentType, "CreateKeyPair", func(t *testing.T, r reply, genuine []byte) {
+			if r.contentType != "text/event-stream" || !bytes.Equal(r.body, genuine) {
 				t.Errorf("got %s %q, want the real answer as text/event-stream", r.contentType, r.body)
 			}
 		}},
@@ -263,11 +263,11 @@ func TestCutAfterCommit(t *testing.T) {
 	b := newBackend(t)
 	p := startProxy(t, Config{Target: b.srv.URL, Kind: CutAfterCommit, Seed: 1, Rate: 1})
 	r := call(t, nil, p.URL(), "DescribeKeyPairs", `{}`)
-	real := backendAnswer("DescribeKeyPairs", "")
-	if r.status != http.StatusOK || r.length != int64(len(real)) {
-		t.Fatalf("status %d, Content-Length %d: want 200 and the whole body's length %d", r.status, r.length, len(real))
+	genuine := backendAnswer("DescribeKeyPairs", "")
+	if r.status != http.StatusOK || r.length != int64(len(genuine)) {
+		t.Fatalf("status %d, Content-Length %d: want 200 and the whole body's length %d", r.status, r.length, len(genuine))
 	}
-	if !errors.Is(r.err, io.ErrUnexpectedEOF) || !bytes.Equal(r.body, real[:len(real)/2]) {
+	if !errors.Is(r.err, io.ErrUnexpectedEOF) || !bytes.Equal(r.body, genuine[:len(genuine)/2]) {
 		t.Errorf("read %q, %v: want half the body, then unexpected EOF", r.body, r.err)
 	}
 }
