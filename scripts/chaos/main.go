@@ -18,7 +18,7 @@
 //
 // Variables: CHAOS_SEEDS (seeds 1..N per kind, default 2), CHAOS_KINDS
 // (comma-separated kinds, default all), CHAOS_PARALLEL (scenarios at once,
-// default 2), CHAOS_DIR (where the runs' files go, default a temporary
+// default 3), CHAOS_DIR (where the runs' files go, default a temporary
 // directory, removed when there is no violation unless CHAOS_KEEP=1),
 // TF_ACC_TERRAFORM_PATH (else terraform on PATH).
 package main
@@ -66,7 +66,7 @@ func run(ctx context.Context) (int, error) {
 	if err != nil || seeds < 1 {
 		return 0, fmt.Errorf("CHAOS_SEEDS=%q: want a number of seeds, at least 1", os.Getenv("CHAOS_SEEDS"))
 	}
-	parallel, err := envInt("CHAOS_PARALLEL", 2)
+	parallel, err := envInt("CHAOS_PARALLEL", 3)
 	if err != nil || parallel < 1 {
 		return 0, fmt.Errorf("CHAOS_PARALLEL=%q: want a number of scenarios at once, at least 1", os.Getenv("CHAOS_PARALLEL"))
 	}
