@@ -106,7 +106,7 @@ var Catalogue = []Entry{
 	{Kind: HugeBody, Rate: 0.3, Actions: reads,
 		Description: "a DescribeKeyPairs answer padded past 64 MiB with JSON whitespace, streamed (at most 2 per run)"},
 	{Kind: EmptyReads, Rate: 0.5, Actions: reads, Armed: true,
-		Description: "during refreshes, 2 or 3 DescribeKeyPairs answers in a row with an empty KeyPairSet and TotalCount 0"},
+		Description: "during each run that refreshes, one streak of 2 or 3 DescribeKeyPairs answers in a row with an empty KeyPairSet and TotalCount 0"},
 	{Kind: Interrupt, Rate: 1, Actions: []string{"CreateKeyPair"}, Interrupt: true,
 		Description: "CreateKeyPair answers held up to 2 s after the commit, and one SIGINT to terraform once the first one passed"},
 }

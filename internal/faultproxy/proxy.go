@@ -90,6 +90,7 @@ type Proxy struct {
 	throttleLeft  int
 	throttleUntil time.Time
 	streak        int
+	streakDone    bool // the arming's streak of empty reads is over
 	huge          int
 	passed        map[string]chan struct{}
 	generated     []Generated
@@ -150,14 +151,14 @@ func setDefault[T comparable](v *T, def T) {
 func (p *Proxy) Entry() Entry { return p.entry }
 
 // Arm turns a kind that acts only while armed (Entry.Armed) on or off;
-// other kinds are always armed.
+// other kinds are always armed. Each arming gives empty_reads one streak:
+// a glitch of a few answers, not an API that says "gone" for good, which
+// a provider must in the end believe.
 func (p *Proxy) Arm(on bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.armed = on || !p.entry.Armed
-	if !p.armed {
-		p.streak = 0
-	}
+	p.streak, p.streakDone = 0, false
 }
 
 // Passed is closed once a call of action got its answer through the
@@ -282,9 +283,10 @@ func (p *Proxy) decide(action, region string, body []byte) (answer, draw) {
 		}
 		if p.streak > 0 {
 			p.streak--
+			p.streakDone = p.streak == 0
 			return emptyRead, d
 		}
-		if hit {
+		if hit && !p.streakDone {
 			// 2 or 3 in a row: the provider's read, then its confirming
 			// read of its own, and maybe one more.
 			p.streak = 1
