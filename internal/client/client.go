@@ -94,6 +94,9 @@ type Client struct {
 	// settle bounds the waits for eventual consistency that decide
 	// something (consistency.go); tests shorten it.
 	settle time.Duration
+	// cleanup is the least time a recovery gets (recovery.go); tests
+	// shorten it.
+	cleanup time.Duration
 	// showLag and goneLag learn how long new key pairs take to show in
 	// DescribeKeyPairs, and deleted ones to leave it (lag.go).
 	showLag, goneLag lagEstimate
@@ -240,6 +243,7 @@ func New(cfg Config) (*Client, error) {
 		limiters:       map[string]*adaptiveLimiter{},
 		retryBase:      200 * time.Millisecond,
 		settle:         defaultSettle,
+		cleanup:        cleanupTimeout,
 
 		credentialSource: cfg.CredentialSource,
 		role:             role,

@@ -158,6 +158,7 @@ func TestClient_recoveryThatCannotFinishSaysWhatMayBeLeft(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.maxRetries = 0
+	c.cleanup = time.Second
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
 	defer cancel()
 	_, err := c.CreateKeyPair(ctx, "unknown_fate", 0, nil)

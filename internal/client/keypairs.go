@@ -71,8 +71,8 @@ const MaxTags = apicontract.MaxTagsPerResource - 1
 // deleted and created again; one that another owner holds gives a
 // *DuplicateNameError and is left alone; none at all, and the create is
 // sent again. When the create fails after any lost answer, the lookup
-// runs once more at the end, on the operation's time or, once that has
-// run out, on a context of its own (recovery.go); when it cannot finish,
+// runs once more at the end, until the operation's deadline and at least
+// 2 minutes (recovery.go); when it cannot finish,
 // the error is a *MaybeCreatedError that says what may be left.
 func (c *Client) CreateKeyPair(ctx context.Context, name string, projectID int64, tags map[string]string) (*KeyPair, error) {
 	token := rand.Text()
@@ -93,7 +93,7 @@ func (c *Client) CreateKeyPair(ctx context.Context, name string, projectID int64
 	}
 	err := retryWhen(ctx, c.callPolicy(), boundUnreachable(isLostAnswer), c.countRetry(ctx, "CreateKeyPair"), func(ctx context.Context, attempt int) error {
 		if lost {
-			rctx, cancel := recoveryContext(ctx)
+			rctx, cancel := c.recoveryContext(ctx)
 			err := clearLost(rctx)
 			cancel()
 			if err != nil {
@@ -110,7 +110,7 @@ func (c *Client) CreateKeyPair(ctx context.Context, name string, projectID int64
 		return err
 	})
 	if err != nil && lost {
-		rctx, cancel := recoveryContext(ctx)
+		rctx, cancel := c.recoveryContext(ctx)
 		defer cancel()
 		if clearErr := clearLost(rctx); clearErr != nil {
 			var dup *DuplicateNameError
@@ -216,7 +216,7 @@ func (c *Client) ImportKeyPair(ctx context.Context, name string, projectID int64
 	}
 	err := retryWhen(ctx, c.callPolicy(), boundUnreachable(isLostAnswer), c.countRetry(ctx, "ImportKeyPair"), func(ctx context.Context, attempt int) error {
 		if lost {
-			rctx, cancel := recoveryContext(ctx)
+			rctx, cancel := c.recoveryContext(ctx)
 			made, err := adoptLost(rctx)
 			cancel()
 			if err != nil || made != "" {
@@ -233,7 +233,7 @@ func (c *Client) ImportKeyPair(ctx context.Context, name string, projectID int64
 		return err
 	})
 	if err != nil && lost {
-		rctx, cancel := recoveryContext(ctx)
+		rctx, cancel := c.recoveryContext(ctx)
 		defer cancel()
 		made, findErr := adoptLost(rctx)
 		var dup *DuplicateNameError

@@ -58,21 +58,23 @@ func retryTransientInRecovery(ctx context.Context, retryable func(error) bool) f
 	return func(err error) bool { return retryable(err) || (isTransient(err) && ctx.Err() == nil) }
 }
 
-// recoveryContext is the context a recovery runs on after its operation:
-// the operation's own while it has time left, else a fresh one of
-// cleanupTimeout, so that a create cut short by its timeout or by Ctrl-C
-// still finds and deletes what it made.
-func recoveryContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	if ctx.Err() == nil {
-		ctx, cancel := context.WithCancel(ctx)
-		return recovering(ctx), cancel
+// recoveryContext is the context a recovery runs on: until the
+// operation's deadline, and at least c.cleanup (cleanupTimeout) from now, whether or
+// not the operation's context has ended. A recovery that started just
+// before its operation's deadline must still finish: the rate limiter
+// refuses to wait past a deadline, and a lookup cut short leaves the key
+// pair of a lost answer behind.
+func (c *Client) recoveryContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	deadline := time.Now().Add(c.cleanup)
+	if d, ok := ctx.Deadline(); ok && d.After(deadline) {
+		deadline = d
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
-	return recovering(ctx), cancel
+	rctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline)
+	return recovering(rctx), cancel
 }
 
-// cleanupTimeout bounds a recovery that runs after its operation's
-// context ended.
+// cleanupTimeout is the least time a recovery gets, also after its
+// operation's context ended.
 const cleanupTimeout = 2 * time.Minute
 
 // MaybeCreatedError says that a create's answer was lost and the recovery
