@@ -282,10 +282,12 @@ func TestAssumeRole_errorsNameTheSource(t *testing.T) {
 
 // domain and protocol pick the host and scheme of every call, STS
 // included: <service>.<domain> over HTTP here, reached through a dialer
-// that sends every host to the emulator.
+// that sends every host to the emulator, which is told to answer those
+// names.
 func TestClient_domainAndProtocol(t *testing.T) {
 	t.Parallel()
-	srv, err := emulator.New(emulator.Config{KeyBits: 1024, Roles: []emulator.Role{{RoleArn: testRoleArn}}})
+	srv, err := emulator.New(emulator.Config{KeyBits: 1024, Roles: []emulator.Role{{RoleArn: testRoleArn}},
+		AllowHosts: []string{"sts.cloud.example.test", "cvm.cloud.example.test"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -318,10 +317,11 @@ func (s *Server) deleteImage(w http.ResponseWriter, id string) {
 //
 //   - 403 when the Host header names neither a loopback address
 //     (localhost, 127.0.0.0/8, ::1, with any port), nor the IP address the
-//     connection arrived at, nor the host of Config.ListenAddr. A web page
-//     that rebinds its own name to 127.0.0.1 still sends its name as the
-//     Host, so this keeps it out; every name accepted is either an IP
-//     address or one the operator chose.
+//     connection arrived at, nor the host of Config.ListenAddr, nor a name
+//     of Config.AllowHosts (see hostAllowed, which the signed API asks
+//     too). A web page that rebinds its own name to 127.0.0.1 still sends
+//     its name as the Host, so this keeps it out; every name accepted is
+//     either an IP address or one the operator chose.
 //   - 401 when Config.ControlToken is set and the call does not send it as
 //     "Authorization: Bearer TOKEN". The comparison takes the same time
 //     whatever the token sent.
@@ -333,8 +333,8 @@ func (s *Server) deleteImage(w http.ResponseWriter, id string) {
 //     carry no body and change nothing, and a page of another origin
 //     cannot read their answer, so they need no content type.
 func (s *Server) admitControl(w http.ResponseWriter, r *http.Request) bool {
-	if !s.controlHostAllowed(r) {
-		controlError(w, http.StatusForbidden, fmt.Sprintf("Host %q is not a loopback address or the address the emulator listens on", r.Host))
+	if !s.hostAllowed(r) {
+		controlError(w, http.StatusForbidden, fmt.Sprintf("Host %q is not a loopback address, the address the emulator listens on or a name of --allow-host", r.Host))
 		return false
 	}
 	if s.controlToken != "" && !bearerMatches(r.Header.Get("Authorization"), s.controlToken) {
@@ -349,34 +349,6 @@ func (s *Server) admitControl(w http.ResponseWriter, r *http.Request) bool {
 		}
 	}
 	return true
-}
-
-// controlHostAllowed tells whether the Host header names a loopback
-// address, the IP address the connection arrived at (what a client on the
-// network names when the emulator listens on every interface), or the host
-// of Config.ListenAddr.
-func (s *Server) controlHostAllowed(r *http.Request) bool {
-	host := r.Host
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	} else {
-		host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
-	}
-	if host == "" {
-		return false
-	}
-	if strings.EqualFold(host, "localhost") || s.listenHost != "" && strings.EqualFold(host, s.listenHost) {
-		return true
-	}
-	ip := net.ParseIP(host)
-	if ip == nil {
-		return false
-	}
-	if ip.IsLoopback() {
-		return true
-	}
-	local, ok := r.Context().Value(http.LocalAddrContextKey).(*net.TCPAddr)
-	return ok && local.IP.Equal(ip)
 }
 
 // bearerMatches tells whether an Authorization header carries token as a

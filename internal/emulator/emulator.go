@@ -146,12 +146,19 @@ type Config struct {
 	// hold spaces or control characters.
 	ControlToken string
 	// ListenAddr is the address the server listens on, as given to
-	// --listen (HOST:PORT). The control API accepts the Host headers that
-	// name a loopback address (localhost, 127.0.0.0/8, ::1), the IP
-	// address the connection arrived at, or the host of ListenAddr, and
-	// answers 403 to any other, so that a web page cannot reach it through
-	// DNS rebinding. "" adds no host.
+	// --listen (HOST:PORT). Both the control API and the signed API accept
+	// only the Host headers that name a loopback address (localhost,
+	// 127.0.0.0/8, ::1), the IP address the connection arrived at, the
+	// host of ListenAddr or one of AllowHosts, so that a web page cannot
+	// reach either through DNS rebinding: the control API answers 403 to
+	// any other, the signed API AuthFailure.UnauthorizedOperation. ""
+	// adds no host.
 	ListenAddr string
+	// AllowHosts are more names (or IP addresses) that the Host header may
+	// give, without a port, compared without regard to case: the names by
+	// which clients reach the emulator besides loopback and the listen
+	// address, such as a container's service name (--allow-host).
+	AllowHosts []string
 
 	// The timeouts of the http.Server that HTTPServer and NewTestServer
 	// make; 0 is the default, and a negative value is refused.
@@ -246,6 +253,7 @@ type Server struct {
 	// after New.
 	controlToken string
 	listenHost   string
+	allowHosts   map[string]bool // normalised by hostKey
 	timeouts     timeouts
 	maxConns     int
 
@@ -364,12 +372,17 @@ func (s *Server) credential(id string) (Credential, bool) {
 	return c, ok
 }
 
-// ServeHTTP answers one call. Steps, in order: authenticate, route, count,
-// inject faults, rate-limit, then run the action; nothing changes state
-// before the action runs.
+// ServeHTTP answers one call. Steps, in order: check the Host header (see
+// hostAllowed), authenticate, route, count, inject faults, rate-limit,
+// then run the action; nothing changes state before the action runs.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, controlPrefix) {
 		s.serveControl(w, r)
+		return
+	}
+	// Before anything else, so that a refused call is not even counted.
+	if !s.hostAllowed(r) {
+		writeAPIError(w, hostRefused(r))
 		return
 	}
 	if r.Method != http.MethodPost {

@@ -3,6 +3,7 @@ package emulator
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
+	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
+	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 )
 
 // controlStatus sends one control call with the given Host header, content
@@ -42,12 +47,13 @@ func (e *testEnv) controlStatus(method, path, host, contentType, body, authoriza
 }
 
 // TestControlAPI_host checks that the control API answers only Host
-// headers that name a loopback address or the listen address: a web page
+// headers that name a loopback address, the listen address or a name of
+// AllowHosts: a web page
 // that rebinds its name to 127.0.0.1 sends its own name, and gets 403,
 // also for a reset, which then resets nothing.
 func TestControlAPI_host(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, Config{ListenAddr: "emulator.test:8090"})
+	e := newEnv(t, Config{ListenAddr: "emulator.test:8090", AllowHosts: []string{"emulator.internal"}})
 	e.create(testRegion, "survives")
 	_, port, _ := net.SplitHostPort(e.host)
 	for _, tt := range []struct {
@@ -60,7 +66,9 @@ func TestControlAPI_host(t *testing.T) {
 		{"127.0.0.2:1", http.StatusOK},
 		{"[::1]:" + port, http.StatusOK},
 		{"emulator.test:8090", http.StatusOK},
+		{"Emulator.Internal:" + port, http.StatusOK},
 		{"evil.example:" + port, http.StatusForbidden},
+		{"emulator.internal.evil.example", http.StatusForbidden},
 		{"evil.example", http.StatusForbidden},
 		{"127.0.0.1.evil.example:" + port, http.StatusForbidden},
 		{"localhost.evil.example", http.StatusForbidden},
@@ -77,8 +85,6 @@ func TestControlAPI_host(t *testing.T) {
 	if n := len(e.describe(testRegion)); n != 1 {
 		t.Errorf("after a refused reset: %d key pairs, want 1", n)
 	}
-	// The API itself is signed, Host included, and takes any host.
-	e.create(testRegion, "any_host")
 }
 
 // TestControlAPI_hostOfTheConnection checks that a Host naming the IP
@@ -107,6 +113,163 @@ func TestControlAPI_hostOfTheConnection(t *testing.T) {
 		srv.ServeHTTP(w, req)
 		if w.Code != tt.want {
 			t.Errorf("Host %q on a connection to %v: HTTP %d, want %d", tt.host, local, w.Code, tt.want)
+		}
+	}
+}
+
+// cvmVia is a CVM client whose calls name host in their Host header (and
+// signature) but reach the emulator whatever the name: what a browser does
+// for a page whose name was rebound to 127.0.0.1.
+func (e *testEnv) cvmVia(host string) *cvm.Client {
+	e.t.Helper()
+	prof := e.profile()
+	prof.HttpProfile.Endpoint = host
+	c, err := cvm.NewClient(common.NewCredential(DemoSecretID, DemoSecretKey), testRegion, prof)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	c.WithHttpTransport(&http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, network, e.host)
+	}})
+	return c
+}
+
+// TestSignedAPI_host checks that the signed API, like the control API,
+// answers only Host headers that name a loopback address, the listen
+// address, the IP address of the connection or a name of AllowHosts. The
+// demo credential is public, so a web page rebound to 127.0.0.1 could
+// sign calls with it: its calls, which name its own host, get an error
+// that the SDK reads as one, change nothing and are not counted.
+func TestSignedAPI_host(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Config{
+		ListenAddr: "emulator.test:8090",
+		AllowHosts: []string{"emulator.internal", "Compose_Service", "192.0.2.9", "2001:DB8::9"},
+		Roles:      []Role{{RoleArn: testRoleArn}},
+	})
+	_, port, _ := net.SplitHostPort(e.host)
+	const refusal = "AuthFailure.UnauthorizedOperation"
+
+	req := cvm.NewCreateKeyPairRequest()
+	req.KeyName, req.ProjectId = ptr("rebound"), ptr(int64(0))
+	_, err := e.cvmVia("evil.example:" + port).CreateKeyPair(req)
+	wantCode(t, err, refusal)
+	var sdkErr *tcerr.TencentCloudSDKError
+	if !errors.As(err, &sdkErr) || !strings.Contains(sdkErr.Message, `Host "evil.example" is not allowed`) ||
+		!strings.Contains(sdkErr.Message, "--allow-host evil.example") || sdkErr.RequestId == "" {
+		t.Errorf("refusal %v: want a message that names the host and --allow-host, and a RequestId", err)
+	}
+
+	// Every service and action, STS and Tag included, and a GET too.
+	for _, c := range []rawCall{
+		{Action: "CreateKeyPair", Body: `{"KeyName":"rebound_raw","ProjectId":0}`},
+		{Action: "DescribeKeyPairs"},
+		{Service: "tag", Action: "ModifyResourceTags", Body: `{"Resource":"qcs::cvm:ap-guangzhou:uin/:keypair/skey-00000000","ReplaceTags":[{"TagKey":"a","TagValue":"b"}]}`},
+		{Service: "sts", Version: "2018-08-13", Action: "AssumeRole", Body: `{"RoleArn":"` + testRoleArn + `","RoleSessionName":"rebound"}`},
+	} {
+		for _, host := range []string{"evil.example:" + port, "evil.example", "emulator.internal.evil.example", "127.0.0.1.evil.example", "192.0.2.10", "[2001:db8::1]:" + port} {
+			c.Host = host
+			if code, msg, _ := e.do(e.raw(c)); code != refusal {
+				t.Errorf("%s %s with Host %q: code %q (%s), want %s", c.Service, c.Action, host, code, msg, refusal)
+			}
+		}
+	}
+	get, err := http.NewRequest(http.MethodGet, e.url+"/", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	get.Host = "evil.example"
+	if code, _, _ := e.do(get); code != refusal {
+		t.Errorf("GET with a foreign Host: code %q, want %s", code, refusal)
+	}
+	// A request without a Host header (HTTP/1.0) names no host it may.
+	noHost := e.raw(rawCall{Action: "DescribeKeyPairs"})
+	noHost.Host = ""
+	w := httptest.NewRecorder()
+	e.srv.ServeHTTP(w, noHost)
+	if !strings.Contains(w.Body.String(), refusal) {
+		t.Errorf("no Host: %s, want %s", w.Body.String(), refusal)
+	}
+
+	if st := e.stats(); len(st.Calls) != 0 {
+		t.Errorf("refused calls were counted: %+v", st.Calls)
+	}
+	if n := len(e.describe(testRegion)); n != 0 {
+		t.Errorf("after refused creates: %d key pairs, want 0", n)
+	}
+
+	for _, host := range []string{
+		e.host, "localhost:" + port, "LOCALHOST", "127.0.0.2:1", "[::1]:" + port,
+		"emulator.test:8090", "emulator.internal", "EMULATOR.INTERNAL:80", "compose_service:8090",
+		"192.0.2.9:8090", "[2001:db8::9]:443", "[2001:db8:0::9]",
+	} {
+		if code, msg, _ := e.do(e.raw(rawCall{Action: "DescribeKeyPairs", Host: host})); code != "" {
+			t.Errorf("DescribeKeyPairs with Host %q: %s: %s, want success", host, code, msg)
+		}
+	}
+	e.create(testRegion, "from_loopback")
+
+	// The IP address the connection arrived at.
+	for _, tt := range []struct {
+		host string
+		want string
+	}{{"192.0.2.7:8090", ""}, {"192.0.2.8:8090", refusal}} {
+		req := e.raw(rawCall{Action: "DescribeKeyPairs", Host: tt.host})
+		// Canonical header names, as they arrive from the wire.
+		header := http.Header{}
+		for k, v := range req.Header {
+			header[http.CanonicalHeaderKey(k)] = v
+		}
+		req.Header = header
+		local := &net.TCPAddr{IP: net.ParseIP("192.0.2.7"), Port: 8090}
+		req = req.WithContext(context.WithValue(req.Context(), http.LocalAddrContextKey, net.Addr(local)))
+		w := httptest.NewRecorder()
+		e.srv.ServeHTTP(w, req)
+		var env envelope
+		if err := json.Unmarshal(w.Body.Bytes(), &env); err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		if env.Response.Error != nil {
+			got = env.Response.Error.Code
+		}
+		if got != tt.want {
+			t.Errorf("Host %q on a connection to %v: code %q, want %q", tt.host, local, got, tt.want)
+		}
+	}
+}
+
+// TestConfig_allowHosts checks the names that AllowHosts takes.
+func TestConfig_allowHosts(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		host string
+		ok   bool
+	}{
+		{"emulator", true},
+		{"host.docker.internal", true},
+		{"compose_service-1", true},
+		{"192.0.2.1", true},
+		{"::1", true},
+		{"[2001:db8::1]", true},
+		{"", false},
+		{"emulator:8090", false},
+		{"[2001:db8::1]:80", false},
+		{"two words", false},
+		{"-leading.hyphen", false},
+		{"a..b", false},
+		{"*.example", false},
+		{"http://emulator", false},
+	} {
+		s, err := New(Config{KeyBits: 1024, KeyPool: 1, AllowHosts: []string{tt.host}})
+		if s != nil {
+			s.Close()
+		}
+		if (err == nil) != tt.ok {
+			t.Errorf("AllowHosts %q: error %v, want accepted %v", tt.host, err, tt.ok)
+		}
+		if err != nil && strings.Contains(tt.host, ":8") && !strings.Contains(err.Error(), "without a port") {
+			t.Errorf("AllowHosts %q: %v, want it to say: without a port", tt.host, err)
 		}
 	}
 }

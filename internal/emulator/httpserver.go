@@ -54,6 +54,11 @@ func (s *Server) configureHTTP(cfg Config) error {
 		}
 		s.listenHost = host
 	}
+	allow, err := allowHostKeys(cfg.AllowHosts)
+	if err != nil {
+		return err
+	}
+	s.allowHosts = allow
 	orDefault := func(name string, d, def time.Duration) (time.Duration, error) {
 		switch {
 		case d < 0:
@@ -63,7 +68,6 @@ func (s *Server) configureHTTP(cfg Config) error {
 		}
 		return d, nil
 	}
-	var err error
 	if s.timeouts.readHeader, err = orDefault("read header timeout", cfg.ReadHeaderTimeout, DefaultReadHeaderTimeout); err != nil {
 		return err
 	}
