@@ -120,6 +120,7 @@ func parseFlags(args []string, stderr io.Writer) (emulator.Config, string, error
 	visibilityLag := fs.Duration("visibility-lag", 0, "how long a new key pair stays out of DescribeKeyPairs and a deleted one stays in it, its name taken ("+emulator.StrictVisibilityLag.String()+" under --strict)")
 	tagLag := fs.Duration("tag-lag", 0, "how long tag changes take to show in DescribeKeyPairs ("+emulator.StrictTagLag.String()+" under --strict)")
 	terminateLag := fs.Duration("terminate-lag", 0, "how long a terminated instance stays bound to its key pairs, blocking their deletion ("+emulator.StrictTerminateLag.String()+" under --strict)")
+	holdLags := fs.Bool("hold-lags", false, "every lag lasts until POST /_emulator/lags/end ends it, however long its flag says, so that a test decides when a lag is over (PUT /_emulator/lags changes it while running)")
 	if err := fs.Parse(args); err != nil {
 		return emulator.Config{}, "", err
 	}
@@ -188,6 +189,7 @@ func parseFlags(args []string, stderr io.Writer) (emulator.Config, string, error
 		VisibilityLag:         *visibilityLag,
 		TagLag:                *tagLag,
 		TerminateLag:          *terminateLag,
+		HoldLags:              *holdLags,
 		RestartAfterForceStop: *strict,
 		NumericKeyComments:    *strict,
 		ControlToken:          *controlToken,

@@ -176,6 +176,7 @@ func TestParseFlags(t *testing.T) {
 			Scope: "account", LeanCreate: true, PartialDelete: true,
 			VisibilityLag: 2 * time.Second, TagLag: time.Minute, TerminateLag: time.Hour,
 		}},
+		{[]string{"--strict", "--hold-lags"}, func() emulator.Config { c := strict; c.HoldLags = true; return c }()},
 	} {
 		cfg, listen, err := parseFlags(tt.args, io.Discard)
 		if err != nil {
@@ -189,6 +190,7 @@ func TestParseFlags(t *testing.T) {
 			Scope: cfg.Scope, Strict: cfg.Strict, LeanCreate: cfg.LeanCreate, PartialDelete: cfg.PartialDelete,
 			VisibilityLag: cfg.VisibilityLag, TagLag: cfg.TagLag, TerminateLag: cfg.TerminateLag,
 			RestartAfterForceStop: cfg.RestartAfterForceStop, NumericKeyComments: cfg.NumericKeyComments,
+			HoldLags: cfg.HoldLags,
 		}
 		if !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("parseFlags(%q) = %+v, want %+v", tt.args, got, tt.want)
@@ -204,7 +206,7 @@ func TestHelpNamesTheFlags(t *testing.T) {
 	if _, _, err := parseFlags([]string{"--help"}, &help); !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("--help: %v", err)
 	}
-	for _, want := range []string{"-allow-host NAME", "DNS rebinding", "-control-token", "-max-connections", "TENCENTCLOUD_EMULATOR_SECRET_KEY", "TENCENTCLOUD_EMULATOR_CONTROL_TOKEN", "-scope", "-strict", "-lean-create", "-partial-delete", "-visibility-lag", "-tag-lag", "-terminate-lag", "--visibility-lag 1s", "--tag-lag 2s", "--terminate-lag 3s", "ForceStop", "skey_112168"} {
+	for _, want := range []string{"-allow-host NAME", "DNS rebinding", "-control-token", "-max-connections", "TENCENTCLOUD_EMULATOR_SECRET_KEY", "TENCENTCLOUD_EMULATOR_CONTROL_TOKEN", "-scope", "-strict", "-lean-create", "-partial-delete", "-visibility-lag", "-tag-lag", "-terminate-lag", "-hold-lags", "/_emulator/lags/end", "--visibility-lag 1s", "--tag-lag 2s", "--terminate-lag 3s", "ForceStop", "skey_112168"} {
 		if !strings.Contains(help.String(), want) {
 			t.Errorf("the help text lacks %q", want)
 		}

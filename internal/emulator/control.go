@@ -73,6 +73,36 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		}
 		b, err := json.Marshal(KeyPool{Ready: len(s.pool.keys), Size: cap(s.pool.keys)})
 		controlReply(w, b, err)
+	case "lags":
+		switch r.Method {
+		case http.MethodGet:
+			s.serveLags(w, nil)
+		case http.MethodPut:
+			var in struct {
+				Held *bool `json:"held"`
+			}
+			if err := decodeControl(r, &in); err != nil {
+				controlError(w, http.StatusBadRequest, err.Error())
+				return
+			}
+			if in.Held == nil {
+				controlError(w, http.StatusBadRequest, `the body must give "held": true or false`)
+				return
+			}
+			s.serveLags(w, in.Held)
+		default:
+			controlError(w, http.StatusMethodNotAllowed, "use GET or PUT")
+		}
+	case "lags/end":
+		if r.Method != http.MethodPost {
+			controlError(w, http.StatusMethodNotAllowed, "use POST")
+			return
+		}
+		now := s.lockState()
+		ended := s.endLagsLocked(now)
+		s.mu.Unlock()
+		b, err := json.Marshal(ended)
+		controlReply(w, b, err)
 	case "faults":
 		switch r.Method {
 		case http.MethodGet:
@@ -98,9 +128,23 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// serveLags answers whether the lags are held and how many are pending,
+// after holding them or letting them go when held is not nil.
+func (s *Server) serveLags(w http.ResponseWriter, held *bool) {
+	now := s.lockState()
+	if held != nil {
+		s.holdLagsLocked(*held, now)
+	}
+	lags := Lags{Held: s.lagsHeld, Pending: s.pendingLagsLocked(now)}
+	s.mu.Unlock()
+	b, err := json.Marshal(lags)
+	controlReply(w, b, err)
+}
+
 // reset forgets key pairs, instances, images, roles, counters, faults and
-// rate buckets. The key id counter is kept so that ids from before the
-// reset are not reused, and credentials stay accepted.
+// rate buckets, and holds the lags or not as Config.HoldLags says. The
+// key id counter is kept so that ids from before the reset are not
+// reused, and credentials stay accepted.
 func (s *Server) reset() {
 	s.credMu.Lock()
 	s.roles = map[string]Role{}
@@ -111,6 +155,7 @@ func (s *Server) reset() {
 	s.stats = newStats()
 	s.faults = newFaultSet(Faults{})
 	s.limiters = map[string]*rate.Limiter{}
+	s.lagsHeld = s.holdLags
 	s.mu.Unlock()
 	s.changed()
 }

@@ -125,6 +125,14 @@ type Config struct {
 	// pairs InvalidParameterValue.KeyPairNotSupported (official provider
 	// issues tencentcloudstack/terraform-provider-tencentcloud#194, #375).
 	TerminateLag time.Duration
+	// HoldLags makes every lag last until it is ended through the control
+	// API (POST /_emulator/lags/end, ControlClient.EndLags), however long
+	// its field says: a test that needs a lag pending, and then over,
+	// ends it when it wants instead of racing the clock, which a busy
+	// machine makes lose. The fields above still say which lags there
+	// are: a lag of 0 is none, held or not. PUT /_emulator/lags changes
+	// it while the emulator runs; a reset brings it back to this value.
+	HoldLags bool
 	// RestartAfterForceStop makes an instance that was RUNNING run again
 	// after a key pair was bound or unbound with ForceStop: "如实例原状态为
 	// RUNNING，绑定完成后实例会自动开机" (if the instance was RUNNING it
@@ -248,10 +256,13 @@ type Server struct {
 	stats    Stats
 	limiters map[string]*rate.Limiter
 	faults   faultSet
+	// lagsHeld: no lag is over by the clock (Config.HoldLags).
+	lagsHeld bool
 
 	// What the control API and the HTTP server are guarded by: fixed
 	// after New.
 	controlToken string
+	holdLags     bool // Config.HoldLags, which a reset brings back
 	listenHost   string
 	allowHosts   map[string]bool // normalised by hostKey
 	timeouts     timeouts
@@ -284,6 +295,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.set = set
+	s.holdLags, s.lagsHeld = cfg.HoldLags, cfg.HoldLags
 	if err := s.configureHTTP(cfg); err != nil {
 		return nil, err
 	}
