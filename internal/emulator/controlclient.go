@@ -20,6 +20,8 @@ type ControlClient struct {
 	// Token, when not empty, is sent as "Authorization: Bearer TOKEN":
 	// the emulator's Config.ControlToken (--control-token).
 	Token string
+	// HTTPClient sends the calls; nil is http.DefaultClient.
+	HTTPClient *http.Client
 }
 
 // Stats are the emulator's counters per action. Calls counts every call
@@ -238,7 +240,11 @@ func (c ControlClient) call(ctx context.Context, method, name string, in, out an
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	hc := c.HTTPClient
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
 	if err != nil {
 		return fmt.Errorf("emulator control API %s %s: %w", method, name, err)
 	}
