@@ -295,7 +295,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.set = set
-	s.holdLags, s.lagsHeld = cfg.HoldLags, cfg.HoldLags
+	s.holdLags = cfg.HoldLags
 	if err := s.configureHTTP(cfg); err != nil {
 		return nil, err
 	}
@@ -350,6 +350,13 @@ func New(cfg Config) (*Server, error) {
 		s.st = st
 		s.store = newPersister(cfg.StateFile, s.snapshot)
 	}
+	// Held from the start, the lags of a loaded state that the clock has
+	// ended stay over.
+	s.mu.Lock()
+	now := s.now()
+	s.expireLocked(now)
+	s.holdLagsLocked(cfg.HoldLags, now)
+	s.mu.Unlock()
 	poolSize := cfg.KeyPool
 	if poolSize <= 0 {
 		poolSize = keyPoolSize

@@ -245,28 +245,49 @@ func TestLags_holdWithoutLags(t *testing.T) {
 	}
 }
 
-// TestLags_endPersists checks that a key pair whose lag was ended still
-// shows after a restart from the state file, with the lags held.
-func TestLags_endPersists(t *testing.T) {
+// TestLags_restart checks the lags across restarts from the state file
+// with the lags held from the start: a key pair whose lag the clock ended
+// before still shows, one whose lag was running stays held, however long
+// the clock runs, until it is ended, and stays ended after another
+// restart.
+func TestLags_restart(t *testing.T) {
 	t.Parallel()
-	cfg := withLags(nil, true)
+	clock := newFakeClock()
+	cfg := withLags(clock.Now, false)
 	cfg.KeyBits, cfg.StateFile = 1024, filepath.Join(t.TempDir(), "state.json")
-	srv, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
+	start := func() *testEnv {
+		t.Helper()
+		srv, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = srv.Close() })
+		return newEnvFor(t, srv)
 	}
-	e := newEnvFor(t, srv)
-	kp := e.create(testRegion, "ended")
+	stop := func(e *testEnv) {
+		t.Helper()
+		if err := e.srv.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	e := start()
+	byClock := e.create(testRegion, "by_clock")
+	clock.Advance(StrictVisibilityLag)
+	running := e.create(testRegion, "running")
+	stop(e)
+
+	cfg.HoldLags = true
+	e = start()
+	clock.Advance(long)
+	if got := ids(e.describe(testRegion)); !slices.Equal(got, []string{*byClock.KeyId}) {
+		t.Errorf("restarted with the lags held: listed %v, want only %s", got, *byClock.KeyId)
+	}
 	e.endLags()
-	if err := srv.Close(); err != nil {
-		t.Fatal(err)
-	}
-	srv2, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv2.Close() })
-	if got := ids(newEnvFor(t, srv2).describe(testRegion)); !slices.Equal(got, []string{*kp.KeyId}) {
-		t.Errorf("after a restart: listed %v, want %s", got, *kp.KeyId)
+	stop(e)
+
+	e = start()
+	if got := ids(e.describe(testRegion)); !slices.Equal(got, []string{*byClock.KeyId, *running.KeyId}) {
+		t.Errorf("restarted after the end: listed %v, want %s and %s", got, *byClock.KeyId, *running.KeyId)
 	}
 }

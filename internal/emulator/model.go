@@ -102,16 +102,24 @@ func (s *Server) endLagsLocked(now time.Time) LagCounts {
 // holdLagsLocked holds the lags (Config.HoldLags) or lets the clock end
 // them again. Lags whose time has come by the clock are settled first, so
 // that holding the lags brings back none that was over: new key pairs
-// that show are marked shown, and tag changes that show are forgotten
-// (deleted key pairs and terminated instances whose time has come are
-// gone already, by lockState).
+// that show are marked shown, and tag changes that show are forgotten.
+// The caller has brought the state up to now with lockState (or
+// expireLocked), which forgot the deleted key pairs and terminated
+// instances whose time had come.
 func (s *Server) holdLagsLocked(held bool, now time.Time) {
 	if held && !s.lagsHeld {
+		changed := false
 		for _, kp := range s.st.KeyPairs {
-			if kp.Deleted.IsZero() && s.visible(kp, now) {
-				kp.Shown = true
+			if s.set.visibilityLag > 0 && kp.Deleted.IsZero() && !kp.Shown && s.visible(kp, now) {
+				kp.Shown, changed = true, true
 			}
-			s.shownTags(kp, now)
+			n := len(kp.TagChanges)
+			if s.shownTags(kp, now); len(kp.TagChanges) != n {
+				changed = true
+			}
+		}
+		if changed {
+			s.changed()
 		}
 	}
 	s.lagsHeld = held
