@@ -262,9 +262,8 @@ type Server struct {
 	// What the control API and the HTTP server are guarded by: fixed
 	// after New.
 	controlToken string
-	holdLags     bool // Config.HoldLags, which a reset brings back
-	listenHost   string
-	allowHosts   map[string]bool // normalised by hostKey
+	holdLags     bool            // Config.HoldLags, which a reset brings back
+	allowHosts   map[string]bool // of AllowHosts and ListenAddr, by hostKey
 	timeouts     timeouts
 	maxConns     int
 

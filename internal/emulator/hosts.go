@@ -73,8 +73,7 @@ func (s *Server) hostAllowed(r *http.Request) bool {
 	if host == "" {
 		return false
 	}
-	key := hostKey(host)
-	if key == "localhost" || s.listenHost != "" && key == hostKey(s.listenHost) || s.allowHosts[key] {
+	if key := hostKey(host); key == "localhost" || s.allowHosts[key] {
 		return true
 	}
 	ip := net.ParseIP(host)

@@ -47,16 +47,18 @@ func (s *Server) configureHTTP(cfg Config) error {
 		return errors.New("control token: must not hold spaces or control characters")
 	}
 	s.controlToken = cfg.ControlToken
+	allow, err := allowHostKeys(cfg.AllowHosts)
+	if err != nil {
+		return err
+	}
 	if cfg.ListenAddr != "" {
 		host, _, err := net.SplitHostPort(cfg.ListenAddr)
 		if err != nil {
 			return fmt.Errorf("listen address %q: %w", cfg.ListenAddr, err)
 		}
-		s.listenHost = host
-	}
-	allow, err := allowHostKeys(cfg.AllowHosts)
-	if err != nil {
-		return err
+		if host != "" {
+			allow[hostKey(host)] = true
+		}
 	}
 	s.allowHosts = allow
 	orDefault := func(name string, d, def time.Duration) (time.Duration, error) {
