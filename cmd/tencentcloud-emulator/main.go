@@ -99,6 +99,10 @@ func parseFlags(args []string, stderr io.Writer) (emulator.Config, string, error
 	secretID := fs.String("secret-id", "", "SecretId to accept (default: $"+envSecretID+", else the demo credential)")
 	secretKey := fs.String("secret-key", "", "SecretKey to accept, with --secret-id (default: $"+envSecretKey+", which keeps it out of ps)")
 	controlToken := fs.String("control-token", "", "bearer token that every control API call (/_emulator/...) must send; required with a --listen address other than loopback (default: $"+envControlToken+")")
+	var allowHosts hostList
+	fs.Var(&allowHosts, "allow-host", "allow `NAME`, a host name or IP address without a port, as the Host header of calls that reach the emulator by it; repeat the flag for more names. "+
+		"The control API and the signed API refuse any Host but these, localhost, loopback addresses, the host of --listen and the address a connection arrived at, "+
+		"so that a web page cannot reach them by rebinding its name to this address (DNS rebinding)")
 	maxConns := fs.Int("max-connections", emulator.DefaultMaxConnections, "connections open at once; more wait in the kernel's backlog")
 	rateLimit := fs.Float64("rate-limit", 10, "calls per second per action per region of the actions without a documented limit of their own (the Tag API's keep theirs); 0 turns every limit off")
 	quota := fs.Int("quota", 100, "key pairs per account (per region with --scope region)")
@@ -116,6 +120,7 @@ func parseFlags(args []string, stderr io.Writer) (emulator.Config, string, error
 	visibilityLag := fs.Duration("visibility-lag", 0, "how long a new key pair stays out of DescribeKeyPairs and a deleted one stays in it, its name taken ("+emulator.StrictVisibilityLag.String()+" under --strict)")
 	tagLag := fs.Duration("tag-lag", 0, "how long tag changes take to show in DescribeKeyPairs and the Tag API's reads ("+emulator.StrictTagLag.String()+" under --strict)")
 	terminateLag := fs.Duration("terminate-lag", 0, "how long a terminated instance stays bound to its key pairs, blocking their deletion ("+emulator.StrictTerminateLag.String()+" under --strict)")
+	holdLags := fs.Bool("hold-lags", false, "every lag lasts until POST /_emulator/lags/end ends it, however long its flag says, so that a test decides when a lag is over (PUT /_emulator/lags changes it while running)")
 	if err := fs.Parse(args); err != nil {
 		return emulator.Config{}, "", err
 	}
@@ -184,10 +189,12 @@ func parseFlags(args []string, stderr io.Writer) (emulator.Config, string, error
 		VisibilityLag:         *visibilityLag,
 		TagLag:                *tagLag,
 		TerminateLag:          *terminateLag,
+		HoldLags:              *holdLags,
 		RestartAfterForceStop: *strict,
 		NumericKeyComments:    *strict,
 		ControlToken:          *controlToken,
 		ListenAddr:            *listen,
+		AllowHosts:            allowHosts,
 		MaxConnections:        *maxConns,
 	}
 	if *secretID != "" {
@@ -204,6 +211,16 @@ func parseFlags(args []string, stderr io.Writer) (emulator.Config, string, error
 		cfg.Projects = append(cfg.Projects, id)
 	}
 	return cfg, *listen, nil
+}
+
+// hostList is the value of a flag that may be given more than once.
+type hostList []string
+
+func (l *hostList) String() string { return strings.Join(*l, ",") }
+
+func (l *hostList) Set(v string) error {
+	*l = append(*l, v)
+	return nil
 }
 
 // isLoopback tells whether a --listen address binds loopback only: its host

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -140,6 +142,8 @@ func TestRunFlagErrors(t *testing.T) {
 		{"--strict", "--terminate-lag", "-3s"},
 		{"--max-connections", "0"},
 		{"--listen", "no-port"},
+		{"--listen", "127.0.0.1:0", "--allow-host", "emulator:8090"},
+		{"--listen", "127.0.0.1:0", "--allow-host", ""},
 	} {
 		if err := run(args, io.Discard, io.Discard); err == nil {
 			t.Errorf("run %v: no error", args)
@@ -172,6 +176,7 @@ func TestParseFlags(t *testing.T) {
 			Scope: "account", LeanCreate: true, PartialDelete: true,
 			VisibilityLag: 2 * time.Second, TagLag: time.Minute, TerminateLag: time.Hour,
 		}},
+		{[]string{"--strict", "--hold-lags"}, func() emulator.Config { c := strict; c.HoldLags = true; return c }()},
 	} {
 		cfg, listen, err := parseFlags(tt.args, io.Discard)
 		if err != nil {
@@ -185,6 +190,7 @@ func TestParseFlags(t *testing.T) {
 			Scope: cfg.Scope, Strict: cfg.Strict, LeanCreate: cfg.LeanCreate, PartialDelete: cfg.PartialDelete,
 			VisibilityLag: cfg.VisibilityLag, TagLag: cfg.TagLag, TerminateLag: cfg.TerminateLag,
 			RestartAfterForceStop: cfg.RestartAfterForceStop, NumericKeyComments: cfg.NumericKeyComments,
+			HoldLags: cfg.HoldLags,
 		}
 		if !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("parseFlags(%q) = %+v, want %+v", tt.args, got, tt.want)
@@ -200,7 +206,7 @@ func TestHelpNamesTheFlags(t *testing.T) {
 	if _, _, err := parseFlags([]string{"--help"}, &help); !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("--help: %v", err)
 	}
-	for _, want := range []string{"-control-token", "-max-connections", "TENCENTCLOUD_EMULATOR_SECRET_KEY", "TENCENTCLOUD_EMULATOR_CONTROL_TOKEN", "-scope", "-strict", "-lean-create", "-partial-delete", "-visibility-lag", "-tag-lag", "-terminate-lag", "--visibility-lag 1s", "--tag-lag 2s", "--terminate-lag 3s", "ForceStop", "skey_112168"} {
+	for _, want := range []string{"-allow-host NAME", "DNS rebinding", "-control-token", "-max-connections", "TENCENTCLOUD_EMULATOR_SECRET_KEY", "TENCENTCLOUD_EMULATOR_CONTROL_TOKEN", "-scope", "-strict", "-lean-create", "-partial-delete", "-visibility-lag", "-tag-lag", "-terminate-lag", "-hold-lags", "/_emulator/lags/end", "--visibility-lag 1s", "--tag-lag 2s", "--terminate-lag 3s", "ForceStop", "skey_112168"} {
 		if !strings.Contains(help.String(), want) {
 			t.Errorf("the help text lacks %q", want)
 		}
@@ -249,6 +255,48 @@ func TestRunRefusesOpenControlAPI(t *testing.T) {
 	cfg, _, err = parseFlags([]string{"--control-token", "from-flag"}, io.Discard)
 	if err != nil || cfg.ControlToken != "from-flag" {
 		t.Errorf("flag and environment: %v, token %q, want the flag's", err, cfg.ControlToken)
+	}
+}
+
+// TestParseFlags_allowHost checks that --allow-host may be given more
+// than once, each name reaching the Config, and that the emulator it
+// configures then answers a signed call naming one of them, and refuses
+// one naming another host.
+func TestParseFlags_allowHost(t *testing.T) {
+	t.Parallel()
+	cfg, _, err := parseFlags(nil, io.Discard)
+	if err != nil || cfg.AllowHosts != nil {
+		t.Errorf("no --allow-host: %v, allowed hosts %q; want none", err, cfg.AllowHosts)
+	}
+	cfg, _, err = parseFlags([]string{"--allow-host", "emulator", "--key-bits", "1024", "--allow-host", "host.docker.internal"}, io.Discard)
+	if err != nil || !reflect.DeepEqual(cfg.AllowHosts, []string{"emulator", "host.docker.internal"}) {
+		t.Fatalf("two --allow-host: %v, allowed hosts %q", err, cfg.AllowHosts)
+	}
+
+	_, url := emulator.NewTestServer(t, cfg)
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(url, "http://"))
+	describe := func(host string) error {
+		prof := profile.NewClientProfile()
+		prof.HttpProfile.Endpoint, prof.HttpProfile.Scheme = host+":"+port, "http"
+		client, err := cvm.NewClient(common.NewCredential(emulator.DemoSecretID, emulator.DemoSecretKey), "ap-guangzhou", prof)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Every name reaches the emulator, as a name that DNS resolves to
+		// it would.
+		client.WithHttpTransport(&http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, network, "127.0.0.1:"+port)
+		}})
+		_, err = client.DescribeKeyPairs(cvm.NewDescribeKeyPairsRequest())
+		return err
+	}
+	for _, host := range []string{"emulator", "host.docker.internal", "127.0.0.1"} {
+		if err := describe(host); err != nil {
+			t.Errorf("Host %s: %v, want it answered", host, err)
+		}
+	}
+	if err := describe("evil.example"); err == nil || !strings.Contains(err.Error(), "AuthFailure.UnauthorizedOperation") || !strings.Contains(err.Error(), "--allow-host evil.example") {
+		t.Errorf("Host evil.example: %v, want AuthFailure.UnauthorizedOperation naming --allow-host", err)
 	}
 }
 

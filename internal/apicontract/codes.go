@@ -24,6 +24,8 @@ const (
 	CodeSignatureExpire      = "AuthFailure.SignatureExpire"
 	CodeSignatureFailure     = "AuthFailure.SignatureFailure"
 	CodeTokenFailure         = "AuthFailure.TokenFailure"
+	// CodeUnauthorizedOperation: the request is not authorized.
+	CodeUnauthorizedOperation = "AuthFailure.UnauthorizedOperation"
 )
 
 // Error codes of the CVM key pair actions, from their pages' error code

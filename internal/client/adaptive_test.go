@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -156,60 +157,62 @@ func TestPace(t *testing.T) {
 // waits leaves the queue without holding up those behind it.
 func TestAdaptiveLimiter_orderAndCancel(t *testing.T) {
 	t.Parallel()
-	l := newAdaptiveLimiter(1000, false)
-	queued := func(n int) {
-		t.Helper()
-		for range 1000 {
-			l.mu.Lock()
-			got := len(l.queue)
-			l.mu.Unlock()
-			if got == n {
+	synctest.Test(t, func(t *testing.T) {
+		l := newAdaptiveLimiter(1000, false)
+		queued := func(n int) {
+			t.Helper()
+			for range 1000 {
+				l.mu.Lock()
+				got := len(l.queue)
+				l.mu.Unlock()
+				if got == n {
+					return
+				}
+				time.Sleep(time.Millisecond)
+			}
+			t.Fatalf("the queue never held %d calls", n)
+		}
+		// Hold the queue: the first call waits for a departure far ahead.
+		l.mu.Lock()
+		l.pace.last, l.pace.started = time.Now().Add(time.Hour), true
+		l.mu.Unlock()
+
+		var mu sync.Mutex
+		var order []string
+		var wg sync.WaitGroup
+		wait := func(name string, ctx context.Context) {
+			defer wg.Done()
+			if _, err := l.Wait(ctx); err != nil {
+				mu.Lock()
+				order = append(order, name+" failed")
+				mu.Unlock()
 				return
 			}
-			time.Sleep(time.Millisecond)
-		}
-		t.Fatalf("the queue never held %d calls", n)
-	}
-	// Hold the queue: the first call waits for a departure far ahead.
-	l.mu.Lock()
-	l.pace.last, l.pace.started = time.Now().Add(time.Hour), true
-	l.mu.Unlock()
-
-	var mu sync.Mutex
-	var order []string
-	var wg sync.WaitGroup
-	wait := func(name string, ctx context.Context) {
-		defer wg.Done()
-		if _, err := l.Wait(ctx); err != nil {
 			mu.Lock()
-			order = append(order, name+" failed")
+			order = append(order, name)
 			mu.Unlock()
-			return
 		}
-		mu.Lock()
-		order = append(order, name)
-		mu.Unlock()
-	}
-	cancelled, cancel := context.WithCancel(context.Background())
-	wg.Add(3)
-	go wait("a", context.Background())
-	queued(1)
-	go wait("b", cancelled)
-	queued(2)
-	go wait("c", context.Background())
-	queued(3)
-	cancel()
-	queued(2)
-	// Release the queue as a rate change does.
-	l.mu.Lock()
-	l.pace.last = time.Now().Add(-time.Hour)
-	close(l.changed)
-	l.changed = make(chan struct{})
-	l.mu.Unlock()
-	wg.Wait()
-	if fmt.Sprint(order) != "[b failed a c]" {
-		t.Errorf("order %v, want [b failed a c]", order)
-	}
+		cancelled, cancel := context.WithCancel(context.Background())
+		wg.Add(3)
+		go wait("a", context.Background())
+		queued(1)
+		go wait("b", cancelled)
+		queued(2)
+		go wait("c", context.Background())
+		queued(3)
+		cancel()
+		queued(2)
+		// Release the queue as a rate change does.
+		l.mu.Lock()
+		l.pace.last = time.Now().Add(-time.Hour)
+		close(l.changed)
+		l.changed = make(chan struct{})
+		l.mu.Unlock()
+		wg.Wait()
+		if fmt.Sprint(order) != "[b failed a c]" {
+			t.Errorf("order %v, want [b failed a c]", order)
+		}
+	})
 }
 
 // A call whose deadline would pass before its turn fails at once, and

@@ -7,8 +7,13 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 )
+
+// The tests of the batcher run in a synctest bubble, whose clock moves
+// only when every goroutine waits: callers started together all join the
+// batch before its window closes, however busy the machine.
 
 // countingBatcher answers every key with itself and counts the combined
 // calls and the keys each carried.
@@ -44,47 +49,51 @@ func countingBatcher(fail func(keys []string) error) (*batcher[string], *atomic.
 }
 
 func TestBatcher_splitsAbove100(t *testing.T) {
-	b, calls, sizes, _ := countingBatcher(nil)
-	var wg sync.WaitGroup
-	for i := range 250 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			key := fmt.Sprint(i)
-			v, found, err := b.do(context.Background(), key)
-			if err != nil || !found || v != "v-"+key {
-				t.Errorf("key %s: %q %v %v", key, v, found, err)
-			}
-		}()
-	}
-	wg.Wait()
-	if got := calls.Load(); got != 3 {
-		t.Errorf("250 concurrent keys took %d calls, want 3", got)
-	}
-	sizes.Range(func(_, size any) bool {
-		if n, _ := size.(int); n > 100 {
-			t.Errorf("a call carried %d keys, more than 100", n)
+	synctest.Test(t, func(t *testing.T) {
+		b, calls, sizes, _ := countingBatcher(nil)
+		var wg sync.WaitGroup
+		for i := range 250 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				key := fmt.Sprint(i)
+				v, found, err := b.do(context.Background(), key)
+				if err != nil || !found || v != "v-"+key {
+					t.Errorf("key %s: %q %v %v", key, v, found, err)
+				}
+			}()
 		}
-		return true
+		wg.Wait()
+		if got := calls.Load(); got != 3 {
+			t.Errorf("250 concurrent keys took %d calls, want 3", got)
+		}
+		sizes.Range(func(_, size any) bool {
+			if n, _ := size.(int); n > 100 {
+				t.Errorf("a call carried %d keys, more than 100", n)
+			}
+			return true
+		})
 	})
 }
 
 func TestBatcher_sameKeyOnce(t *testing.T) {
-	b, calls, sizes, _ := countingBatcher(nil)
-	var wg sync.WaitGroup
-	for range 5 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if _, _, err := b.do(context.Background(), "k"); err != nil {
-				t.Error(err)
-			}
-		}()
-	}
-	wg.Wait()
-	if size, _ := sizes.Load(int32(1)); calls.Load() != 1 || size != 1 {
-		t.Errorf("5 reads of one key: %d calls, first with %v keys; want 1 call with 1 key", calls.Load(), size)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		b, calls, sizes, _ := countingBatcher(nil)
+		var wg sync.WaitGroup
+		for range 5 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, _, err := b.do(context.Background(), "k"); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		if size, _ := sizes.Load(int32(1)); calls.Load() != 1 || size != 1 {
+			t.Errorf("5 reads of one key: %d calls, first with %v keys; want 1 call with 1 key", calls.Load(), size)
+		}
+	})
 }
 
 var (
@@ -117,45 +126,51 @@ func runBatch(t *testing.T, b *batcher[string], keys ...string) []error {
 // A batch of several keys that fails because of one of them falls back to
 // one call per key, and only that key's caller fails.
 func TestBatcher_failedBatchFallsBackToSingles(t *testing.T) {
-	b, calls, _, singles := countingBatcher(func([]string) error { return errOneKey })
-	b.aboutOneKey = oneKeyOnly
-	results := runBatch(t, b, "a", "bad", "c")
-	if calls.Load() != 1 || singles.Load() != 3 {
-		t.Errorf("%d combined and %d single calls, want 1 and 3", calls.Load(), singles.Load())
-	}
-	if results[0] != nil || results[1] == nil || results[2] != nil {
-		t.Errorf("errors %v: only the bad key should fail", results)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		b, calls, _, singles := countingBatcher(func([]string) error { return errOneKey })
+		b.aboutOneKey = oneKeyOnly
+		results := runBatch(t, b, "a", "bad", "c")
+		if calls.Load() != 1 || singles.Load() != 3 {
+			t.Errorf("%d combined and %d single calls, want 1 and 3", calls.Load(), singles.Load())
+		}
+		if results[0] != nil || results[1] == nil || results[2] != nil {
+			t.Errorf("errors %v: only the bad key should fail", results)
+		}
+	})
 }
 
 // A batch of one has nothing to tell apart: its error is the answer, with
 // no second, identical call.
 func TestBatcher_failedBatchOfOneDoesNotRepeat(t *testing.T) {
-	b, calls, _, singles := countingBatcher(func([]string) error { return errOneKey })
-	b.aboutOneKey = oneKeyOnly
-	results := runBatch(t, b, "bad")
-	if calls.Load() != 1 || singles.Load() != 0 {
-		t.Errorf("%d combined and %d single calls, want 1 and 0", calls.Load(), singles.Load())
-	}
-	if !errors.Is(results[0], errOneKey) {
-		t.Errorf("error %v, want the batch's", results[0])
-	}
+	synctest.Test(t, func(t *testing.T) {
+		b, calls, _, singles := countingBatcher(func([]string) error { return errOneKey })
+		b.aboutOneKey = oneKeyOnly
+		results := runBatch(t, b, "bad")
+		if calls.Load() != 1 || singles.Load() != 0 {
+			t.Errorf("%d combined and %d single calls, want 1 and 0", calls.Load(), singles.Load())
+		}
+		if !errors.Is(results[0], errOneKey) {
+			t.Errorf("error %v, want the batch's", results[0])
+		}
+	})
 }
 
 // Throttling (or credentials, or a timeout) would fail every single call
 // too: every caller gets the batch's error, and no more calls are made.
 func TestBatcher_failureOfAllKeysDoesNotFallBack(t *testing.T) {
-	b, calls, _, singles := countingBatcher(func([]string) error { return errThrottle })
-	b.aboutOneKey = oneKeyOnly
-	results := runBatch(t, b, "a", "b", "c")
-	if calls.Load() != 1 || singles.Load() != 0 {
-		t.Errorf("%d combined and %d single calls, want 1 and 0", calls.Load(), singles.Load())
-	}
-	for i, err := range results {
-		if !errors.Is(err, errThrottle) {
-			t.Errorf("caller %d: %v, want the batch's error", i, err)
+	synctest.Test(t, func(t *testing.T) {
+		b, calls, _, singles := countingBatcher(func([]string) error { return errThrottle })
+		b.aboutOneKey = oneKeyOnly
+		results := runBatch(t, b, "a", "b", "c")
+		if calls.Load() != 1 || singles.Load() != 0 {
+			t.Errorf("%d combined and %d single calls, want 1 and 0", calls.Load(), singles.Load())
 		}
-	}
+		for i, err := range results {
+			if !errors.Is(err, errThrottle) {
+				t.Errorf("caller %d: %v, want the batch's error", i, err)
+			}
+		}
+	})
 }
 
 func TestBatcher_missingKeyIsNotFound(t *testing.T) {
@@ -176,58 +191,60 @@ func TestBatcher_missingKeyIsNotFound(t *testing.T) {
 // once, and the combined call goes on for the others, on a context that
 // keeps the opener's values but not its cancellation.
 func TestBatcher_contextCancellation(t *testing.T) {
-	release := make(chan struct{})
-	b := &batcher[string]{
-		window: 50 * time.Millisecond, max: 100,
-		send: func(ctx context.Context, keys []string) (map[string]string, error) {
-			<-release
-			if err := ctx.Err(); err != nil {
-				return nil, err
+	synctest.Test(t, func(t *testing.T) {
+		release := make(chan struct{})
+		b := &batcher[string]{
+			window: 50 * time.Millisecond, max: 100,
+			send: func(ctx context.Context, keys []string) (map[string]string, error) {
+				<-release
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+				return map[string]string{"other": "v"}, nil
+			},
+			aboutOneKey: func(error) bool { return false },
+		}
+		joined := func(n int) {
+			for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+				b.mu.Lock()
+				ok := b.pending != nil && len(b.pending.keys) == n
+				b.mu.Unlock()
+				if ok {
+					return
+				}
 			}
-			return map[string]string{"other": "v"}, nil
-		},
-		aboutOneKey: func(error) bool { return false },
-	}
-	joined := func(n int) {
-		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
-			b.mu.Lock()
-			ok := b.pending != nil && len(b.pending.keys) == n
-			b.mu.Unlock()
-			if ok {
-				return
+			t.Fatalf("the batch never held %d keys", n)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() {
+			_, _, err := b.do(ctx, "k")
+			done <- err
+		}()
+		joined(1) // "k" opened the batch: the combined call starts from its context
+		otherDone := make(chan error, 1)
+		go func() {
+			_, found, err := b.do(context.Background(), "other")
+			if err == nil && !found {
+				err = errors.New("not found")
 			}
+			otherDone <- err
+		}()
+		joined(2)
+		cancel()
+		select {
+		case err := <-done:
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("err %v, want context.Canceled", err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("a cancelled caller kept waiting for its batch")
 		}
-		t.Fatalf("the batch never held %d keys", n)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		_, _, err := b.do(ctx, "k")
-		done <- err
-	}()
-	joined(1) // "k" opened the batch: the combined call starts from its context
-	otherDone := make(chan error, 1)
-	go func() {
-		_, found, err := b.do(context.Background(), "other")
-		if err == nil && !found {
-			err = errors.New("not found")
+		close(release)
+		if err := <-otherDone; err != nil {
+			t.Errorf("the other caller of the batch failed after the first was cancelled: %v", err)
 		}
-		otherDone <- err
-	}()
-	joined(2)
-	cancel()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("err %v, want context.Canceled", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("a cancelled caller kept waiting for its batch")
-	}
-	close(release)
-	if err := <-otherDone; err != nil {
-		t.Errorf("the other caller of the batch failed after the first was cancelled: %v", err)
-	}
+	})
 }
 
 // BenchmarkBatcher measures the coalescer alone: the cost per caller of

@@ -7,10 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -35,6 +38,34 @@ func newTestClient(t *testing.T, cfg emulator.Config, rateLimit float64) (*Clien
 	}
 	_, url := emulator.NewTestServer(t, cfg)
 	return clientAt(t, url, rateLimit), emulator.ControlClient{URL: url}
+}
+
+// newBubbleClient is newTestClient for a test that runs inside
+// synctest.Test: the client and the emulator talk over an in-memory
+// network, so that every window, wait, rate limit and lag runs on the
+// bubble's clock, which moves only when every goroutine waits. Counts that
+// depend on callers arriving within a window, and times, are then exact,
+// however busy the machine.
+func newBubbleClient(t *testing.T, cfg emulator.Config, rateLimit float64) (*Client, emulator.ControlClient) {
+	t.Helper()
+	if cfg.KeyBits == 0 {
+		cfg.KeyBits = 1024
+	}
+	if cfg.FirstKeyID == 0 {
+		cfg.FirstKeyID = 1
+	}
+	_, url, dial := emulator.NewMemTestServer(t, cfg)
+	c := clientAt(t, url, rateLimit)
+	overMem(t, c, dial)
+	ctlTransport := &http.Transport{DialContext: dial}
+	t.Cleanup(ctlTransport.CloseIdleConnections)
+	return c, emulator.ControlClient{URL: url, HTTPClient: &http.Client{Transport: ctlTransport}}
+}
+
+// overMem makes c reach the emulator of NewMemTestServer through dial.
+func overMem(t *testing.T, c *Client, dial func(ctx context.Context, network, addr string) (net.Conn, error)) {
+	c.transport.DialContext = dial
+	t.Cleanup(c.transport.CloseIdleConnections)
 }
 
 // clientAt is a client of the emulator at url, with fast retries: another
@@ -90,38 +121,42 @@ func createN(t *testing.T, c *Client, n int) []string {
 // server throttles none of them.
 func TestClient_rateLimiterStaysUnderTheLimit(t *testing.T) {
 	t.Parallel()
-	c, ctl := newTestClient(t, emulator.Config{RateLimit: 10}, 10)
-	createN(t, c, 25)
-	s := stats(t, ctl)
-	if s.Calls["CreateKeyPair"] != 25 || s.Throttled["CreateKeyPair"] != 0 {
-		t.Errorf("calls %d, throttled %d; want 25 and 0", s.Calls["CreateKeyPair"], s.Throttled["CreateKeyPair"])
-	}
+	synctest.Test(t, func(t *testing.T) {
+		c, ctl := newBubbleClient(t, emulator.Config{RateLimit: 10}, 10)
+		createN(t, c, 25)
+		s := stats(t, ctl)
+		if s.Calls["CreateKeyPair"] != 25 || s.Throttled["CreateKeyPair"] != 0 {
+			t.Errorf("calls %d, throttled %d; want 25 and 0", s.Calls["CreateKeyPair"], s.Throttled["CreateKeyPair"])
+		}
+	})
 }
 
 // Above the API's limit, the server throttles and the client retries
 // until every call went through.
 func TestClient_retriesThrottledCalls(t *testing.T) {
 	t.Parallel()
-	c, ctl := newTestClient(t, emulator.Config{RateLimit: 10}, 1000)
-	c.retryBase = 200 * time.Millisecond // the default: enough to outwait 4 s of refusals
-	var wg sync.WaitGroup
-	for range 40 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if _, err := c.ListKeyPairs(context.Background(), nil); err != nil {
-				t.Error(err)
-			}
-		}()
-	}
-	wg.Wait()
-	s := stats(t, ctl)
-	if s.Throttled["DescribeKeyPairs"] == 0 {
-		t.Fatal("no call was throttled: the test does not exercise retries")
-	}
-	if s.Calls["DescribeKeyPairs"] != 40+s.Throttled["DescribeKeyPairs"] {
-		t.Errorf("calls %d, throttled %d: each refusal should cost exactly one more call", s.Calls["DescribeKeyPairs"], s.Throttled["DescribeKeyPairs"])
-	}
+	synctest.Test(t, func(t *testing.T) {
+		c, ctl := newBubbleClient(t, emulator.Config{RateLimit: 10}, 1000)
+		c.retryBase = 200 * time.Millisecond // the default: enough to outwait 4 s of refusals
+		var wg sync.WaitGroup
+		for range 40 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := c.ListKeyPairs(context.Background(), nil); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		s := stats(t, ctl)
+		if s.Throttled["DescribeKeyPairs"] == 0 {
+			t.Fatal("no call was throttled: the test does not exercise retries")
+		}
+		if s.Calls["DescribeKeyPairs"] != 40+s.Throttled["DescribeKeyPairs"] {
+			t.Errorf("calls %d, throttled %d: each refusal should cost exactly one more call", s.Calls["DescribeKeyPairs"], s.Throttled["DescribeKeyPairs"])
+		}
+	})
 }
 
 // Server faults are retried for calls that are safe to repeat. A create is
@@ -174,136 +209,146 @@ func TestClient_retriesInternalErrorsOnlyWhenSafe(t *testing.T) {
 // Retries end with the context.
 func TestClient_retriesEndWithTheContext(t *testing.T) {
 	t.Parallel()
-	c, ctl := newTestClient(t, emulator.Config{RateLimit: 0}, 1000)
-	c.maxRetries = 1000
-	ctx := context.Background()
-	if err := ctl.SetFaults(ctx, emulator.Faults{Rules: []emulator.FaultRule{{Action: "*", Throttle: 1}}}); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	_, err := c.ListKeyPairs(ctx, nil)
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("err %v, want the deadline", err)
-	}
-	if elapsed := time.Since(start); elapsed > 5*time.Second {
-		t.Errorf("retries went on for %v after the deadline", elapsed)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		c, ctl := newBubbleClient(t, emulator.Config{RateLimit: 0}, 1000)
+		c.maxRetries = 1000
+		ctx := context.Background()
+		if err := ctl.SetFaults(ctx, emulator.Faults{Rules: []emulator.FaultRule{{Action: "*", Throttle: 1}}}); err != nil {
+			t.Fatal(err)
+		}
+		const deadline = 300 * time.Millisecond
+		ctx, cancel := context.WithTimeout(ctx, deadline)
+		defer cancel()
+		start := time.Now()
+		_, err := c.ListKeyPairs(ctx, nil)
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("err %v, want the deadline", err)
+		}
+		if elapsed := time.Since(start); elapsed > deadline {
+			t.Errorf("retries went on for %v, past the deadline of %v", elapsed, deadline)
+		}
+	})
 }
 
 // Concurrent deletes share DeleteKeyPairs calls of up to 100 ids.
 func TestClient_coalescesDeletes(t *testing.T) {
 	t.Parallel()
-	c, ctl := newTestClient(t, emulator.Config{RateLimit: 0, Quota: 200}, 1000)
-	ids := createN(t, c, 150)
-	var wg sync.WaitGroup
-	for _, id := range ids {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := c.DeleteKeyPair(context.Background(), id); err != nil {
-				t.Error(err)
-			}
-		}()
-	}
-	wg.Wait()
-	if got := stats(t, ctl).Calls["DeleteKeyPairs"]; got != 2 {
-		t.Errorf("150 concurrent deletes took %d DeleteKeyPairs calls, want 2", got)
-	}
-	left, err := c.ListKeyPairs(context.Background(), nil)
-	if err != nil || len(left) != 0 {
-		t.Errorf("%d key pairs left (%v), want none", len(left), err)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		c, ctl := newBubbleClient(t, emulator.Config{RateLimit: 0, Quota: 200}, 1000)
+		ids := createN(t, c, 150)
+		var wg sync.WaitGroup
+		for _, id := range ids {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := c.DeleteKeyPair(context.Background(), id); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		if got := stats(t, ctl).Calls["DeleteKeyPairs"]; got != 2 {
+			t.Errorf("150 concurrent deletes took %d DeleteKeyPairs calls, want 2", got)
+		}
+		left, err := c.ListKeyPairs(context.Background(), nil)
+		if err != nil || len(left) != 0 {
+			t.Errorf("%d key pairs left (%v), want none", len(left), err)
+		}
+	})
 }
 
 // A delete batch fails as a whole when one key pair is in use; each delete
 // then goes alone, and only the one in use fails.
 func TestClient_failedDeleteBatchFallsBack(t *testing.T) {
 	t.Parallel()
-	c, ctl := newTestClient(t, emulator.Config{RateLimit: 0}, 1000)
-	ctx := context.Background()
-	ids := createN(t, c, 5)
-	if err := ctl.SetInstance(ctx, emulator.Instance{InstanceID: "ins-abcdefgh", Region: testRegion, State: "STOPPED", OsType: "LINUX"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.AssociateInstances(ctx, ids[:1], []string{"ins-abcdefgh"}, false); err != nil {
-		t.Fatal(err)
-	}
-	errs := make([]error, len(ids))
-	var wg sync.WaitGroup
-	for i, id := range ids {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = c.DeleteKeyPair(ctx, id)
-		}()
-	}
-	wg.Wait()
-	var inUse *InUseError
-	if !errors.As(errs[0], &inUse) || !slices.Equal(inUse.InstanceIDs, []string{"ins-abcdefgh"}) {
-		t.Errorf("delete of the bound key pair: %v, want an InUseError naming ins-abcdefgh", errs[0])
-	}
-	for i, err := range errs[1:] {
-		if err != nil {
-			t.Errorf("delete %d: %v", i+1, err)
+	synctest.Test(t, func(t *testing.T) {
+		c, ctl := newBubbleClient(t, emulator.Config{RateLimit: 0}, 1000)
+		ctx := context.Background()
+		ids := createN(t, c, 5)
+		if err := ctl.SetInstance(ctx, emulator.Instance{InstanceID: "ins-abcdefgh", Region: testRegion, State: "STOPPED", OsType: "LINUX"}); err != nil {
+			t.Fatal(err)
 		}
-	}
-	if got := stats(t, ctl).Calls["DeleteKeyPairs"]; got != 1+len(ids) {
-		t.Errorf("%d DeleteKeyPairs calls, want 1 batch and %d singles", got, len(ids))
-	}
+		if err := c.AssociateInstances(ctx, ids[:1], []string{"ins-abcdefgh"}, false); err != nil {
+			t.Fatal(err)
+		}
+		errs := make([]error, len(ids))
+		var wg sync.WaitGroup
+		for i, id := range ids {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = c.DeleteKeyPair(ctx, id)
+			}()
+		}
+		wg.Wait()
+		var inUse *InUseError
+		if !errors.As(errs[0], &inUse) || !slices.Equal(inUse.InstanceIDs, []string{"ins-abcdefgh"}) {
+			t.Errorf("delete of the bound key pair: %v, want an InUseError naming ins-abcdefgh", errs[0])
+		}
+		for i, err := range errs[1:] {
+			if err != nil {
+				t.Errorf("delete %d: %v", i+1, err)
+			}
+		}
+		if got := stats(t, ctl).Calls["DeleteKeyPairs"]; got != 1+len(ids) {
+			t.Errorf("%d DeleteKeyPairs calls, want 1 batch and %d singles", got, len(ids))
+		}
+	})
 }
 
 // Reads of a whole region share one listing; a write makes reads go by id,
 // batched.
 func TestClient_coalescesReads(t *testing.T) {
 	t.Parallel()
-	c, ctl := newTestClient(t, emulator.Config{RateLimit: 0}, 1000)
-	ids := createN(t, c, 60)
-	// The creates were writes: reads now go by id, in batches.
-	readAll := func(c *Client) {
-		var wg sync.WaitGroup
-		for _, id := range ids {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				kp, err := c.DescribeKeyPair(context.Background(), id)
-				if err != nil || kp.ID != id {
-					t.Errorf("read %s: %v", id, err)
-				}
-			}()
+	synctest.Test(t, func(t *testing.T) {
+		c, ctl := newBubbleClient(t, emulator.Config{RateLimit: 0}, 1000)
+		ids := createN(t, c, 60)
+		// The creates were writes: reads now go by id, in batches.
+		readAll := func(c *Client) {
+			var wg sync.WaitGroup
+			for _, id := range ids {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					kp, err := c.DescribeKeyPair(context.Background(), id)
+					if err != nil || kp.ID != id {
+						t.Errorf("read %s: %v", id, err)
+					}
+				}()
+			}
+			wg.Wait()
 		}
-		wg.Wait()
-	}
-	before := stats(t, ctl).Calls["DescribeKeyPairs"]
-	readAll(c)
-	if got := stats(t, ctl).Calls["DescribeKeyPairs"] - before; got != 1 {
-		t.Errorf("60 concurrent reads after a write took %d calls, want 1 batch", got)
-	}
+		before := stats(t, ctl).Calls["DescribeKeyPairs"]
+		readAll(c)
+		if got := stats(t, ctl).Calls["DescribeKeyPairs"] - before; got != 1 {
+			t.Errorf("60 concurrent reads after a write took %d calls, want 1 batch", got)
+		}
 
-	// A fresh client, as in a new terraform plan, lists the region once.
-	fresh, err := New(Config{SecretID: emulator.DemoSecretID, SecretKey: emulator.DemoSecretKey, Region: testRegion, Endpoint: ctl.URL, RateLimit: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fresh.reads.window, fresh.reads.maxWait = 200*time.Millisecond, 2*time.Second
-	before = stats(t, ctl).Calls["DescribeKeyPairs"]
-	readAll(fresh)
-	readAll(fresh)
-	if got := stats(t, ctl).Calls["DescribeKeyPairs"] - before; got != 1 {
-		t.Errorf("two rounds of 60 reads took %d calls, want 1 listing", got)
-	}
+		// A fresh client, as in a new terraform plan, lists the region once.
+		fresh, err := New(Config{SecretID: emulator.DemoSecretID, SecretKey: emulator.DemoSecretKey, Region: testRegion, Endpoint: ctl.URL, RateLimit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		overMem(t, fresh, c.transport.DialContext)
+		fresh.reads.window, fresh.reads.maxWait = 200*time.Millisecond, 2*time.Second
+		before = stats(t, ctl).Calls["DescribeKeyPairs"]
+		readAll(fresh)
+		readAll(fresh)
+		if got := stats(t, ctl).Calls["DescribeKeyPairs"] - before; got != 1 {
+			t.Errorf("two rounds of 60 reads took %d calls, want 1 listing", got)
+		}
 
-	// A key pair missing from the listing is confirmed gone by a call of
-	// its own.
-	before = stats(t, ctl).Calls["DescribeKeyPairs"]
-	var notFound *NotFoundError
-	if _, err := fresh.DescribeKeyPair(context.Background(), "skey-00000000"); !errors.As(err, &notFound) {
-		t.Errorf("read of an unknown id: %v, want NotFoundError", err)
-	}
-	if got := stats(t, ctl).Calls["DescribeKeyPairs"] - before; got != 1 {
-		t.Errorf("confirming a missing key pair took %d calls, want 1", got)
-	}
+		// A key pair missing from the listing is confirmed gone by a call of
+		// its own.
+		before = stats(t, ctl).Calls["DescribeKeyPairs"]
+		var notFound *NotFoundError
+		if _, err := fresh.DescribeKeyPair(context.Background(), "skey-00000000"); !errors.As(err, &notFound) {
+			t.Errorf("read of an unknown id: %v, want NotFoundError", err)
+		}
+		if got := stats(t, ctl).Calls["DescribeKeyPairs"] - before; got != 1 {
+			t.Errorf("confirming a missing key pair took %d calls, want 1", got)
+		}
+	})
 }
 
 // Creates whose answers are lost (connections dropped after the server

@@ -185,10 +185,18 @@ func TestResolveCredentials_assumeRole(t *testing.T) {
 	}
 }
 
-// fakeClock is a clock that tests move by hand.
-type fakeClock struct{ offset atomic.Int64 }
+// fakeClock is a clock that moves only when a test moves it, so that how
+// long the calls take never counts toward an expiry. It starts at the real
+// time: the SDK signs with the real time, which the emulator wants within
+// five minutes of its own.
+type fakeClock struct {
+	base   time.Time
+	offset atomic.Int64
+}
 
-func (c *fakeClock) now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
+func newFakeClock() *fakeClock { return &fakeClock{base: time.Now()} }
+
+func (c *fakeClock) now() time.Time          { return c.base.Add(time.Duration(c.offset.Load())) }
 func (c *fakeClock) advance(d time.Duration) { c.offset.Add(int64(d)) }
 func assumeRoleCalls(t *testing.T, ctl emulator.ControlClient) int {
 	t.Helper()
@@ -197,7 +205,7 @@ func assumeRoleCalls(t *testing.T, ctl emulator.ControlClient) int {
 
 func TestAssumeRole_renewsBeforeExpiry(t *testing.T) {
 	t.Parallel()
-	clock := &fakeClock{}
+	clock := newFakeClock()
 	_, url := emulator.NewTestServer(t, emulator.Config{KeyBits: 1024, Now: clock.now, Roles: []emulator.Role{{RoleArn: testRoleArn, ExternalID: "ext-1"}}})
 	ctl := emulator.ControlClient{URL: url}
 	c, err := New(Config{
@@ -282,10 +290,12 @@ func TestAssumeRole_errorsNameTheSource(t *testing.T) {
 
 // domain and protocol pick the host and scheme of every call, STS
 // included: <service>.<domain> over HTTP here, reached through a dialer
-// that sends every host to the emulator.
+// that sends every host to the emulator, which is told to answer those
+// names.
 func TestClient_domainAndProtocol(t *testing.T) {
 	t.Parallel()
-	srv, err := emulator.New(emulator.Config{KeyBits: 1024, Roles: []emulator.Role{{RoleArn: testRoleArn}}})
+	srv, err := emulator.New(emulator.Config{KeyBits: 1024, Roles: []emulator.Role{{RoleArn: testRoleArn}},
+		AllowHosts: []string{"sts.cloud.example.test", "cvm.cloud.example.test"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,10 +1,13 @@
 package client
 
 import (
+	"context"
 	"errors"
 	"net"
 	"strings"
+	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	sdkerrors "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
@@ -81,7 +84,9 @@ func unreachableClient(t *testing.T, addr string, requestTimeout time.Duration) 
 }
 
 // An endpoint where nothing listens fails a read at once, after two more
-// tries whatever max_retries says, naming the endpoint and the cause.
+// tries whatever max_retries says, naming the endpoint and the cause. On
+// the bubble's clock, the only time that passes is the backoff between
+// the tries: the refusal itself comes from a real socket, at once.
 func TestClient_closedPortFailsFast(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -89,51 +94,63 @@ func TestClient_closedPortFailsFast(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close() // nothing listens there now
-	c := unreachableClient(t, addr, time.Second)
-	start := time.Now()
-	_, err = c.DescribeKeyPair(t.Context(), "skey-abcdefgh")
-	var apiErr *APIError
-	if !errors.As(err, &apiErr) || !apiErr.NotSent {
-		t.Fatalf("err %#v, want an APIError that was not sent", err)
-	}
-	if !strings.Contains(err.Error(), addr) || !strings.Contains(err.Error(), "connection refused") {
-		t.Errorf("error %q: want the endpoint and the cause", err)
-	}
-	if s := c.Stats(); s.Calls != 1+maxUnreachableRetries || time.Since(start) > 10*time.Second {
-		t.Errorf("%d calls in %s, want %d, fast", s.Calls, time.Since(start), 1+maxUnreachableRetries)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		c := unreachableClient(t, addr, time.Second)
+		start := time.Now()
+		_, err = c.DescribeKeyPair(t.Context(), "skey-abcdefgh")
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || !apiErr.NotSent {
+			t.Fatalf("err %#v, want an APIError that was not sent", err)
+		}
+		if !strings.Contains(err.Error(), addr) || !strings.Contains(err.Error(), "connection refused") {
+			t.Errorf("error %q: want the endpoint and the cause", err)
+		}
+		// The rate limiter's spacing (10 calls a second) of the two tries
+		// after the first, which covers their backoffs (at most 10 and
+		// 20 ms, retryBase 10 ms).
+		if s, took := c.Stats(), time.Since(start); s.Calls != 1+maxUnreachableRetries || took > 200*time.Millisecond {
+			t.Errorf("%d calls in %s, want %d within 200ms", s.Calls, took, 1+maxUnreachableRetries)
+		}
+		c.transport.CloseIdleConnections()
+	})
 }
 
 // An endpoint that takes the connection and never answers fails a read
 // after three request timeouts, naming the endpoint and request_timeout.
+// The endpoint is the far end of in-memory connections that nobody
+// reads, in a synctest bubble: the request timeouts run on its clock, so
+// the read takes exactly three of them and the backoff between them.
 func TestClient_silentEndpointFailsAfterRequestTimeouts(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	done := make(chan struct{})
-	defer close(done)
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() { <-done; conn.Close() }()
+	synctest.Test(t, func(t *testing.T) {
+		const requestTimeout = 200 * time.Millisecond
+		c := unreachableClient(t, "127.0.0.1:8090", requestTimeout)
+		var mu sync.Mutex
+		var silent []net.Conn
+		c.transport.DialContext = func(context.Context, string, string) (net.Conn, error) {
+			client, server := net.Pipe()
+			mu.Lock()
+			silent = append(silent, server)
+			mu.Unlock()
+			return client, nil
 		}
-	}()
-	c := unreachableClient(t, ln.Addr().String(), 200*time.Millisecond)
-	start := time.Now()
-	_, err = c.DescribeKeyPair(t.Context(), "skey-abcdefgh")
-	var apiErr *APIError
-	if !errors.As(err, &apiErr) || !apiErr.Timeout {
-		t.Fatalf("err %#v, want an APIError that timed out", err)
-	}
-	if !strings.Contains(err.Error(), ln.Addr().String()) || !strings.Contains(err.Error(), "request_timeout") {
-		t.Errorf("error %q: want the endpoint and request_timeout", err)
-	}
-	if s := c.Stats(); s.Calls != 1+maxUnreachableRetries || time.Since(start) > 10*time.Second {
-		t.Errorf("%d calls in %s, want %d within a few request timeouts", s.Calls, time.Since(start), 1+maxUnreachableRetries)
-	}
+		defer func() {
+			c.transport.CloseIdleConnections()
+			for _, conn := range silent {
+				conn.Close()
+			}
+		}()
+		start := time.Now()
+		_, err := c.DescribeKeyPair(t.Context(), "skey-abcdefgh")
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || !apiErr.Timeout {
+			t.Fatalf("err %#v, want an APIError that timed out", err)
+		}
+		if !strings.Contains(err.Error(), "127.0.0.1:8090") || !strings.Contains(err.Error(), "request_timeout") {
+			t.Errorf("error %q: want the endpoint and request_timeout", err)
+		}
+		least, most := 3*requestTimeout, 3*requestTimeout+30*time.Millisecond
+		if s, took := c.Stats(), time.Since(start); s.Calls != 1+maxUnreachableRetries || took < least || took > most {
+			t.Errorf("%d calls in %s, want %d in %s to %s: three request timeouts and two backoffs", s.Calls, took, 1+maxUnreachableRetries, least, most)
+		}
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
@@ -117,71 +118,75 @@ func TestLagEstimate_earlyReadRaisesTheEstimate(t *testing.T) {
 // sample of its estimate.
 func TestClient_waitsAreSamples(t *testing.T) {
 	t.Parallel()
-	c, _ := newTestClient(t, emulator.Config{VisibilityLag: 200 * time.Millisecond}, 1000)
-	c.settle = defaultSettle
-	ctx := context.Background()
-	kp, err := c.CreateKeyPair(ctx, "sample", 0, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	start := time.Now()
-	if _, err := c.WaitForNewKeyPair(ctx, kp.ID, nil); err != nil {
-		t.Fatal(err)
-	}
-	if n, took := len(c.showLag.samples), time.Since(start); n != 1 || c.showLag.samples[0].lag > took {
-		t.Errorf("after a wait of %s: %d samples %+v, want one of at most %s", took, n, c.showLag.samples, took)
-	}
-	if err := c.DeleteKeyPair(ctx, kp.ID); err != nil {
-		t.Fatal(err)
-	}
-	if n := len(c.goneLag.samples); n != 1 {
-		t.Errorf("after a delete: %d samples of deletes, want one", n)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		c, _ := newBubbleClient(t, emulator.Config{VisibilityLag: 200 * time.Millisecond}, 1000)
+		c.settle = defaultSettle
+		ctx := context.Background()
+		kp, err := c.CreateKeyPair(ctx, "sample", 0, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		if _, err := c.WaitForNewKeyPair(ctx, kp.ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		if n, took := len(c.showLag.samples), time.Since(start); n != 1 || c.showLag.samples[0].lag > took {
+			t.Errorf("after a wait of %s: %d samples %+v, want one of at most %s", took, n, c.showLag.samples, took)
+		}
+		if err := c.DeleteKeyPair(ctx, kp.ID); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(c.goneLag.samples); n != 1 {
+			t.Errorf("after a delete: %d samples of deletes, want one", n)
+		}
+	})
 }
 
 // Waits follow the estimate: against an API that shows new key pairs,
 // and stops showing deleted ones, 100 ms after the call, a client whose
 // estimate is 300 ms reads first after it (less 1/8 for a probe), and
 // each wait makes one read. (Read at once, the key pair would not show
-// yet: two reads at least. A busy machine only makes reads later, which
-// finds the change all the same.)
+// yet: two reads at least.) The test runs on the bubble's clock, which
+// the lag and the waits share.
 func TestClient_waitsFollowTheEstimate(t *testing.T) {
 	t.Parallel()
-	const lag, estimate = 100 * time.Millisecond, 300 * time.Millisecond
-	c, ctl := newTestClient(t, emulator.Config{VisibilityLag: lag}, 1000)
-	c.reads.window, c.deletes.window = readBatchWindow, deleteBatchWindow
-	c.settle = defaultSettle
-	c.showLag.observeLocked(estimate)
-	c.goneLag.observeLocked(estimate)
-	ctx := context.Background()
-	reads := func() int { return stats(t, ctl).Calls["DescribeKeyPairs"] }
-	// Probes that find their writes bring the estimate down by 1/8 each
-	// wait: after n of them it is still above least, and above the lag.
-	const n = 4
-	least := time.Duration(float64(estimate) * math.Pow(probeShare, n))
+	synctest.Test(t, func(t *testing.T) {
+		const lag, estimate = 100 * time.Millisecond, 300 * time.Millisecond
+		c, ctl := newBubbleClient(t, emulator.Config{VisibilityLag: lag}, 1000)
+		c.reads.window, c.deletes.window = readBatchWindow, deleteBatchWindow
+		c.settle = defaultSettle
+		c.showLag.observeLocked(estimate)
+		c.goneLag.observeLocked(estimate)
+		ctx := context.Background()
+		reads := func() int { return stats(t, ctl).Calls["DescribeKeyPairs"] }
+		// Probes that find their writes bring the estimate down by 1/8 each
+		// wait: after n of them it is still above least, and above the lag.
+		const n = 4
+		least := time.Duration(float64(estimate) * math.Pow(probeShare, n))
 
-	var ids []string
-	for i := range n {
-		kp, err := c.CreateKeyPair(ctx, fmt.Sprintf("follow%d", i), 0, nil)
-		if err != nil {
-			t.Fatal(err)
+		var ids []string
+		for i := range n {
+			kp, err := c.CreateKeyPair(ctx, fmt.Sprintf("follow%d", i), 0, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before, start := reads(), time.Now()
+			if _, err := c.WaitForNewKeyPair(ctx, kp.ID, nil); err != nil {
+				t.Fatal(err)
+			}
+			if got, took := reads()-before, time.Since(start); got != 1 || took < least {
+				t.Errorf("wait %d for a new key pair: %d reads in %s, want one, after %s or more", i, got, took, least)
+			}
+			ids = append(ids, kp.ID)
 		}
-		before, start := reads(), time.Now()
-		if _, err := c.WaitForNewKeyPair(ctx, kp.ID, nil); err != nil {
-			t.Fatal(err)
+		for i, id := range ids {
+			before, start := reads(), time.Now()
+			if err := c.DeleteKeyPair(ctx, id); err != nil {
+				t.Fatal(err)
+			}
+			if got, took := reads()-before, time.Since(start); got != 1 || took < least {
+				t.Errorf("delete %d: %d reads in %s, want one, after %s or more", i, got, took, least)
+			}
 		}
-		if got, took := reads()-before, time.Since(start); got != 1 || took < least {
-			t.Errorf("wait %d for a new key pair: %d reads in %s, want one, after %s or more", i, got, took, least)
-		}
-		ids = append(ids, kp.ID)
-	}
-	for i, id := range ids {
-		before, start := reads(), time.Now()
-		if err := c.DeleteKeyPair(ctx, id); err != nil {
-			t.Fatal(err)
-		}
-		if got, took := reads()-before, time.Since(start); got != 1 || took < least {
-			t.Errorf("delete %d: %d reads in %s, want one, after %s or more", i, got, took, least)
-		}
-	}
+	})
 }

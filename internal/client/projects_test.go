@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
@@ -120,27 +121,29 @@ func endpointOf(t *testing.T, c *Client) string {
 
 // Asking about projects reads, it does not write: the region's listing of
 // key pairs keeps answering reads, so a plan that checks a project still
-// reads its key pairs with one DescribeKeyPairs call.
+// reads its key pairs with one DescribeKeyPairs call. On the bubble's
+// clock, the calls take no time, and the listing stays fresh for them
+// however busy the machine.
 func TestProjectExists_keepsTheListing(t *testing.T) {
 	t.Parallel()
-	c, ctl := newTestClient(t, emulator.Config{Projects: []int64{1001}}, 1000)
-	ctx := context.Background()
-	ids := createN(t, c, 2)
-	// Let the creates' writes age out of the listing's window.
-	c.listing.mu.Lock()
-	c.listing.lastWrite = time.Time{}
-	c.listing.mu.Unlock()
-	if _, err := c.DescribeKeyPair(ctx, ids[0]); err != nil {
-		t.Fatal(err)
-	}
-	before := stats(t, ctl).Calls["DescribeKeyPairs"]
-	if ok, err := c.ProjectExists(ctx, 1001); err != nil || !ok {
-		t.Fatalf("ProjectExists(1001) = %v, %v", ok, err)
-	}
-	if _, err := c.DescribeKeyPair(ctx, ids[1]); err != nil {
-		t.Fatal(err)
-	}
-	if got := stats(t, ctl).Calls["DescribeKeyPairs"] - before; got != 0 {
-		t.Errorf("%d DescribeKeyPairs calls after DescribeProjects, want 0: the listing was dropped", got)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		c, ctl := newBubbleClient(t, emulator.Config{Projects: []int64{1001}}, 1000)
+		ctx := context.Background()
+		ids := createN(t, c, 2)
+		// Let the creates' writes age out of the listing's window.
+		time.Sleep(listingTTL)
+		if _, err := c.DescribeKeyPair(ctx, ids[0]); err != nil {
+			t.Fatal(err)
+		}
+		before := stats(t, ctl).Calls["DescribeKeyPairs"]
+		if ok, err := c.ProjectExists(ctx, 1001); err != nil || !ok {
+			t.Fatalf("ProjectExists(1001) = %v, %v", ok, err)
+		}
+		if _, err := c.DescribeKeyPair(ctx, ids[1]); err != nil {
+			t.Fatal(err)
+		}
+		if got := stats(t, ctl).Calls["DescribeKeyPairs"] - before; got != 0 {
+			t.Errorf("%d DescribeKeyPairs calls after DescribeProjects, want 0: the listing was dropped", got)
+		}
+	})
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -74,6 +73,36 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		}
 		b, err := json.Marshal(KeyPool{Ready: len(s.pool.keys), Size: cap(s.pool.keys)})
 		controlReply(w, b, err)
+	case "lags":
+		switch r.Method {
+		case http.MethodGet:
+			s.serveLags(w, nil)
+		case http.MethodPut:
+			var in struct {
+				Held *bool `json:"held"`
+			}
+			if err := decodeControl(r, &in); err != nil {
+				controlError(w, http.StatusBadRequest, err.Error())
+				return
+			}
+			if in.Held == nil {
+				controlError(w, http.StatusBadRequest, `the body must give "held": true or false`)
+				return
+			}
+			s.serveLags(w, in.Held)
+		default:
+			controlError(w, http.StatusMethodNotAllowed, "use GET or PUT")
+		}
+	case "lags/end":
+		if r.Method != http.MethodPost {
+			controlError(w, http.StatusMethodNotAllowed, "use POST")
+			return
+		}
+		now := s.lockState()
+		ended := s.endLagsLocked(now)
+		s.mu.Unlock()
+		b, err := json.Marshal(ended)
+		controlReply(w, b, err)
 	case "faults":
 		switch r.Method {
 		case http.MethodGet:
@@ -99,9 +128,23 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// serveLags answers whether the lags are held and how many are pending,
+// after holding them or letting them go when held is not nil.
+func (s *Server) serveLags(w http.ResponseWriter, held *bool) {
+	now := s.lockState()
+	if held != nil {
+		s.holdLagsLocked(*held, now)
+	}
+	lags := Lags{Held: s.lagsHeld, Pending: s.pendingLagsLocked(now)}
+	s.mu.Unlock()
+	b, err := json.Marshal(lags)
+	controlReply(w, b, err)
+}
+
 // reset forgets key pairs, instances, images, roles, counters, faults and
-// rate buckets. The key id counter is kept so that ids from before the
-// reset are not reused, and credentials stay accepted.
+// rate buckets, and holds the lags or not as Config.HoldLags says. The
+// key id counter is kept so that ids from before the reset are not
+// reused, and credentials stay accepted.
 func (s *Server) reset() {
 	s.credMu.Lock()
 	s.roles = map[string]Role{}
@@ -112,6 +155,7 @@ func (s *Server) reset() {
 	s.stats = newStats()
 	s.faults = newFaultSet(Faults{})
 	s.limiters = map[string]*rate.Limiter{}
+	s.lagsHeld = s.holdLags
 	s.mu.Unlock()
 	s.changed()
 }
@@ -318,10 +362,11 @@ func (s *Server) deleteImage(w http.ResponseWriter, id string) {
 //
 //   - 403 when the Host header names neither a loopback address
 //     (localhost, 127.0.0.0/8, ::1, with any port), nor the IP address the
-//     connection arrived at, nor the host of Config.ListenAddr. A web page
-//     that rebinds its own name to 127.0.0.1 still sends its name as the
-//     Host, so this keeps it out; every name accepted is either an IP
-//     address or one the operator chose.
+//     connection arrived at, nor the host of Config.ListenAddr, nor a name
+//     of Config.AllowHosts (see hostAllowed, which the signed API asks
+//     too). A web page that rebinds its own name to 127.0.0.1 still sends
+//     its name as the Host, so this keeps it out; every name accepted is
+//     either an IP address or one the operator chose.
 //   - 401 when Config.ControlToken is set and the call does not send it as
 //     "Authorization: Bearer TOKEN". The comparison takes the same time
 //     whatever the token sent.
@@ -333,8 +378,8 @@ func (s *Server) deleteImage(w http.ResponseWriter, id string) {
 //     carry no body and change nothing, and a page of another origin
 //     cannot read their answer, so they need no content type.
 func (s *Server) admitControl(w http.ResponseWriter, r *http.Request) bool {
-	if !s.controlHostAllowed(r) {
-		controlError(w, http.StatusForbidden, fmt.Sprintf("Host %q is not a loopback address or the address the emulator listens on", r.Host))
+	if !s.hostAllowed(r) {
+		controlError(w, http.StatusForbidden, fmt.Sprintf("Host %q is not a loopback address, the address the emulator listens on or a name of --allow-host", r.Host))
 		return false
 	}
 	if s.controlToken != "" && !bearerMatches(r.Header.Get("Authorization"), s.controlToken) {
@@ -349,34 +394,6 @@ func (s *Server) admitControl(w http.ResponseWriter, r *http.Request) bool {
 		}
 	}
 	return true
-}
-
-// controlHostAllowed tells whether the Host header names a loopback
-// address, the IP address the connection arrived at (what a client on the
-// network names when the emulator listens on every interface), or the host
-// of Config.ListenAddr.
-func (s *Server) controlHostAllowed(r *http.Request) bool {
-	host := r.Host
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	} else {
-		host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
-	}
-	if host == "" {
-		return false
-	}
-	if strings.EqualFold(host, "localhost") || s.listenHost != "" && strings.EqualFold(host, s.listenHost) {
-		return true
-	}
-	ip := net.ParseIP(host)
-	if ip == nil {
-		return false
-	}
-	if ip.IsLoopback() {
-		return true
-	}
-	local, ok := r.Context().Value(http.LocalAddrContextKey).(*net.TCPAddr)
-	return ok && local.IP.Equal(ip)
 }
 
 // bearerMatches tells whether an Authorization header carries token as a

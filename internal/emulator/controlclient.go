@@ -20,6 +20,8 @@ type ControlClient struct {
 	// Token, when not empty, is sent as "Authorization: Bearer TOKEN":
 	// the emulator's Config.ControlToken (--control-token).
 	Token string
+	// HTTPClient sends the calls; nil is http.DefaultClient.
+	HTTPClient *http.Client
 }
 
 // Stats are the emulator's counters per action. Calls counts every call
@@ -128,6 +130,37 @@ type KeyPool struct {
 	Size  int `json:"size"`
 }
 
+// Lags says whether the emulator holds its lags (Config.HoldLags) and
+// how many are pending.
+type Lags struct {
+	Held    bool      `json:"held"`
+	Pending LagCounts `json:"pending"`
+}
+
+// Lags reads whether the lags are held and how many are pending.
+func (c ControlClient) Lags(ctx context.Context) (Lags, error) {
+	var l Lags
+	err := c.call(ctx, http.MethodGet, "lags", nil, &l)
+	return l, err
+}
+
+// HoldLags holds every lag until EndLags ends it (held true), or lets the
+// clock end them again (false), as Config.HoldLags does from the start. A
+// lag that the clock had ended when it is held stays over.
+func (c ControlClient) HoldLags(ctx context.Context, held bool) error {
+	return c.call(ctx, http.MethodPut, "lags", map[string]bool{"held": held}, nil)
+}
+
+// EndLags ends every pending visibility, tag and terminate lag now: new
+// key pairs show in DescribeKeyPairs, deleted ones and terminated
+// instances are gone, tag changes show. It returns how many of each it
+// ended. Lags that begin later run as before: held, if the lags are.
+func (c ControlClient) EndLags(ctx context.Context) (LagCounts, error) {
+	var n LagCounts
+	err := c.call(ctx, http.MethodPost, "lags/end", nil, &n)
+	return n, err
+}
+
 // KeyPool reads the fill of the key pool.
 func (c ControlClient) KeyPool(ctx context.Context) (KeyPool, error) {
 	var p KeyPool
@@ -227,7 +260,11 @@ func (c ControlClient) call(ctx context.Context, method, name string, in, out an
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	hc := c.HTTPClient
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
 	if err != nil {
 		return fmt.Errorf("emulator control API %s %s: %w", method, name, err)
 	}

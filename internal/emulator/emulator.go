@@ -126,6 +126,14 @@ type Config struct {
 	// pairs InvalidParameterValue.KeyPairNotSupported (official provider
 	// issues tencentcloudstack/terraform-provider-tencentcloud#194, #375).
 	TerminateLag time.Duration
+	// HoldLags makes every lag last until it is ended through the control
+	// API (POST /_emulator/lags/end, ControlClient.EndLags), however long
+	// its field says: a test that needs a lag pending, and then over,
+	// ends it when it wants instead of racing the clock, which a busy
+	// machine makes lose. The fields above still say which lags there
+	// are: a lag of 0 is none, held or not. PUT /_emulator/lags changes
+	// it while the emulator runs; a reset brings it back to this value.
+	HoldLags bool
 	// RestartAfterForceStop makes an instance that was RUNNING run again
 	// after a key pair was bound or unbound with ForceStop: "如实例原状态为
 	// RUNNING，绑定完成后实例会自动开机" (if the instance was RUNNING it
@@ -147,12 +155,19 @@ type Config struct {
 	// hold spaces or control characters.
 	ControlToken string
 	// ListenAddr is the address the server listens on, as given to
-	// --listen (HOST:PORT). The control API accepts the Host headers that
-	// name a loopback address (localhost, 127.0.0.0/8, ::1), the IP
-	// address the connection arrived at, or the host of ListenAddr, and
-	// answers 403 to any other, so that a web page cannot reach it through
-	// DNS rebinding. "" adds no host.
+	// --listen (HOST:PORT). Both the control API and the signed API accept
+	// only the Host headers that name a loopback address (localhost,
+	// 127.0.0.0/8, ::1), the IP address the connection arrived at, the
+	// host of ListenAddr or one of AllowHosts, so that a web page cannot
+	// reach either through DNS rebinding: the control API answers 403 to
+	// any other, the signed API AuthFailure.UnauthorizedOperation. ""
+	// adds no host.
 	ListenAddr string
+	// AllowHosts are more names (or IP addresses) that the Host header may
+	// give, without a port, compared without regard to case: the names by
+	// which clients reach the emulator besides loopback and the listen
+	// address, such as a container's service name (--allow-host).
+	AllowHosts []string
 
 	// The timeouts of the http.Server that HTTPServer and NewTestServer
 	// make; 0 is the default, and a negative value is refused.
@@ -242,11 +257,14 @@ type Server struct {
 	stats    Stats
 	limiters map[string]*rate.Limiter
 	faults   faultSet
+	// lagsHeld: no lag is over by the clock (Config.HoldLags).
+	lagsHeld bool
 
 	// What the control API and the HTTP server are guarded by: fixed
 	// after New.
 	controlToken string
-	listenHost   string
+	holdLags     bool            // Config.HoldLags, which a reset brings back
+	allowHosts   map[string]bool // of AllowHosts and ListenAddr, by hostKey
 	timeouts     timeouts
 	maxConns     int
 
@@ -277,6 +295,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.set = set
+	s.holdLags = cfg.HoldLags
 	if err := s.configureHTTP(cfg); err != nil {
 		return nil, err
 	}
@@ -331,6 +350,13 @@ func New(cfg Config) (*Server, error) {
 		s.st = st
 		s.store = newPersister(cfg.StateFile, s.snapshot)
 	}
+	// Held from the start, the lags of a loaded state that the clock has
+	// ended stay over.
+	s.mu.Lock()
+	now := s.now()
+	s.expireLocked(now)
+	s.holdLagsLocked(cfg.HoldLags, now)
+	s.mu.Unlock()
 	poolSize := cfg.KeyPool
 	if poolSize <= 0 {
 		poolSize = keyPoolSize
@@ -365,12 +391,17 @@ func (s *Server) credential(id string) (Credential, bool) {
 	return c, ok
 }
 
-// ServeHTTP answers one call. Steps, in order: authenticate, route, count,
-// inject faults, rate-limit, then run the action; nothing changes state
-// before the action runs.
+// ServeHTTP answers one call. Steps, in order: check the Host header (see
+// hostAllowed), authenticate, route, count, inject faults, rate-limit,
+// then run the action; nothing changes state before the action runs.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, controlPrefix) {
 		s.serveControl(w, r)
+		return
+	}
+	// Before anything else, so that a refused call is not even counted.
+	if !s.hostAllowed(r) {
+		writeAPIError(w, hostRefused(r))
 		return
 	}
 	if r.Method != http.MethodPost {

@@ -26,6 +26,24 @@ type testEnv struct {
 	srv  *Server
 	url  string // http://127.0.0.1:PORT
 	host string // 127.0.0.1:PORT, what the SDK's Endpoint wants
+	// transport, when not nil, carries every call of the helpers: the
+	// in-memory network of a synctest bubble (newBubbleEnv).
+	transport *http.Transport
+}
+
+// httpClient is the client of the helpers' plain HTTP calls.
+func (e *testEnv) httpClient() *http.Client {
+	if e.transport == nil {
+		return http.DefaultClient
+	}
+	return &http.Client{Transport: e.transport}
+}
+
+// sdkClient points an SDK client at the env's transport, if it has one.
+func (e *testEnv) sdkClient(c *common.Client) {
+	if e.transport != nil {
+		c.WithHttpTransport(e.transport)
+	}
 }
 
 // newEnv starts an emulator. Tests use 1024-bit keys unless they set
@@ -57,6 +75,7 @@ func (e *testEnv) cvmWith(cred common.CredentialIface, region string) *cvm.Clien
 	if err != nil {
 		e.t.Fatalf("cvm client: %v", err)
 	}
+	e.sdkClient(&c.Client)
 	return c
 }
 
@@ -66,6 +85,7 @@ func (e *testEnv) tag(region string) *tagsdk.Client {
 	if err != nil {
 		e.t.Fatalf("tag client: %v", err)
 	}
+	e.sdkClient(&c.Client)
 	return c
 }
 
@@ -125,7 +145,7 @@ func (e *testEnv) control(method, path string, in, out any) int {
 	// ("server closed idle connection"; net/http sends only idempotent
 	// methods again).
 	req.Close = true
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := e.httpClient().Do(req)
 	if err != nil {
 		e.t.Fatalf("%s %s: %v", method, path, err)
 	}
@@ -297,7 +317,7 @@ type envelope struct {
 // message and the whole body.
 func (e *testEnv) do(req *http.Request) (code, message string, body []byte) {
 	e.t.Helper()
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := e.httpClient().Do(req)
 	if err != nil {
 		e.t.Fatalf("raw call: %v", err)
 	}
@@ -339,7 +359,7 @@ func (e *testEnv) expectControlStatuses(cases []controlCase) {
 		}
 		req.Header.Set("Content-Type", "application/json")
 		req.Close = true // as in control
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := e.httpClient().Do(req)
 		if err != nil {
 			e.t.Fatal(err)
 		}

@@ -47,13 +47,20 @@ func (s *Server) configureHTTP(cfg Config) error {
 		return errors.New("control token: must not hold spaces or control characters")
 	}
 	s.controlToken = cfg.ControlToken
+	allow, err := allowHostKeys(cfg.AllowHosts)
+	if err != nil {
+		return err
+	}
 	if cfg.ListenAddr != "" {
 		host, _, err := net.SplitHostPort(cfg.ListenAddr)
 		if err != nil {
 			return fmt.Errorf("listen address %q: %w", cfg.ListenAddr, err)
 		}
-		s.listenHost = host
+		if host != "" {
+			allow[hostKey(host)] = true
+		}
 	}
+	s.allowHosts = allow
 	orDefault := func(name string, d, def time.Duration) (time.Duration, error) {
 		switch {
 		case d < 0:
@@ -63,7 +70,6 @@ func (s *Server) configureHTTP(cfg Config) error {
 		}
 		return d, nil
 	}
-	var err error
 	if s.timeouts.readHeader, err = orDefault("read header timeout", cfg.ReadHeaderTimeout, DefaultReadHeaderTimeout); err != nil {
 		return err
 	}

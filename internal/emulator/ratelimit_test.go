@@ -3,56 +3,69 @@ package emulator
 import (
 	"sync"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 )
 
-// TestRateLimit is timing-sensitive, so it does not run in parallel with
-// the other tests and sends its calls all at once.
+// TestRateLimit runs in a synctest bubble, whose clock the token buckets
+// read: the calls of a burst all arrive at one instant of it, however busy
+// the machine, and the buckets refill only when the test lets time pass.
 func TestRateLimit(t *testing.T) {
-	e := newEnv(t, Config{RateLimit: 10})
-	burst := func(region string, n int) (throttled int) {
-		c := e.cvm(region)
-		codes := make(chan string, n)
-		var wg sync.WaitGroup
-		for range n {
-			wg.Go(func() {
-				_, err := c.DescribeKeyPairs(cvm.NewDescribeKeyPairsRequest())
-				codes <- errCode(err)
-			})
-		}
-		wg.Wait()
-		close(codes)
-		for code := range codes {
-			switch code {
-			case "":
-			case "RequestLimitExceeded":
-				throttled++
-			default:
-				t.Fatalf("describe: %s", code)
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		e, _ := newBubbleEnv(t, Config{RateLimit: 10})
+		burst := func(region string, n int) (throttled int) {
+			c := e.cvm(region)
+			codes := make(chan string, n)
+			var wg sync.WaitGroup
+			for range n {
+				wg.Go(func() {
+					_, err := c.DescribeKeyPairs(cvm.NewDescribeKeyPairsRequest())
+					codes <- errCode(err)
+				})
 			}
+			wg.Wait()
+			close(codes)
+			for code := range codes {
+				switch code {
+				case "":
+				case "RequestLimitExceeded":
+					throttled++
+				default:
+					t.Fatalf("describe: %s", code)
+				}
+			}
+			return throttled
 		}
-		return throttled
-	}
-	// A burst of 10 passes; of the other 30, only those after a refill
-	// (one every 100ms) can pass. 40 calls leave room for a slow machine.
-	throttled := burst(testRegion, 40)
-	if throttled == 0 || throttled > 30 {
-		t.Errorf("%d of 40 quick calls throttled at 10/s, want 1 to 30", throttled)
-	}
-	// Other regions and other actions have buckets of their own.
-	if n := burst("ap-shanghai", 10); n != 0 {
-		t.Errorf("another region: %d calls throttled", n)
-	}
-	req := cvm.NewModifyKeyPairAttributeRequest()
-	req.KeyId, req.KeyName = ptr("skey-zzzzzzzz"), ptr("x")
-	_, err := e.cvm(testRegion).ModifyKeyPairAttribute(req)
-	wantCode(t, err, "InvalidKeyPairId.NotFound")
+		// A burst of 10 passes, the other 30 are refused.
+		if n := burst(testRegion, 40); n != 30 {
+			t.Errorf("%d of 40 calls at one instant throttled at 10/s, want 30", n)
+		}
+		// One token comes back every 100ms.
+		time.Sleep(100 * time.Millisecond)
+		if n := burst(testRegion, 2); n != 1 {
+			t.Errorf("100ms later: %d of 2 calls throttled, want 1", n)
+		}
+		time.Sleep(time.Second)
+		if n := burst(testRegion, 10); n != 0 {
+			t.Errorf("a second later: %d of 10 calls throttled, want 0 (a full bucket)", n)
+		}
+		// Other regions and other actions have buckets of their own.
+		if n := burst("ap-shanghai", 10); n != 0 {
+			t.Errorf("another region: %d calls throttled", n)
+		}
+		req := cvm.NewModifyKeyPairAttributeRequest()
+		req.KeyId, req.KeyName = ptr("skey-zzzzzzzz"), ptr("x")
+		_, err := e.cvm(testRegion).ModifyKeyPairAttribute(req)
+		wantCode(t, err, "InvalidKeyPairId.NotFound")
 
-	st := e.stats()
-	if st.Throttled["DescribeKeyPairs"] != throttled || st.Calls["DescribeKeyPairs"] != 50 {
-		t.Errorf("stats = %+v, want %d throttled of 50 calls", st, throttled)
-	}
+		st := e.stats()
+		if st.Throttled["DescribeKeyPairs"] != 31 || st.Calls["DescribeKeyPairs"] != 62 {
+			t.Errorf("stats = %+v, want 31 throttled of 62 calls", st)
+		}
+	})
 }
 
 func TestRateLimitOff(t *testing.T) {

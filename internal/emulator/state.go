@@ -45,6 +45,10 @@ type keyPair struct {
 	// it stays listed, and keeps its name, public key and place in the
 	// quota, until the visibility lag is over.
 	Deleted time.Time `json:"deleted,omitzero"`
+	// Shown says that the visibility lag of a new key pair was ended
+	// before its time (POST /_emulator/lags/end), or was over when the
+	// lags were held: DescribeKeyPairs shows it whatever the clock says.
+	Shown bool `json:"shown,omitempty"`
 	// TagChanges are the tag changes that DescribeKeyPairs does not show
 	// yet, oldest first (see Server.shownTags).
 	TagChanges []tagChange `json:"tag_changes,omitempty"`

@@ -25,25 +25,81 @@ func stateID(s *terraform.State, addr string) string {
 	return s.RootModule().Resources[addr].Primary.ID
 }
 
+// endLagsOnCall ends the emulator's held lags (emulator.Config.HoldLags)
+// once it has received a call of action, counting from now: a lag then
+// lasts until the provider has met it, however slow the machine. The
+// watcher stops with the test.
+func (e *testEnv) endLagsOnCall(action string) {
+	e.t.Helper()
+	ctl := e.control()
+	ctx, cancel := context.WithCancel(context.Background())
+	before, err := ctl.Stats(ctx)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		for {
+			stats, err := ctl.Stats(ctx)
+			if err == nil && stats.Calls[action] > before.Calls[action] {
+				_, err = ctl.EndLags(ctx)
+				done <- err
+				return
+			}
+			select {
+			case <-ctx.Done():
+				done <- fmt.Errorf("the emulator received no %s call to end the lags on", action)
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+	e.t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			e.t.Error(err)
+		}
+	})
+}
+
 // A key pair bound to an instance that was terminated stays bound for a
 // while, and unbinding the instance answers that it does not exist: the
-// destroy waits until the binding clears, and succeeds.
+// destroy waits until the binding clears, and succeeds. The emulator holds
+// the terminate lag until the destroy has tried to unbind the instance,
+// so that the refresh before it sees the binding and the destroy meets it
+// on any machine; the visibility and tag lags are off, so that only the
+// lag under test is held.
 func TestAccFidelity_destroyBoundToTerminatedInstance(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, emulator.Config{Strict: true, TerminateLag: 3 * time.Second})
+	env := newTestEnv(t, emulator.Config{Strict: true, VisibilityLag: -1, TagLag: -1, HoldLags: true})
 	env.skipInCloud()
 	env.setInstance("ins-doomed01", "STOPPED")
 	config := keyPairConfig(env, "acc_terminated", false)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroyed,
+		CheckDestroy: func(s *terraform.State) error {
+			// The destroy met the binding: DeleteKeyPairs was refused
+			// before the unbinding, and answered after the lag ended.
+			stats, err := env.control().Stats(context.Background())
+			if err != nil {
+				return err
+			}
+			if stats.Calls["DeleteKeyPairs"] < 2 {
+				return fmt.Errorf("%d DeleteKeyPairs calls, want a refused one and one after the lag", stats.Calls["DeleteKeyPairs"])
+			}
+			return env.checkDestroyed(s)
+		},
 		Steps: []resource.TestStep{
 			{
 				Config: config,
 				Check: resource.ComposeTestCheckFunc(
 					env.associate(keyPairAddr, "ins-doomed01"),
 					func(*terraform.State) error {
-						return env.control().Terminate(context.Background(), "ins-doomed01", testRegion)
+						if err := env.control().Terminate(context.Background(), "ins-doomed01", testRegion); err != nil {
+							return err
+						}
+						env.endLagsOnCall("DisassociateInstancesKeyPairs")
+						return nil
 					},
 				),
 			},

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,36 +18,61 @@ import (
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/sshkey"
 )
 
-// slowCreateProxy stands between the provider and the emulator and holds
-// every answer to CreateKeyPair for hold after the emulator committed it,
-// as a slow network or gateway would.
-func slowCreateProxy(t *testing.T, target string, hold time.Duration) string {
+// heldCreateProxy stands between the provider and the emulator and holds
+// every answer to CreateKeyPair after the emulator committed it, as a slow
+// network or gateway would, until release is called. held is closed once
+// an answer is held. Answers are released at the latest when the test
+// ends, so that the proxy can close.
+func heldCreateProxy(t *testing.T, target string) (endpoint string, held <-chan struct{}, release func()) {
 	t.Helper()
 	u, err := url.Parse(target)
 	if err != nil {
 		t.Fatal(err)
 	}
+	isHeld, released := make(chan struct{}), make(chan struct{})
+	var heldOnce, releaseOnce sync.Once
+	release = func() { releaseOnce.Do(func() { close(released) }) }
 	proxy := httputil.NewSingleHostReverseProxy(u)
 	proxy.ModifyResponse = func(resp *http.Response) error {
 		if resp.Request.Header.Get("X-TC-Action") == "CreateKeyPair" {
-			time.Sleep(hold)
+			heldOnce.Do(func() { close(isHeld) })
+			<-released
 		}
 		return nil
 	}
 	srv := httptest.NewServer(proxy)
-	t.Cleanup(srv.Close)
-	return srv.URL
+	t.Cleanup(func() {
+		release()
+		srv.Close()
+	})
+	return srv.URL, isHeld, release
+}
+
+// waitFor waits until cond holds, polling, and fails the test after a
+// watchdog of several minutes (which only a broken test reaches), killing
+// the command first.
+func waitFor(t *testing.T, cmd *exec.Cmd, out *lockedBuffer, what string, cond func() bool) {
+	t.Helper()
+	for watchdog := time.Now().Add(5 * time.Minute); !cond(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(watchdog) {
+			_ = cmd.Process.Kill()
+			t.Fatalf("%s never happened:\n%s", what, out.String())
+		}
+	}
 }
 
 // Ctrl-C during an apply whose creates are in flight: the creates finish,
 // their key pairs reach the state with their private keys, nothing is left
 // in the cloud that the state does not hold, and the next apply converges.
+// The answers of the creates are held until Terraform has taken the
+// interrupt, so that creates are in flight at the interrupt however slow
+// the machine.
 func TestAccInterrupt_sigintDuringCreates(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
 	env.skipInCloud()
 	const n = 6
-	endpoint := slowCreateProxy(t, env.endpoint, 2*time.Second)
+	endpoint, held, release := heldCreateProxy(t, env.endpoint)
 	tf := newTFCLI(t, ourAddress)
 	tf.write("main.tf", providerBlocks(endpoint, testRegion, ourProvider)+fmt.Sprintf(`
 resource "tencentcloud_key_pair" "test" {
@@ -63,28 +89,21 @@ resource "tencentcloud_key_pair" "test" {
 		t.Fatal(err)
 	}
 	// Interrupt once the first creates are committed and their answers
-	// held.
-	ctl := env.control()
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
-		stats, err := ctl.Stats(context.Background())
-		if err != nil {
-			t.Fatal(err)
+	// held, and release them once Terraform has taken the interrupt.
+	waitFor(t, apply, out, "a held CreateKeyPair answer", func() bool {
+		select {
+		case <-held:
+			return true
+		default:
+			return false
 		}
-		if stats.Calls["CreateKeyPair"] >= 1 {
-			break
-		}
-		if time.Now().After(deadline) {
-			_ = apply.Process.Kill()
-			t.Fatalf("no create reached the emulator:\n%s", out.String())
-		}
-	}
+	})
 	if err := apply.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
+	waitFor(t, apply, out, "Terraform's \"Interrupt received\"", func() bool { return strings.Contains(out.String(), "Interrupt received") })
+	release()
 	_ = apply.Wait()
-	if !strings.Contains(out.String(), "Interrupt received") {
-		t.Fatalf("terraform did not see the interrupt:\n%s", out.String())
-	}
 
 	// Everything in the cloud is in the state, with its private key.
 	inState := map[string]stateResource{}
@@ -97,7 +116,7 @@ resource "tencentcloud_key_pair" "test" {
 	}
 	// At least one create was in flight at the interrupt: it must have
 	// finished into the state, not been cut short and cleared away.
-	stats, err := ctl.Stats(context.Background())
+	stats, err := env.control().Stats(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
