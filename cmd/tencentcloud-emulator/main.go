@@ -104,23 +104,30 @@ func parseFlags(args []string, stderr io.Writer) (emulator.Config, string, error
 		"The control API and the signed API refuse any Host but these, localhost, loopback addresses, the host of --listen and the address a connection arrived at, "+
 		"so that a web page cannot reach them by rebinding its name to this address (DNS rebinding)")
 	maxConns := fs.Int("max-connections", emulator.DefaultMaxConnections, "connections open at once; more wait in the kernel's backlog")
-	rateLimit := fs.Float64("rate-limit", 10, "calls per second per action per region of the actions without a documented limit of their own (the Tag API's keep theirs); 0 turns every limit off")
-	quota := fs.Int("quota", 100, "key pairs per account (per region with --scope region)")
-	keyBits := fs.Int("key-bits", 2048, "RSA key size of CreateKeyPair")
+	rateLimit := fs.Float64("rate-limit", 10, "calls per second per action per region of the actions without a documented limit of their own (the Tag API's keep theirs); 0 turns every limit off. Evidence: 10 per second is documented for each key pair action")
+	quota := fs.Int("quota", 100, "key pairs per account (per region with --scope region). Evidence: 100 per account, product doc 213/6092")
+	keyBits := fs.Int("key-bits", 2048, "RSA key size of CreateKeyPair. Guess: no source gives the size (the example of the CreateKeyPair page is a 1024-bit key)")
 	keyPool := fs.Int("key-pool", 16, "keys generated ahead, in the background")
 	projects := fs.String("projects", "", "comma-separated extra project ids (project 0 always exists)")
 	stateFile := fs.String("state-file", "", "file that keeps the state across restarts (default: memory only)")
-	scope := fs.String("scope", emulator.ScopeAccount, "where the quota, key name and public key uniqueness and DescribeKeyPairs listings count: account (key pairs found by id from any region) or region")
-	strict := fs.Bool("strict", false, "behave as strictly as the API documents: turns on --lean-create, --partial-delete, "+
-		"--visibility-lag "+emulator.StrictVisibilityLag.String()+", --tag-lag "+emulator.StrictTagLag.String()+
-		", --terminate-lag "+emulator.StrictTerminateLag.String()+", ForceStop restarting instances that were running, "+
-		"and numeric public key comments (skey_112168); a flag given as well overrides its part")
-	leanCreate := fs.Bool("lean-create", false, "CreateKeyPair answers only KeyId, KeyName, ProjectId, PublicKey and PrivateKey, as documented (on under --strict)")
-	partialDelete := fs.Bool("partial-delete", false, "DeleteKeyPairs of several ids deletes those it can and answers success, leaving those that instances or images hold (on under --strict)")
-	visibilityLag := fs.Duration("visibility-lag", 0, "how long a new key pair stays out of DescribeKeyPairs and a deleted one stays in it, its name taken ("+emulator.StrictVisibilityLag.String()+" under --strict)")
-	tagLag := fs.Duration("tag-lag", 0, "how long tag changes take to show in DescribeKeyPairs and the Tag API's reads ("+emulator.StrictTagLag.String()+" under --strict)")
-	terminateLag := fs.Duration("terminate-lag", 0, "how long a terminated instance stays bound to its key pairs, blocking their deletion ("+emulator.StrictTerminateLag.String()+" under --strict)")
-	holdLags := fs.Bool("hold-lags", false, "every lag lasts until POST /_emulator/lags/end ends it, however long its flag says, so that a test decides when a lag is over (PUT /_emulator/lags changes it while running)")
+	scope := fs.String("scope", emulator.ScopeAccount, "where the quota, key name and public key uniqueness and DescribeKeyPairs listings count: account (key pairs found by id from any region) or region. "+
+		"account: evidence for the quota and the names (product doc 213/6092, the official provider's docs), the lookups across regions inferred; region: a guess, the other reading the sources leave open")
+	strict := fs.Bool("strict", false, "every mode at its strict value, for resilience tests: the evidence ones, --lean-create, --partial-delete, "+
+		"--terminate-lag "+emulator.StrictTerminateLag.String()+", ForceStop restarting instances that were running (SDK comments) "+
+		"and numeric public key comments (skey_112168, the CreateKeyPair page's example), and the guessed worst cases, "+
+		"--visibility-lag "+emulator.StrictVisibilityLag.String()+" and --tag-lag "+emulator.StrictTagLag.String()+
+		"; a flag given as well overrides its part")
+	leanCreate := fs.Bool("lean-create", false, "CreateKeyPair answers only KeyId, KeyName, ProjectId, PublicKey and PrivateKey (on under --strict). Evidence: the answer example of the CreateKeyPair page (213/15702)")
+	partialDelete := fs.Bool("partial-delete", false, "DeleteKeyPairs of several ids deletes those it can and answers success, leaving those that instances or images hold (on under --strict). "+
+		"Evidence: the SDK's DeleteKeyPairs comment says to check whether every key pair was deleted")
+	visibilityLag := fs.Duration("visibility-lag", 0, "how long a new key pair stays out of DescribeKeyPairs and a deleted one stays in it, its name taken ("+emulator.StrictVisibilityLag.String()+" under --strict). "+
+		"Guess: a worst case that no source shows; the official provider reads straight after a create")
+	tagLag := fs.Duration("tag-lag", 0, "how long tag changes take to show in DescribeKeyPairs and the Tag API's reads ("+emulator.StrictTagLag.String()+" under --strict). "+
+		"Guess: a worst case that no source shows; the official provider reads tags back straight after writing them")
+	terminateLag := fs.Duration("terminate-lag", 0, "how long a terminated instance stays bound to its key pairs, blocking their deletion ("+emulator.StrictTerminateLag.String()+" under --strict). "+
+		"Evidence that it stays bound: official provider issues #194 and #375; the length is a guess")
+	holdLags := fs.Bool("hold-lags", false, "every lag lasts until POST /_emulator/lags/end ends it, however long its flag says, so that a test decides when a lag is over (PUT /_emulator/lags changes it while running). "+
+		"A control for tests, not a model of the service")
 	if err := fs.Parse(args); err != nil {
 		return emulator.Config{}, "", err
 	}
