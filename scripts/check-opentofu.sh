@@ -592,7 +592,7 @@ EOF
 
 	moved_config tofu_moved_official >main.tf
 	check_move "$id" "$private_key"
-	note "created by $OFFICIAL_PROVIDER_BIN"
+	note "created by the official provider, OFFICIAL_PROVIDER_BIN"
 }
 
 # --- main -----------------------------------------------------------------
