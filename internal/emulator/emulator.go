@@ -392,15 +392,19 @@ func (s *Server) credential(id string) (Credential, bool) {
 }
 
 // ServeHTTP answers one call. Steps, in order: check the Host header (see
-// hostAllowed), authenticate, route, count, inject faults, rate-limit,
+// signedHostAllowed), authenticate, route, count, inject faults, rate-limit,
 // then run the action; nothing changes state before the action runs.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, controlPrefix) {
 		s.serveControl(w, r)
 		return
 	}
+	if r.Method == http.MethodConnect {
+		refuseConnect(w)
+		return
+	}
 	// Before anything else, so that a refused call is not even counted.
-	if !s.hostAllowed(r) {
+	if !s.signedHostAllowed(r) {
 		writeAPIError(w, hostRefused(r))
 		return
 	}
