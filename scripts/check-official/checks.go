@@ -186,7 +186,7 @@ func (c *checks) official(ctx context.Context) {
 				return err
 			}
 			v := rs["tencentcloud_key_pair.generated"].Values
-			if err := wantTags("the state", strMap(v, "tags"), kp.Tags); err != nil {
+			if err := wantTags("the state", tagsOf(v), kp.Tags); err != nil {
 				return err
 			}
 			pub, err := publicKeyOf(str(v, "private_key"))
@@ -194,7 +194,7 @@ func (c *checks) official(ctx context.Context) {
 				return fmt.Errorf("the private key in the state: %w", err)
 			}
 			if !sameKey(pub, kp.PublicKey) || !sameKey(str(v, "public_key"), kp.PublicKey) {
-				return fmt.Errorf("the state's keys are not the key pair's public key %.40s...", kp.PublicKey)
+				return fmt.Errorf("the state's keys are not the key pair's public key (%.40s)", kp.PublicKey)
 			}
 			return nil
 		}),
@@ -271,7 +271,7 @@ func (c *checks) official(ctx context.Context) {
 			if str(v, "id") != ids.outside {
 				return fmt.Errorf("the state holds %q, want %s", str(v, "id"), ids.outside)
 			}
-			return wantTags("the imported key pair in the state", strMap(v, "tags"), map[string]string{"origin": "console"})
+			return wantTags("the imported key pair in the state", tagsOf(v), map[string]string{"origin": "console"})
 		}),
 		check("official: the plan after the import is empty", func() error { return w.planEmpty(ctx) }),
 		check("official: destroy deletes every key pair", func() error {
@@ -434,7 +434,7 @@ func (c *checks) mixed(ctx context.Context) {
 				// Written by the official provider with the Tag API
 				// (ModifyResourceTags), read by this one from
 				// DescribeKeyPairs: one tag store.
-				if err := wantTags(addr, strMap(v, "tags"), map[string]string{"side": "official"}); err != nil {
+				if err := wantTags(addr, tagsOf(v), map[string]string{"side": "official"}); err != nil {
 					return err
 				}
 			}
@@ -578,7 +578,7 @@ func (c *checks) migration(ctx context.Context) {
 					return fmt.Errorf("tencentcloud_key_pair.%s: the private key did not carry over", to)
 				}
 			}
-			if err := wantTags("tencentcloud_key_pair.deploy_kp", strMap(after["tencentcloud_key_pair.deploy_kp"].Values, "tags"), map[string]string{"team": "platform"}); err != nil {
+			if err := wantTags("tencentcloud_key_pair.deploy_kp", tagsOf(after["tencentcloud_key_pair.deploy_kp"].Values), map[string]string{"team": "platform"}); err != nil {
 				return err
 			}
 			if r := after["tencentcloud_key_pair.stays"]; r.ProviderName != official || str(r.Values, "id") != ids[2] {

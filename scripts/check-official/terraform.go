@@ -107,8 +107,8 @@ func (w *workspace) run(ctx context.Context, args ...string) (int, string, error
 
 // apply runs terraform apply and returns its output; an apply that fails
 // is an error with the end of the output.
-func (w *workspace) apply(ctx context.Context, extra ...string) (string, error) {
-	return w.mustSucceed(ctx, append([]string{"apply", "-no-color", "-input=false", "-auto-approve"}, extra...)...)
+func (w *workspace) apply(ctx context.Context) (string, error) {
+	return w.mustSucceed(ctx, "apply", "-no-color", "-input=false", "-auto-approve")
 }
 
 // destroy runs terraform destroy.
@@ -224,10 +224,10 @@ func str(values map[string]any, name string) string {
 	return s
 }
 
-// strMap is a map attribute of a resource's values.
-func strMap(values map[string]any, name string) map[string]string {
+// tagsOf is the tags attribute of a resource's values.
+func tagsOf(values map[string]any) map[string]string {
 	out := map[string]string{}
-	m, _ := values[name].(map[string]any)
+	m, _ := values["tags"].(map[string]any)
 	for k, v := range m {
 		out[k] = fmt.Sprint(v)
 	}
