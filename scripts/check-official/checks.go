@@ -595,3 +595,101 @@ func (c *checks) migration(ctx context.Context) {
 		}),
 	)
 }
+
+// replaceConfig is the replace workspace with the official provider
+// (ours false) or with this one under the same local name, as the
+// migration guide's "Everything" way writes it.
+func (c *checks) replaceConfig(ours bool) string {
+	header := officialHeader
+	if ours {
+		header = fmt.Sprintf(`terraform {
+  required_providers {
+    tencentcloud = {
+      source = "keypairlabs/tencentcloud"
+    }
+  }
+}
+
+# The same credentials and region from the environment, and the emulator
+# as the endpoint.
+provider "tencentcloud" {
+  endpoint = %q
+}
+`, c.emulatorURL)
+	}
+	return header + fmt.Sprintf(`
+resource "tencentcloud_key_pair" "deploy" {
+  key_name = "rep_deploy"
+  tags     = { team = "platform" }
+}
+
+resource "tencentcloud_key_pair" "carol" {
+  key_name   = "rep_carol"
+  public_key = %q
+}
+`, c.fx.replaceKey)
+}
+
+// replace moves every key pair of the official provider to this one with
+// terraform state replace-provider.
+func (c *checks) replace(ctx context.Context) {
+	w := c.ws("replace")
+	var before map[string]resource
+	var ids []string
+	const ours = "registry.terraform.io/keypairlabs/tencentcloud"
+	const official = "registry.terraform.io/tencentcloudstack/tencentcloud"
+	c.r.steps(
+		gate("replace-provider: the official provider creates the key pairs", func() error {
+			if err := w.write(c.replaceConfig(false)); err != nil {
+				return err
+			}
+			if _, err := w.apply(ctx); err != nil {
+				return err
+			}
+			var err error
+			if before, err = w.state(ctx); err != nil {
+				return err
+			}
+			for _, name := range []string{"deploy", "carol"} {
+				ids = append(ids, str(before["tencentcloud_key_pair."+name].Values, "id"))
+			}
+			return nil
+		}),
+		gate("replace-provider: terraform state replace-provider moves them to this provider", func() error {
+			if err := w.write(c.replaceConfig(true)); err != nil {
+				return err
+			}
+			out, err := w.mustSucceed(ctx, "state", "replace-provider", "-auto-approve", "-no-color", official, ours)
+			if err != nil {
+				return err
+			}
+			if !strings.Contains(out, "Successfully replaced provider for 2 resources") {
+				return fmt.Errorf("replace-provider:\n%s", tail(out, 20))
+			}
+			return nil
+		}),
+		check("replace-provider: the plan after it is empty (public_key with its comment included)", func() error { return w.planEmpty(ctx) }),
+		check("replace-provider: the apply keeps the ids and the private key", func() error {
+			if _, err := w.apply(ctx); err != nil {
+				return err
+			}
+			after, err := w.state(ctx)
+			if err != nil {
+				return err
+			}
+			for _, name := range []string{"deploy", "carol"} {
+				b, a := before["tencentcloud_key_pair."+name].Values, after["tencentcloud_key_pair."+name]
+				if a.ProviderName != ours || str(a.Values, "id") != str(b, "id") || str(a.Values, "private_key") != str(b, "private_key") {
+					return fmt.Errorf("tencentcloud_key_pair.%s: provider %q, id %q (was %q), or the private key did not carry over", name, a.ProviderName, str(a.Values, "id"), str(b, "id"))
+				}
+			}
+			return wantTags("tencentcloud_key_pair.deploy", tagsOf(after["tencentcloud_key_pair.deploy"].Values), map[string]string{"team": "platform"})
+		}),
+		check("replace-provider: destroy deletes the key pairs", func() error {
+			if _, err := w.destroy(ctx); err != nil {
+				return err
+			}
+			return c.cloud.gone(ctx, ids...)
+		}),
+	)
+}

@@ -124,7 +124,7 @@ func (c *cloud) create(ctx context.Context, name string, tags map[string]string)
 // RSA key (the only type the API imports) with a comment, as ssh-keygen
 // writes one.
 type fixtures struct {
-	officialKey, migrationKey string
+	officialKey, migrationKey, replaceKey string
 }
 
 func newFixtures() (*fixtures, error) {
@@ -132,7 +132,7 @@ func newFixtures() (*fixtures, error) {
 	for _, k := range []struct {
 		dst     *string
 		comment string
-	}{{&f.officialKey, "alice@laptop"}, {&f.migrationKey, "bob@workstation"}} {
+	}{{&f.officialKey, "alice@laptop"}, {&f.migrationKey, "bob@workstation"}, {&f.replaceKey, "carol@desktop"}} {
 		key, err := rsa.GenerateKey(rand.Reader, 2048)
 		if err != nil {
 			return nil, err

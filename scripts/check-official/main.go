@@ -18,7 +18,9 @@
 //   - mixed: both providers in one configuration, each managing a key pair
 //     and reading the other's through its data sources;
 //   - migration: key pairs that the official provider created move to this
-//     one with moved blocks, as the migration guide says.
+//     one with moved blocks, as the migration guide says;
+//   - replace: all of them move with terraform state replace-provider, the
+//     guide's other way.
 //
 // It prints one line per check, PASS or FAIL and its name (a FAIL with
 // what went wrong, indented below), and exits 1 when any check failed, 2
@@ -149,7 +151,7 @@ func run(ctx context.Context) (int, error) {
 		},
 	}
 	start := time.Now()
-	for _, scenario := range []func(context.Context){c.official, c.mixed, c.migration} {
+	for _, scenario := range []func(context.Context){c.official, c.mixed, c.migration, c.replace} {
 		if ctx.Err() != nil {
 			break
 		}
