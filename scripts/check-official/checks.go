@@ -6,12 +6,15 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
 
 // checks are the scenarios of a run.
 type checks struct {
 	r           *runner
 	cloud       *cloud
+	control     emulator.ControlClient
 	fx          *fixtures
 	emulatorURL string
 	ws          func(name string) *workspace
@@ -274,11 +277,33 @@ func (c *checks) official(ctx context.Context) {
 			return wantTags("the imported key pair in the state", tagsOf(v), map[string]string{"origin": "console"})
 		}),
 		check("official: the plan after the import is empty", func() error { return w.planEmpty(ctx) }),
-		check("official: destroy deletes every key pair", func() error {
+		check("official: destroy deletes every key pair, unbinding one from the stopped instance it was launched with", func() error {
+			// An instance launched with the imported key pair (the
+			// control API's KeyIds), stopped: the official provider
+			// unbinds the key pair before it deletes it.
+			const instance = "ins-offbnd01"
+			if err := c.control.SetInstance(ctx, emulator.Instance{InstanceID: instance, Region: region, State: "STOPPED", KeyIDs: []string{ids.imported}}); err != nil {
+				return fmt.Errorf("launch %s with %s: %w", instance, ids.imported, err)
+			}
+			if kp, err := c.cloud.one(ctx, ids.imported); err != nil || !slices.Equal(kp.Instances, []string{instance}) {
+				return fmt.Errorf("the key pair is not bound to %s: %v (%v)", instance, kp.Instances, err)
+			}
 			if _, err := w.destroy(ctx); err != nil {
 				return err
 			}
-			return c.cloud.gone(ctx, ids.generated, ids.imported, ids.decoy, ids.outside)
+			if err := c.cloud.gone(ctx, ids.generated, ids.imported, ids.decoy, ids.outside); err != nil {
+				return err
+			}
+			instances, err := c.control.Instances(ctx)
+			if err != nil {
+				return err
+			}
+			for _, in := range instances {
+				if in.InstanceID == instance && (len(in.KeyIDs) > 0 || in.State != "STOPPED") {
+					return fmt.Errorf("%s after the destroy: %s with key pairs %v", instance, in.State, in.KeyIDs)
+				}
+			}
+			return nil
 		}),
 	)
 }

@@ -45,6 +45,8 @@ type keyPair struct {
 	ID, Name, PublicKey string
 	ProjectID           int64
 	Tags                map[string]string
+	// Instances are the instances it is bound to.
+	Instances []string
 }
 
 // byIDs reads the key pairs of ids that exist, by id.
@@ -67,6 +69,9 @@ func (c *cloud) byIDs(ctx context.Context, ids ...string) (map[string]keyPair, e
 		}
 		for _, t := range kp.Tags {
 			v.Tags[*t.Key] = *t.Value
+		}
+		for _, in := range kp.AssociatedInstanceIds {
+			v.Instances = append(v.Instances, *in)
 		}
 		out[v.ID] = v
 	}

@@ -146,6 +146,9 @@ func run(ctx context.Context) (int, error) {
 	r := &runner{}
 	c := &checks{
 		r: r, cloud: cl, fx: fx, emulatorURL: emu.url,
+		// Straight to the emulator, whatever proxy the caller's
+		// environment names.
+		control: emulator.ControlClient{URL: emu.url, HTTPClient: &http.Client{Transport: &http.Transport{Proxy: nil}}},
 		ws: func(name string) *workspace {
 			return newWorkspace(tf, filepath.Join(root, name), cliConfig, emu.url)
 		},
@@ -163,8 +166,7 @@ func run(ctx context.Context) (int, error) {
 	fmt.Printf("check-official: %d checks, %d passed, %d failed, in %s\n", r.total, r.total-r.failed, r.failed, time.Since(start).Round(time.Second))
 	// What the two providers asked of the emulator, for whoever wants to
 	// know which actions a real client needs.
-	ctl := emulator.ControlClient{URL: emu.url, HTTPClient: &http.Client{Transport: &http.Transport{Proxy: nil}}}
-	if st, err := ctl.Stats(ctx); err == nil {
+	if st, err := c.control.Stats(ctx); err == nil {
 		fmt.Printf("check-official: calls the emulator answered, the checks' own included: %s\n", callCounts(st))
 	}
 	if r.failed > 0 || keep {
