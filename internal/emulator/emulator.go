@@ -160,8 +160,9 @@ type Config struct {
 	// 127.0.0.0/8, ::1), the IP address the connection arrived at, the
 	// host of ListenAddr or one of AllowHosts, so that a web page cannot
 	// reach either through DNS rebinding: the control API answers 403 to
-	// any other, the signed API AuthFailure.UnauthorizedOperation. ""
-	// adds no host.
+	// any other, the signed API AuthFailure.UnauthorizedOperation. The
+	// signed API also answers calls sent to it as to a proxy for
+	// *.tencentcloudapi.com (see proxyFormAPICall). "" adds no host.
 	ListenAddr string
 	// AllowHosts are more names (or IP addresses) that the Host header may
 	// give, without a port, compared without regard to case: the names by
