@@ -181,12 +181,26 @@ func viewInstance(in *instance) Instance {
 // instance: it stays (as TERMINATED) for the terminate lag, bound to its
 // key pairs but not found by the API, and then it is forgotten; a
 // terminated instance cannot change any more.
+//
+// KeyIds binds key pairs to a new instance, as RunInstances' LoginSettings
+// does when an instance is made with them (the SDK's LoginSettings.KeyIds:
+// Windows does not take key pairs). Each must exist where the instance's
+// region sees it. An existing instance keeps the key pairs bound to it:
+// KeyIds may only repeat them, in any order, since after creation only the
+// API (AssociateInstancesKeyPairs and DisassociateInstancesKeyPairs)
+// binds and unbinds key pairs.
 func (s *Server) putInstance(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		InstanceId, Region, State, OsType string
+		KeyIds                            []string
 	}
 	if err := decodeControl(r, &in); err != nil {
 		controlError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	keyIDs, msg := controlKeyIDs(in.KeyIds)
+	if msg != "" {
+		controlError(w, http.StatusBadRequest, msg)
 		return
 	}
 	switch {
@@ -222,8 +236,29 @@ func (s *Server) putInstance(w http.ResponseWriter, r *http.Request) {
 		controlError(w, http.StatusNotFound, fmt.Sprintf("instance %s does not exist", in.InstanceId))
 		return
 	}
+	if in.KeyIds != nil {
+		var status int
+		switch {
+		case ok && !sameMembers(cur.KeyIDs, keyIDs):
+			status, msg = http.StatusConflict, fmt.Sprintf("instance %s exists: KeyIds binds key pairs only to a new instance; bind and unbind with AssociateInstancesKeyPairs and DisassociateInstancesKeyPairs", cur.ID)
+		case !ok && in.OsType == osWindows && len(keyIDs) > 0:
+			status, msg = http.StatusBadRequest, "a WINDOWS instance cannot be made with key pairs"
+		case !ok:
+			for _, id := range keyIDs {
+				if s.findKeyPair(in.Region, id) == nil {
+					status, msg = http.StatusNotFound, fmt.Sprintf("key pair %s does not exist in %s", id, s.scopeName(in.Region))
+					break
+				}
+			}
+		}
+		if msg != "" {
+			s.mu.Unlock()
+			controlError(w, status, msg)
+			return
+		}
+	}
 	if !ok {
-		cur = &instance{ID: in.InstanceId, Region: in.Region, State: stateRunning, OsType: osLinux, KeyIDs: []string{}}
+		cur = &instance{ID: in.InstanceId, Region: in.Region, State: stateRunning, OsType: osLinux, KeyIDs: keyIDs}
 		s.st.Instances[cur.ID] = cur
 	}
 	if in.State == stateTerminated && cur.Terminated.IsZero() {
@@ -242,6 +277,30 @@ func (s *Server) putInstance(w http.ResponseWriter, r *http.Request) {
 	s.changed()
 	b, err := json.Marshal(view)
 	controlReply(w, b, err)
+}
+
+// controlKeyIDs checks the KeyIds of a control call: at most 100
+// (MaxIDsPerCall, as in the API's calls), each a key pair id; duplicates
+// are dropped. It returns the ids, never nil, or what is wrong.
+func controlKeyIDs(raw []string) ([]string, string) {
+	if len(raw) > apicontract.MaxIDsPerCall {
+		return nil, fmt.Sprintf("KeyIds: at most %d key pair ids, not %d", apicontract.MaxIDsPerCall, len(raw))
+	}
+	ids := []string{}
+	for _, id := range raw {
+		if !apicontract.KeyPairIDPattern.MatchString(id) {
+			return nil, fmt.Sprintf("KeyIds: %q is not a key pair id", id)
+		}
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids, ""
+}
+
+// sameMembers tells whether a and b hold the same ids, in any order.
+func sameMembers(a, b []string) bool {
+	return len(a) == len(b) && !slices.ContainsFunc(a, func(id string) bool { return !slices.Contains(b, id) })
 }
 
 func (s *Server) putFaults(w http.ResponseWriter, r *http.Request) {

@@ -1,9 +1,13 @@
 package emulator
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"testing"
+
+	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 )
 
 func TestControlAPI(t *testing.T) {
@@ -75,5 +79,65 @@ func TestControlAPI(t *testing.T) {
 	// Ids are not reused after a reset.
 	if again := e.create(testRegion, "before_reset"); *again.KeyId == *kp.KeyId {
 		t.Errorf("id %s reused after reset", *kp.KeyId)
+	}
+}
+
+// TestControlAPI_instanceKeyIDs checks KeyIds of POST /_emulator/instances:
+// key pairs bound when an instance is made, as RunInstances binds them.
+// The API then sees the binding as one that AssociateInstancesKeyPairs
+// made: DescribeKeyPairs lists the instance, DeleteKeyPairs refuses the
+// key pair, and unbinding frees it.
+func TestControlAPI_instanceKeyIDs(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Config{})
+	ctx := context.Background()
+	ctl := ControlClient{URL: e.url}
+	a, b := *e.create(testRegion, "bound_a").KeyId, *e.create(testRegion, "bound_b").KeyId
+
+	// Through the Go client, with a duplicate, which is dropped.
+	if err := ctl.SetInstance(ctx, Instance{InstanceID: "ins-bound001", Region: testRegion, State: "STOPPED", KeyIDs: []string{a, b, a}}); err != nil {
+		t.Fatal(err)
+	}
+	instances, err := ctl.Instances(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(instances) != 1 || fmt.Sprint(instances[0].KeyIDs) != fmt.Sprint([]string{a, b}) || instances[0].State != "STOPPED" {
+		t.Errorf("instances = %+v, want ins-bound001 STOPPED with %s and %s", instances, a, b)
+	}
+	for _, kp := range e.describe(testRegion) {
+		if len(kp.AssociatedInstanceIds) != 1 || *kp.AssociatedInstanceIds[0] != "ins-bound001" {
+			t.Errorf("%s: AssociatedInstanceIds %v, want [ins-bound001]", *kp.KeyId, kp.AssociatedInstanceIds)
+		}
+	}
+	del := cvm.NewDeleteKeyPairsRequest()
+	del.KeyIds = ptrs(a)
+	_, err = e.cvm(testRegion).DeleteKeyPairs(del)
+	wantCode(t, err, "InvalidParameterValue.KeyPairNotSupported")
+
+	// The same key pairs again, in another order, change nothing; other
+	// ones are refused: after creation only the API binds.
+	e.expectControlStatuses([]controlCase{
+		{http.MethodPost, "/_emulator/instances", fmt.Sprintf(`{"InstanceId":"ins-bound001","Region":"ap-guangzhou","KeyIds":[%q,%q]}`, b, a), http.StatusOK},
+		{http.MethodPost, "/_emulator/instances", fmt.Sprintf(`{"InstanceId":"ins-bound001","Region":"ap-guangzhou","KeyIds":[%q]}`, a), http.StatusConflict},
+		{http.MethodPost, "/_emulator/instances", `{"InstanceId":"ins-bound001","Region":"ap-guangzhou","KeyIds":[]}`, http.StatusConflict},
+		// A new instance: the key pairs must exist, Windows takes none,
+		// and the ids must be key pair ids.
+		{http.MethodPost, "/_emulator/instances", `{"InstanceId":"ins-bound002","Region":"ap-guangzhou","KeyIds":["skey-zzzzzzzz"]}`, http.StatusNotFound},
+		{http.MethodPost, "/_emulator/instances", fmt.Sprintf(`{"InstanceId":"ins-bound002","Region":"ap-guangzhou","OsType":"WINDOWS","KeyIds":[%q]}`, a), http.StatusBadRequest},
+		{http.MethodPost, "/_emulator/instances", `{"InstanceId":"ins-bound002","Region":"ap-guangzhou","KeyIds":["ins-abcdefgh"]}`, http.StatusBadRequest},
+	})
+	if instances, _ = ctl.Instances(ctx); len(instances) != 1 || len(instances[0].KeyIDs) != 2 {
+		t.Errorf("after refused calls: %+v, want ins-bound001 alone, with both key pairs", instances)
+	}
+
+	// Unbound through the API, the key pair can go.
+	unbind := cvm.NewDisassociateInstancesKeyPairsRequest()
+	unbind.InstanceIds, unbind.KeyIds = ptrs("ins-bound001"), ptrs(a)
+	if _, err := e.cvm(testRegion).DisassociateInstancesKeyPairs(unbind); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.cvm(testRegion).DeleteKeyPairs(del); err != nil {
+		t.Errorf("delete after unbinding: %v", err)
 	}
 }

@@ -184,10 +184,15 @@ func (c ControlClient) SetFaults(ctx context.Context, f Faults) error {
 }
 
 // SetInstance adds an instance or changes its State (RUNNING, STOPPED, or
-// TERMINATED to terminate it, see Terminate) and OsType; its KeyIDs are
-// not sent, since only the API binds key pairs.
+// TERMINATED to terminate it, see Terminate) and OsType. KeyIDs, when not
+// nil, are the key pairs bound to a new instance, as when it is made with
+// them; an existing instance keeps its own, which KeyIDs may only repeat
+// (the API binds and unbinds them after creation).
 func (c ControlClient) SetInstance(ctx context.Context, in Instance) error {
-	body := map[string]string{"InstanceId": in.InstanceID, "Region": in.Region, "State": in.State, "OsType": in.OsType}
+	body := map[string]any{"InstanceId": in.InstanceID, "Region": in.Region, "State": in.State, "OsType": in.OsType}
+	if in.KeyIDs != nil {
+		body["KeyIds"] = in.KeyIDs
+	}
 	return c.call(ctx, http.MethodPost, "instances", body, nil)
 }
 

@@ -160,8 +160,9 @@ type Config struct {
 	// 127.0.0.0/8, ::1), the IP address the connection arrived at, the
 	// host of ListenAddr or one of AllowHosts, so that a web page cannot
 	// reach either through DNS rebinding: the control API answers 403 to
-	// any other, the signed API AuthFailure.UnauthorizedOperation. ""
-	// adds no host.
+	// any other, the signed API AuthFailure.UnauthorizedOperation. The
+	// signed API also answers calls sent to it as to a proxy for
+	// *.tencentcloudapi.com (see proxyFormAPICall). "" adds no host.
 	ListenAddr string
 	// AllowHosts are more names (or IP addresses) that the Host header may
 	// give, without a port, compared without regard to case: the names by
@@ -392,15 +393,19 @@ func (s *Server) credential(id string) (Credential, bool) {
 }
 
 // ServeHTTP answers one call. Steps, in order: check the Host header (see
-// hostAllowed), authenticate, route, count, inject faults, rate-limit,
+// signedHostAllowed), authenticate, route, count, inject faults, rate-limit,
 // then run the action; nothing changes state before the action runs.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, controlPrefix) {
 		s.serveControl(w, r)
 		return
 	}
+	if r.Method == http.MethodConnect {
+		refuseConnect(w)
+		return
+	}
 	// Before anything else, so that a refused call is not even counted.
-	if !s.hostAllowed(r) {
+	if !s.signedHostAllowed(r) {
 		writeAPIError(w, hostRefused(r))
 		return
 	}

@@ -19,7 +19,9 @@ import (
 // needs the guard as much as the control API: the demo credential is
 // public, so a page can sign calls with it. The real service has no such
 // guard; it is the emulator's own, because it listens where browsers can
-// reach it.
+// reach it. The signed API also answers calls sent to it as to a proxy
+// for Tencent Cloud's public endpoints, which no rebound page can send
+// (see proxyFormAPICall in proxyform.go).
 
 // hostNamePattern is what --allow-host takes besides IP addresses: DNS
 // labels of letters, digits, hyphens and underscores (which container

@@ -436,7 +436,18 @@ func compileFilters(filters []*filterParam) (func(*keyPair, []tag) bool, *apiErr
 		var pred func(*keyPair, []tag) bool
 		switch {
 		case name == "key-name":
-			pred = func(kp *keyPair, _ []tag) bool { return slices.Contains(values, kp.Name) }
+			// A value matches every name that holds it, not only the
+			// whole name. Observed: the official provider's
+			// tencentcloud_key_pairs strips ^ and $ from key_name, passes
+			// the rest to this filter and then matches the regular
+			// expression itself (data_source_tc_key_pairs.go,
+			// DescribeKeyPairByFilter in service_tencentcloud_cvm.go), so
+			// its prefix and suffix searches, in use for years, find
+			// anything only if the filter matches part of a name. Case
+			// counts, as nothing says otherwise.
+			pred = func(kp *keyPair, _ []tag) bool {
+				return slices.ContainsFunc(values, func(v string) bool { return strings.Contains(kp.Name, v) })
+			}
 		case name == "project-id":
 			var projects []int64
 			for _, v := range values {

@@ -302,6 +302,12 @@ func TestDescribeKeyPairs(t *testing.T) {
 		want int
 	}{
 		{filter("key-name", "key01", "key02"), 2},
+		// Part of a name matches, as the official provider's prefix
+		// searches need: key1 is in key10 to key19, y2 in key20 to key24,
+		// "_proj" in in_project; case counts.
+		{filter("key-name", "key1"), 10},
+		{filter("key-name", "y2", "_proj"), 6},
+		{filter("key-name", "KEY1"), 0},
 		{filter("project-id", "7"), 1},
 		{filter("tag-key", "env"), 2},
 		{filter("tag-value", "prod"), 1},

@@ -22,6 +22,10 @@ func TestAccKeyPair_importByName(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
 	name := keyName("acc_by_name")
+	// A name that holds the imported one, which DescribeKeyPairs' key-name
+	// filter also answers (it matches part of a name): the import takes
+	// the key pair of exactly the name, never this one.
+	env.seedKeyPair(name+"_b", 0, "", nil)
 	var id string
 	isID := knownvalue.StringFunc(func(v string) error {
 		if v != id {

@@ -52,6 +52,12 @@ func firstTwoFields(publicKey string) string {
 // this provider's own version 0 layout is upgraded in the same run, and
 // one of version 1 from before key_name_prefix and private_key_openssh
 // is read as it is; the generated key pairs gain a private_key_openssh.
+//
+// STAND-IN: this test does not run the official provider. The key pairs
+// are made through this provider's client, and the official provider's
+// state is written by hand in the layout it writes (schema version 0, as
+// SDKv2 stores it). make check-official moves key pairs that a real build
+// of the official provider made and stored.
 func TestAccKeyPair_migrationFromOfficialProvider(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})

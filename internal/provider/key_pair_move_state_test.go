@@ -18,11 +18,16 @@ import (
 
 // Partial migration with a moved block: a key pair of the official
 // provider moves to this one, private key included, while the official
-// provider stays in the configuration. The official provider cannot be
+// provider stays in the configuration.
+//
+// STAND-IN: this test does not run the official provider. It cannot be
 // installed offline, so this binary stands in for it under its address
-// (through dev_overrides), and its state is then rewritten into the layout
-// the official provider writes (schema version 0), as
-// TestAccKeyPair_migrationFromOfficialProvider prepares it.
+// (through dev_overrides) and creates the key pair, and the state is then
+// rewritten by hand into the layout the official provider writes (schema
+// version 0), as TestAccKeyPair_migrationFromOfficialProvider prepares
+// it. What it tests is Terraform's move and this provider's MoveState of
+// that layout; make check-official moves key pairs that a real build of
+// the official provider made.
 func TestAccKeyPair_moveFromOfficialProvider(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})

@@ -77,6 +77,7 @@ func TestAccKeyPairsDataSource_filters(t *testing.T) {
 	checks := slices.Concat(
 		expectKeyPairs(t, prefix+"all", alpha, alpha2, beta, delta, gamma, other),
 		expectKeyPairs(t, prefix+"by_name", alpha),
+		expectKeyPairs(t, prefix+"by_whole_name", alpha),
 		expectKeyPairs(t, prefix+"by_regex", beta, delta),
 		expectKeyPairs(t, prefix+"by_project", beta, gamma),
 		expectKeyPairs(t, prefix+"by_default_project", alpha, alpha2, delta, other),
@@ -102,6 +103,12 @@ data "tencentcloud_key_pairs" "all" {}
 
 data "tencentcloud_key_pairs" "by_name" {
   key_name = "kp_alpha"
+}
+
+# Sent to the key-name filter, which answers kp_alpha2 too: it matches
+# part of a name.
+data "tencentcloud_key_pairs" "by_whole_name" {
+  key_name = "^kp_alpha$"
 }
 
 # Unanchored at the start: names that end in "ta".

@@ -9,12 +9,17 @@ import (
 
 // The configuration of the side-by-side guide: this provider under the
 // local name kp manages key pairs, next to the official provider under
-// its usual name tencentcloud. The official provider cannot be installed
-// offline, so a second copy of this provider stands in for it (through
-// dev_overrides); what is tested is Terraform's wiring: resources with
-// provider = kp go to keypairlabs/tencentcloud and are recorded under it,
-// the others to the provider named tencentcloud, and the two resource
-// types of the same name do not mix.
+// its usual name tencentcloud.
+//
+// STAND-IN: this test does not run the official provider. It cannot be
+// installed offline, so a second copy of this provider stands in for it
+// (through dev_overrides, under tencentcloudstack/tencentcloud); what is
+// tested is Terraform's wiring: resources with provider = kp go to
+// keypairlabs/tencentcloud and are recorded under it, the others to the
+// provider named tencentcloud, and the two resource types of the same
+// name do not mix. make check-official runs this configuration's kind
+// with a real build of the official provider, each provider reading the
+// other's key pairs.
 func TestAccKeyPair_sideBySide(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
