@@ -24,12 +24,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
-	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
-	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/testcloud"
 )
 
 // hostileAnswer is what hostileProxy does with one call.
@@ -172,28 +170,10 @@ provider "tencentcloud" {
 // with a plain SDK call, without this provider's create token.
 func (e *testEnv) createForeign(name string, tags map[string]string) string {
 	e.t.Helper()
-	cp := profile.NewClientProfile()
-	cp.HttpProfile.Endpoint = strings.TrimPrefix(e.endpoint, "http://")
-	cp.HttpProfile.Scheme = "HTTP"
-	c, err := cvm.NewClient(common.NewCredential(emulator.DemoSecretID, emulator.DemoSecretKey), testRegion, cp)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	req := cvm.NewCreateKeyPairRequest()
-	req.KeyName = common.StringPtr(name)
-	req.ProjectId = common.Int64Ptr(0)
-	if len(tags) > 0 {
-		spec := &cvm.TagSpecification{ResourceType: common.StringPtr("keypair")}
-		for k, v := range tags {
-			spec.Tags = append(spec.Tags, &cvm.Tag{Key: common.StringPtr(k), Value: common.StringPtr(v)})
-		}
-		req.TagSpecification = []*cvm.TagSpecification{spec}
-	}
-	resp, err := c.CreateKeyPair(req)
+	id, err := testcloud.CreateKeyPair(e.endpoint, emulator.DemoSecretID, emulator.DemoSecretKey, testRegion, name, tags)
 	if err != nil {
 		e.t.Fatalf("create key pair %s: %v", name, err)
 	}
-	id := *resp.Response.KeyPair.KeyId
 	if _, err := e.client().WaitForKeyPair(e.t.Context(), id, client.HasTags(tags)); err != nil {
 		e.t.Fatalf("read key pair %s: %v", id, err)
 	}
