@@ -98,10 +98,7 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 			controlError(w, http.StatusMethodNotAllowed, "use POST")
 			return
 		}
-		now := s.lockState()
-		ended := s.endLagsLocked(now)
-		s.mu.Unlock()
-		b, err := json.Marshal(ended)
+		b, err := json.Marshal(s.EndLags())
 		controlReply(w, b, err)
 	case "faults":
 		switch r.Method {
@@ -126,6 +123,16 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		}
 		controlError(w, http.StatusNotFound, "no such control endpoint: "+r.URL.Path)
 	}
+}
+
+// EndLags ends every pending lag now, as POST /_emulator/lags/end does,
+// and returns how many of each kind it ended: for tests that serve the
+// emulator themselves and end the lags from inside a call, at a point of
+// its handling that they choose.
+func (s *Server) EndLags() LagCounts {
+	now := s.lockState()
+	defer s.mu.Unlock()
+	return s.endLagsLocked(now)
 }
 
 // serveLags answers whether the lags are held and how many are pending,

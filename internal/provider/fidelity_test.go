@@ -3,10 +3,12 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -25,54 +27,42 @@ func stateID(s *terraform.State, addr string) string {
 	return s.RootModule().Resources[addr].Primary.ID
 }
 
-// endLagsOnCall ends the emulator's held lags (emulator.Config.HoldLags)
-// once it has received a call of action, counting from now: a lag then
-// lasts until the provider has met it, however slow the machine. The
-// watcher stops with the test.
-func (e *testEnv) endLagsOnCall(action string) {
-	e.t.Helper()
-	ctl := e.control()
-	ctx, cancel := context.WithCancel(context.Background())
-	before, err := ctl.Stats(ctx)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() {
-		for {
-			stats, err := ctl.Stats(ctx)
-			if err == nil && stats.Calls[action] > before.Calls[action] {
-				_, err = ctl.EndLags(ctx)
-				done <- err
-				return
-			}
-			select {
-			case <-ctx.Done():
-				done <- fmt.Errorf("the emulator received no %s call to end the lags on", action)
-				return
-			case <-time.After(20 * time.Millisecond):
-			}
-		}
-	}()
-	e.t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			e.t.Error(err)
-		}
-	})
-}
-
 // A key pair bound to an instance that was terminated stays bound for a
 // while, and unbinding the instance answers that it does not exist: the
 // destroy waits until the binding clears, and succeeds. The emulator holds
-// the terminate lag until the destroy has tried to unbind the instance,
-// so that the refresh before it sees the binding and the destroy meets it
-// on any machine; the visibility and tag lags are off, so that only the
-// lag under test is held.
+// the terminate lag, so that the refresh before the destroy sees the
+// binding and the destroy meets it on any machine, and ends it inside the
+// destroy's first unbinding, after the emulator has answered that the
+// instance does not exist and before the answer goes out: from then on
+// the binding is gone, and no call of the destroy can see it come and go
+// between two of its calls. The visibility and tag lags are off, so that
+// only the lag under test is held.
 func TestAccFidelity_destroyBoundToTerminatedInstance(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, emulator.Config{Strict: true, VisibilityLag: -1, TagLag: -1, HoldLags: true})
-	env.skipInCloud()
+	testAccPreCheck(t)
+	if cloudMode() {
+		t.Skip("needs the emulator's lags")
+	}
+	srv, err := emulator.New(emulator.Config{
+		Strict: true, VisibilityLag: -1, TagLag: -1, HoldLags: true, KeyBits: 1024, RateLimit: 10,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ended atomic.Bool
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		srv.ServeHTTP(w, r)
+		if r.Header.Get("X-TC-Action") == "DisassociateInstancesKeyPairs" && !ended.Swap(true) {
+			srv.EndLags()
+		}
+	}))
+	t.Cleanup(func() {
+		hs.Close()
+		if err := srv.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	env := newTestEnvAt(t, hs.URL)
 	env.setInstance("ins-doomed01", "STOPPED")
 	config := keyPairConfig(env, "acc_terminated", false)
 	resource.UnitTest(t, resource.TestCase{
@@ -84,8 +74,9 @@ func TestAccFidelity_destroyBoundToTerminatedInstance(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			if stats.Calls["DeleteKeyPairs"] < 2 {
-				return fmt.Errorf("%d DeleteKeyPairs calls, want a refused one and one after the lag", stats.Calls["DeleteKeyPairs"])
+			if !ended.Load() || stats.Calls["DeleteKeyPairs"] < 2 {
+				return fmt.Errorf("%d DeleteKeyPairs calls, lag ended %v: want a refused one, the unbinding that ends the lag, and one after it",
+					stats.Calls["DeleteKeyPairs"], ended.Load())
 			}
 			return env.checkDestroyed(s)
 		},
@@ -95,11 +86,7 @@ func TestAccFidelity_destroyBoundToTerminatedInstance(t *testing.T) {
 				Check: resource.ComposeTestCheckFunc(
 					env.associate(keyPairAddr, "ins-doomed01"),
 					func(*terraform.State) error {
-						if err := env.control().Terminate(context.Background(), "ins-doomed01", testRegion); err != nil {
-							return err
-						}
-						env.endLagsOnCall("DisassociateInstancesKeyPairs")
-						return nil
+						return env.control().Terminate(context.Background(), "ins-doomed01", testRegion)
 					},
 				),
 			},
