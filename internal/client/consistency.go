@@ -194,9 +194,18 @@ func errorMessage(err error) string {
 func (c *Client) DeleteKeyPairUnbinding(ctx context.Context, id string, forceStop bool) ([]string, error) {
 	var lastInUse *InUseError
 	var unbound []string
+	cleared := 0
 	err := retryWhen(ctx, waitPolicy, isNotYet, c.countWait(ctx, "delete key pair "+id+" bound to terminated instances"), func(ctx context.Context, _ int) error {
 		err := c.DeleteKeyPair(ctx, id)
 		var inUse *InUseError
+		if errors.As(err, &inUse) && len(inUse.InstanceIDs) == 0 && len(inUse.ImageIDs) == 0 && cleared < maxClearedRetries {
+			// Refused for users that no longer show: a binding to a
+			// terminated instance cleared between the refusal and the
+			// read that names them. The delete is tried again, a few
+			// times, not forever: something else may hold the key pair.
+			cleared++
+			return fmt.Errorf("key pair %s was refused for users that no longer show: %w", id, errNotYet)
+		}
 		if !errors.As(err, &inUse) || len(inUse.InstanceIDs) == 0 || len(inUse.ImageIDs) > 0 {
 			return err
 		}
@@ -222,6 +231,10 @@ func (c *Client) DeleteKeyPairUnbinding(ctx context.Context, id string, forceSto
 	}
 	return unbound, err
 }
+
+// maxClearedRetries bounds the deletes tried again after a refusal for
+// instances that no longer show when read.
+const maxClearedRetries = 3
 
 // unbind unbinds a key pair from instances, and returns those that no
 // longer exist (terminated, still listed as bound).

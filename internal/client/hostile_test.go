@@ -170,3 +170,41 @@ func TestClient_recoveryThatCannotFinishSaysWhatMayBeLeft(t *testing.T) {
 		t.Errorf("the error does not give the token to find it by: %v", err)
 	}
 }
+
+// A key pair refused for an instance whose binding cleared before the
+// read that names the users (a terminated instance's lag ending in
+// between) is deleted on a later try, not reported in use by nothing.
+func TestClient_deleteAfterBindingClearsMidway(t *testing.T) {
+	t.Parallel()
+	srv, target := emulator.NewTestServer(t, emulator.Config{KeyBits: 1024, TerminateLag: time.Hour, HoldLags: true})
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var deletes atomic.Int32
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	proxy.ModifyResponse = func(resp *http.Response) error {
+		if resp.Request.Header.Get("X-TC-Action") == "DeleteKeyPairs" && deletes.Add(1) == 1 {
+			// The binding clears once the first delete was refused.
+			srv.EndLags()
+		}
+		return nil
+	}
+	front := httptest.NewServer(proxy)
+	t.Cleanup(front.Close)
+	c := clientAt(t, front.URL, 100)
+	ctl := emulator.ControlClient{URL: target}
+	kp, err := c.CreateKeyPair(t.Context(), "bound", 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ctl.SetInstance(t.Context(), emulator.Instance{InstanceID: "ins-00000001", Region: testRegion, State: "STOPPED", KeyIDs: []string{kp.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ctl.Terminate(t.Context(), "ins-00000001", testRegion); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeleteKeyPairUnbinding(t.Context(), kp.ID, false); err != nil {
+		t.Fatalf("delete: %v", err)
+	}
+}
