@@ -2,7 +2,7 @@
 // a provider's log lines only when TF_LOG or TF_LOG_PROVIDER is set, and
 // drops the rest after the provider paid for them; the framework and the
 // protocol log at TRACE whatever TF_LOG says. The provider (main.go) and
-// make bench's no-op provider (scripts/bench/noop) switch them off the
+// make bench's no-op provider (tools/bench/noop) switch them off the
 // same way.
 package logswitch
 

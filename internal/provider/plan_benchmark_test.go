@@ -18,7 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
-	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/noop"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/tools/noop"
 )
 
 // benchResources is the number of resources of the plan benchmarks, as in

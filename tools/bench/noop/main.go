@@ -1,5 +1,5 @@
 // Command noop is the floor of make bench: the provider of package
-// internal/noop, one resource of two attributes that makes no call and
+// tools/noop, one resource of two attributes that makes no call and
 // keeps what it is given, served as Terraform runs providers.
 package main
 
@@ -11,7 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/logswitch"
-	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/noop"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/tools/noop"
 )
 
 func main() {

@@ -2,7 +2,9 @@
 // the same framework, with one resource of two attributes that makes no
 // call and keeps what it is given. A plan of N of its resources costs what
 // Terraform and the framework cost, and nothing else. make bench serves it
-// as a binary (scripts/bench/noop); BenchmarkPlan drives it in process.
+// as a binary (tools/bench/noop); BenchmarkPlan in internal/provider drives
+// it in process. It lives under tools/, not internal/, because it is test
+// tooling, never part of the shipped provider.
 package noop
 
 import (

@@ -2,7 +2,7 @@
 // its rate limit on (make bench). It times terraform apply, plan,
 // plan -refresh=false and destroy of N key pairs in each of R regions,
 // and plan -refresh=false of N resources of a no-op provider on the same
-// framework (scripts/bench/noop), the floor of a plan; counts the API calls
+// framework (tools/bench/noop), the floor of a plan; counts the API calls
 // of each phase, the CPU seconds of terraform and of the provider alone,
 // records the provider's peak memory, and prints a markdown table with each
 // phase's ratio to its floor.
@@ -12,7 +12,7 @@
 // account do, then K destroys at once, and reports the wall time against
 // the floor, the throttled calls and the failed runs.
 //
-// Usage: go run ./scripts/bench -n 10,100 -regions 1 [-rate 10] [-pipelines K] [-emulator strict|default]
+// Usage: go run ./tools/bench -n 10,100 -regions 1 [-rate 10] [-pipelines K] [-emulator strict|default]
 package main
 
 import (
@@ -84,10 +84,10 @@ func run(ns string, nRegions int, rate float64, parallelism, pipelines int, stri
 	binDir, realDir := filepath.Join(dir, "bin"), filepath.Join(dir, "real")
 	builds := []struct{ pkg, out string }{
 		{".", filepath.Join(realDir, providerBinary)},
-		{"./scripts/bench/noop", filepath.Join(realDir, noopBinary)},
+		{"./tools/bench/noop", filepath.Join(realDir, noopBinary)},
 		{"./cmd/tencentcloud-emulator", filepath.Join(binDir, "tencentcloud-emulator")},
-		{"./scripts/bench/cputime", filepath.Join(binDir, providerBinary)},
-		{"./scripts/bench/cputime", filepath.Join(binDir, noopBinary)},
+		{"./tools/bench/cputime", filepath.Join(binDir, providerBinary)},
+		{"./tools/bench/cputime", filepath.Join(binDir, noopBinary)},
 	}
 	for _, b := range builds {
 		build := exec.Command("go", "build", "-o", b.out, b.pkg)
