@@ -29,9 +29,9 @@ const (
 	// at the default 10/s, four times the AWS SDKs' 0.4. A pipeline's
 	// calls last seconds here, not hours: when the other pipelines are
 	// done, the last one must take up the rate they leave within a second
-	// or two, not four (in TestAdaptiveRate_sharedAccount's simulation, 4
-	// processes of 25 calls end 0.5 s to 0.8 s sooner, for about 4 more
-	// refusals). After a cut, the curve is back at the rate W of the
+	// or two, not four (the README's "Numbers" has the figures of
+	// TestAdaptiveRate_sharedAccount's simulation). After a cut, the curve
+	// is back at the rate W of the
 	// refusal in K = cbrt(W(1-β)/C) seconds (1.4 s for a refusal at 10/s,
 	// 0.9 s at 3/s), stays near it a while, then probes above it ever
 	// faster.

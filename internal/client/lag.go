@@ -46,8 +46,8 @@ const (
 // their samples is the first estimate. (Making the waits that start
 // meanwhile wait for the first one's sample saves reads, but its one
 // sample is long by up to its last delay, and the slots wait for that
-// while the probes bring it down: make bench, strict, one apply of 100
-// took 14 s instead of 12.)
+// while the probes bring it down, and the strict bench's apply of 100 was
+// slower for it: the README's "Numbers" has the figures.)
 type lagEstimate struct {
 	now func() time.Time
 

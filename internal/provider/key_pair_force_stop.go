@@ -37,9 +37,10 @@ func warnOfForceStop(ctx context.Context, req resource.ModifyPlanRequest, resp *
 	if req.State.Raw.IsNull() {
 		return // create
 	}
-	// force_stop alone first: it is false for most key pairs, and the
-	// whole state, read into the model, cost 8% of the allocations of
-	// every plan of every key pair.
+	// force_stop alone first: it is false for most key pairs, and reading
+	// the whole state into the model is a large share of the allocations
+	// of every plan of every key pair (BenchmarkPlan; the README's
+	// "Numbers" has the figure).
 	var forceStop types.Bool
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("force_stop"), &forceStop)...)
 	if resp.Diagnostics.HasError() || !forceStop.ValueBool() {
