@@ -21,6 +21,7 @@ import (
 	tag "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/tag/v20180813"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client/batch"
 )
 
 // DefaultRateLimit is the documented limit of every CVM key pair action:
@@ -106,8 +107,8 @@ type Client struct {
 	calls, retries, waits atomic.Int64
 
 	listing listing
-	reads   *batcher[*KeyPair]
-	deletes *batcher[struct{}]
+	reads   *batch.Batcher[*KeyPair]
+	deletes *batch.Batcher[struct{}]
 
 	credentialSource string
 	role             *roleCredential // nil without assume_role
@@ -253,10 +254,10 @@ func New(cfg Config) (*Client, error) {
 	if role != nil {
 		role.send = stsSender(stsClient, 200*time.Millisecond, &c.retries)
 	}
-	c.reads = &batcher[*KeyPair]{window: readBatchWindow, maxWait: batchMaxWait, max: apicontract.MaxIDsPerCall,
-		send: c.describeMany, single: c.describeSingle, aboutOneKey: aboutOneKeyPair, hold: c.untilAllowed("DescribeKeyPairs")}
-	c.deletes = &batcher[struct{}]{window: deleteBatchWindow, maxWait: batchMaxWait, max: apicontract.MaxIDsPerCall,
-		send: c.deleteMany, single: c.deleteSingle, aboutOneKey: aboutOneKeyPair, hold: c.untilAllowed("DeleteKeyPairs")}
+	c.reads = &batch.Batcher[*KeyPair]{Window: readBatchWindow, MaxWait: batchMaxWait, Max: apicontract.MaxIDsPerCall,
+		Send: c.describeMany, Single: c.describeSingle, AboutOneKey: aboutOneKeyPair, Hold: c.untilAllowed("DescribeKeyPairs")}
+	c.deletes = &batch.Batcher[struct{}]{Window: deleteBatchWindow, MaxWait: batchMaxWait, Max: apicontract.MaxIDsPerCall,
+		Send: c.deleteMany, Single: c.deleteSingle, AboutOneKey: aboutOneKeyPair, Hold: c.untilAllowed("DeleteKeyPairs")}
 	return c, nil
 }
 

@@ -58,7 +58,7 @@ func (c *Client) waitFor(ctx context.Context, id string, ready func(*KeyPair) bo
 	err := c.waitLearning(ctx, lag, within(bound, isNotYet), "wait for key pair "+id, func(ctx context.Context) error {
 		var found bool
 		var err error
-		kp, found, err = c.reads.do(ctx, id)
+		kp, found, err = c.reads.Do(ctx, id)
 		switch {
 		case err != nil:
 			return err
@@ -120,7 +120,7 @@ func HasTags(tags map[string]string) func(*KeyPair) bool {
 // learns from and follows how long deletes take to show.
 func (c *Client) waitGone(ctx context.Context, id string, bound time.Duration, lag *lagEstimate) (bool, error) {
 	err := c.waitLearning(ctx, lag, within(bound, isNotYet), "wait for key pair "+id+" to go", func(ctx context.Context) error {
-		_, found, err := c.reads.do(ctx, id)
+		_, found, err := c.reads.Do(ctx, id)
 		if err == nil && found {
 			return fmt.Errorf("key pair %s still shows: %w", id, errNotYet)
 		}
@@ -145,7 +145,7 @@ func (c *Client) DeleteKeyPair(ctx context.Context, id string) error {
 		// recovery's persistence: a recovery sends its own call.
 		_, err = c.deleteMany(ctx, []string{id})
 	} else {
-		_, _, err = c.deletes.do(ctx, id)
+		_, _, err = c.deletes.Do(ctx, id)
 	}
 	if err == nil {
 		var gone bool

@@ -325,7 +325,7 @@ func (c *Client) DescribeKeyPair(ctx context.Context, id string) (*KeyPair, erro
 		return nil, err
 	}
 	if !usable {
-		kp, found, err = c.reads.do(ctx, id)
+		kp, found, err = c.reads.Do(ctx, id)
 		if err != nil {
 			return nil, err
 		}
