@@ -297,7 +297,7 @@ func sharedAccount(k, n, slots int, rateLimit, apiRate float64, adaptive bool, h
 						if adaptive {
 							p.rate.throttled(epoch.Add(now), epoch.Add(c.sentAt))
 						}
-						// The client's backoff after a refusal (retryPolicy.delay),
+						// The client's backoff after a refusal (retry.Policy.Delay),
 						// from the seeded source.
 						ceiling := min(200*time.Millisecond<<min(c.attempt, 16), maxThrottledDelay)
 						c.ready = now + time.Duration(rng.Int64N(int64(ceiling)+1))

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client/retry"
 )
 
 // The API is eventually consistent: a key pair that a call made may show
@@ -20,7 +21,7 @@ import (
 // another process) agrees with what it wrote.
 
 // waitPolicy paces the reads of a wait; the context bounds it.
-var waitPolicy = retryPolicy{maxRetries: -1, base: 200 * time.Millisecond, maxDelay: 2 * time.Second}
+var waitPolicy = retry.Policy{MaxRetries: -1, Base: 200 * time.Millisecond, MaxDelay: 2 * time.Second}
 
 // defaultSettle is how long a key pair may take to show in, or leave,
 // DescribeKeyPairs after the call that made or deleted it answered, before
@@ -87,11 +88,11 @@ func (c *Client) waitLearning(ctx context.Context, lag *lagEstimate, retryable f
 	if lag != nil {
 		w := lag.start(start)
 		defer func() { lag.end(w, err == nil, reads, firstReadAt, time.Since(start)) }()
-		if err = sleep(ctx, w.first); err != nil {
+		if err = retry.Sleep(ctx, w.first); err != nil {
 			return fmt.Errorf("%s: %w", what, err)
 		}
 	}
-	err = retryWhen(ctx, waitPolicy, retryTransientInRecovery(ctx, retryable), c.countWait(ctx, what), func(ctx context.Context, _ int) error {
+	err = retry.When(ctx, waitPolicy, retryTransientInRecovery(ctx, retryable), c.countWait(ctx, what), func(ctx context.Context, _ int) error {
 		if reads++; reads == 1 {
 			firstReadAt = time.Since(start)
 		}
@@ -195,7 +196,7 @@ func (c *Client) DeleteKeyPairUnbinding(ctx context.Context, id string, forceSto
 	var lastInUse *InUseError
 	var unbound []string
 	cleared := 0
-	err := retryWhen(ctx, waitPolicy, isNotYet, c.countWait(ctx, "delete key pair "+id+" bound to terminated instances"), func(ctx context.Context, _ int) error {
+	err := retry.When(ctx, waitPolicy, isNotYet, c.countWait(ctx, "delete key pair "+id+" bound to terminated instances"), func(ctx context.Context, _ int) error {
 		err := c.DeleteKeyPair(ctx, id)
 		var inUse *InUseError
 		if errors.As(err, &inUse) && len(inUse.InstanceIDs) == 0 && len(inUse.ImageIDs) == 0 && cleared < maxClearedRetries {
@@ -275,7 +276,7 @@ func (c *Client) findAfterLostAnswer(ctx context.Context, name string) (*KeyPair
 		return errors.As(err, &notFound)
 	}
 	var kp *KeyPair
-	err := retryWhen(ctx, waitPolicy, retryTransientInRecovery(ctx, within(c.settle, isNotFound)), c.countWait(ctx, "look up key pair "+name), func(ctx context.Context, _ int) error {
+	err := retry.When(ctx, waitPolicy, retryTransientInRecovery(ctx, within(c.settle, isNotFound)), c.countWait(ctx, "look up key pair "+name), func(ctx context.Context, _ int) error {
 		var err error
 		kp, err = c.FindKeyPairByName(ctx, name)
 		return err
@@ -290,7 +291,7 @@ func (c *Client) findAfterLostAnswer(ctx context.Context, name string) (*KeyPair
 // call of its own; a *NotFoundError means gone, a key pair that it shows
 // after all.
 func (c *Client) ConfirmGone(ctx context.Context, id string) (*KeyPair, error) {
-	if err := sleep(ctx, c.settle); err != nil {
+	if err := retry.Sleep(ctx, c.settle); err != nil {
 		return nil, err
 	}
 	return c.describeOne(ctx, id)

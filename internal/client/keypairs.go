@@ -13,6 +13,7 @@ import (
 	tag "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/tag/v20180813"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client/retry"
 )
 
 // KeyPair is a key pair as the API describes it.
@@ -91,7 +92,7 @@ func (c *Client) CreateKeyPair(ctx context.Context, name string, projectID int64
 		}
 		return nil
 	}
-	err := retryWhen(ctx, c.callPolicy(), boundUnreachable(isLostAnswer), c.countRetry(ctx, "CreateKeyPair"), func(ctx context.Context, attempt int) error {
+	err := retry.When(ctx, c.callPolicy(), boundUnreachable(isLostAnswer), c.countRetry(ctx, "CreateKeyPair"), func(ctx context.Context, attempt int) error {
 		if lost {
 			rctx, cancel := c.recoveryContext(ctx)
 			err := clearLost(rctx)
@@ -214,7 +215,7 @@ func (c *Client) ImportKeyPair(ctx context.Context, name string, projectID int64
 		}
 		return made.ID, nil
 	}
-	err := retryWhen(ctx, c.callPolicy(), boundUnreachable(isLostAnswer), c.countRetry(ctx, "ImportKeyPair"), func(ctx context.Context, attempt int) error {
+	err := retry.When(ctx, c.callPolicy(), boundUnreachable(isLostAnswer), c.countRetry(ctx, "ImportKeyPair"), func(ctx context.Context, attempt int) error {
 		if lost {
 			rctx, cancel := c.recoveryContext(ctx)
 			made, err := adoptLost(rctx)
