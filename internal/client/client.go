@@ -22,6 +22,7 @@ import (
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client/batch"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client/ratelimit"
 )
 
 // DefaultRateLimit is the documented limit of every CVM key pair action:
@@ -85,7 +86,7 @@ type Client struct {
 	endpoint       string
 
 	mu       sync.Mutex
-	limiters map[string]*adaptiveLimiter
+	limiters map[string]*ratelimit.Limiter
 	// fixedRate keeps every action at rateLimit, whatever the API
 	// answers: tests compare the adaptive rate with it.
 	fixedRate bool
@@ -241,7 +242,7 @@ func New(cfg Config) (*Client, error) {
 		tag:            tagClient,
 		rateLimit:      rl,
 		maxRetries:     mr,
-		limiters:       map[string]*adaptiveLimiter{},
+		limiters:       map[string]*ratelimit.Limiter{},
 		retryBase:      200 * time.Millisecond,
 		settle:         defaultSettle,
 		cleanup:        cleanupTimeout,
@@ -329,13 +330,13 @@ func (c *Client) untilAllowed(action string) func() time.Duration {
 // spaced, one at a time (a token bucket of burst 1), so that the server's
 // bucket (which allows a burst of its full rate) never runs dry even when
 // network latency bunches them; at rate_limit, unless the API refuses
-// calls for the account's limit (adaptive.go).
-func (c *Client) limiter(action string) *adaptiveLimiter {
+// calls for the account's limit (internal/client/ratelimit).
+func (c *Client) limiter(action string) *ratelimit.Limiter {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	l, ok := c.limiters[action]
 	if !ok {
-		l = newAdaptiveLimiter(c.rateLimit, c.fixedRate)
+		l = ratelimit.New(c.rateLimit, c.fixedRate)
 		c.limiters[action] = l
 	}
 	return l

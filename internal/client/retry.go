@@ -15,7 +15,7 @@ import (
 
 // maxRetryDelay caps the backoff of API calls, and maxThrottledDelay that
 // of calls refused for the rate limit, which the adaptive rate limiter
-// spaces as well (adaptive.go).
+// spaces as well (internal/client/ratelimit).
 const (
 	maxRetryDelay     = 10 * time.Second
 	maxThrottledDelay = time.Second
