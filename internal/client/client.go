@@ -23,6 +23,7 @@ import (
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client/batch"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client/ratelimit"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client/transport"
 )
 
 // DefaultRateLimit is the documented limit of every CVM key pair action:
@@ -172,17 +173,17 @@ func New(cfg Config) (*Client, error) {
 
 	// Terraform runs up to 10 operations at once by default; keep enough
 	// idle connections so that each of them reuses one.
-	transport := &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true, IdleConnTimeout: 90 * time.Second,
+	httpTransport := &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true, IdleConnTimeout: 90 * time.Second,
 		TLSHandshakeTimeout: 10 * time.Second, ExpectContinueTimeout: time.Second}
-	transport.MaxIdleConnsPerHost = 64
-	transport.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	httpTransport.MaxIdleConnsPerHost = 64
+	httpTransport.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
 	// Request and response bodies are logged at TRACE, with secrets
-	// redacted (redact.go); with TENCENTCLOUD_SNAPSHOT_DIR set, every
-	// call is also recorded, normalized (snapshot.go).
-	// Answers are capped in size (capanswers.go) below everything that
-	// reads them.
-	capped := capAnswers{next: transport}
-	logged := recordSnapshots(loggingTransport{next: capped}, cfg.Endpoint)
+	// redacted (transport.Logging); with TENCENTCLOUD_SNAPSHOT_DIR set,
+	// every call is also recorded, normalized (snapshot.go). Answers are
+	// capped in size (transport.CapAnswers) below everything that reads
+	// them.
+	capped := transport.CapAnswers{Next: httpTransport}
+	logged := recordSnapshots(transport.Logging{Next: capped}, cfg.Endpoint)
 
 	now := cfg.Now
 	if now == nil {
@@ -250,7 +251,7 @@ func New(cfg Config) (*Client, error) {
 		credentialSource: cfg.CredentialSource,
 		role:             role,
 		defaultTags:      maps.Clone(cfg.DefaultTags),
-		transport:        transport,
+		transport:        httpTransport,
 	}
 	if role != nil {
 		role.send = stsSender(stsClient, 200*time.Millisecond, &c.retries)
