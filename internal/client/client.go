@@ -257,9 +257,9 @@ func New(cfg Config) (*Client, error) {
 		role.send = stsSender(stsClient, 200*time.Millisecond, &c.retries)
 	}
 	c.reads = &batch.Batcher[*KeyPair]{Window: readBatchWindow, MaxWait: batchMaxWait, Max: apicontract.MaxIDsPerCall,
-		Send: c.describeMany, Single: c.describeSingle, AboutOneKey: aboutOneKeyPair, Hold: c.untilAllowed("DescribeKeyPairs")}
+		Send: c.describeMany, Single: c.describeSingle, AboutOneKey: aboutOneKeyPair, Hold: c.untilAllowed(actDescribeKeyPairs)}
 	c.deletes = &batch.Batcher[struct{}]{Window: deleteBatchWindow, MaxWait: batchMaxWait, Max: apicontract.MaxIDsPerCall,
-		Send: c.deleteMany, Single: c.deleteSingle, AboutOneKey: aboutOneKeyPair, Hold: c.untilAllowed("DeleteKeyPairs")}
+		Send: c.deleteMany, Single: c.deleteSingle, AboutOneKey: aboutOneKeyPair, Hold: c.untilAllowed(actDeleteKeyPairs)}
 	return c, nil
 }
 
@@ -321,9 +321,9 @@ func (c *Client) CredentialError() error {
 
 // untilAllowed returns how long, from now, a call of action would wait for
 // its rate limiter, without taking its turn.
-func (c *Client) untilAllowed(action string) func() time.Duration {
+func (c *Client) untilAllowed(a apiAction) func() time.Duration {
 	return func() time.Duration {
-		return max(0, c.limiter(action).Delay())
+		return max(0, c.limiter(a.name).Delay())
 	}
 }
 

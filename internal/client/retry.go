@@ -117,11 +117,14 @@ func boundUnreachable(retryable func(error) bool) func(error) bool {
 }
 
 // do sends one API call through the action's rate limiter, and sends it
-// again while it is throttled, when it could not connect, or, when
-// idempotent, while its answer is lost. Each attempt has requestTimeout. send returns the RequestId of the answer so that it can be logged;
-// it must build a fresh SDK request on every attempt, because a request
-// object remembers its first endpoint. Errors come back as *APIError.
-func (c *Client) do(ctx context.Context, action string, idempotent bool, send func(context.Context) (*string, error)) error {
+// again while it is throttled, when it could not connect, or, when the
+// action is idempotent (actions.go), while its answer is lost. Each
+// attempt has requestTimeout. send returns the RequestId of the answer so
+// that it can be logged; it must build a fresh SDK request on every
+// attempt, because a request object remembers its first endpoint. Errors
+// come back as *APIError.
+func (c *Client) do(ctx context.Context, a apiAction, send func(context.Context) (*string, error)) error {
+	action, idempotent := a.name, a.idempotent
 	limiter := c.limiter(action)
 	policy := c.callPolicy()
 	retryable := boundUnreachable(func(err error) bool {
@@ -164,10 +167,9 @@ func (c *Client) do(ctx context.Context, action string, idempotent bool, send fu
 		case err == nil || answeredByAPI(err):
 			limiter.Answered()
 		}
-		if action != "DescribeKeyPairs" && action != "DescribeProjects" {
-			// Every other action (but the Tag API's reading of projects)
-			// writes, or may have written even when it failed: the
-			// region's listing no longer holds.
+		if a.invalidatesListing() {
+			// The action writes, or may have written even when it failed:
+			// the region's listing no longer holds (actions.go).
 			c.listing.wrote()
 		}
 		fields := map[string]any{
