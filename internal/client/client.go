@@ -21,6 +21,9 @@ import (
 	tag "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/tag/v20180813"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client/batch"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client/ratelimit"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client/transport"
 )
 
 // DefaultRateLimit is the documented limit of every CVM key pair action:
@@ -84,7 +87,7 @@ type Client struct {
 	endpoint       string
 
 	mu       sync.Mutex
-	limiters map[string]*adaptiveLimiter
+	limiters map[string]*ratelimit.Limiter
 	// fixedRate keeps every action at rateLimit, whatever the API
 	// answers: tests compare the adaptive rate with it.
 	fixedRate bool
@@ -106,8 +109,8 @@ type Client struct {
 	calls, retries, waits atomic.Int64
 
 	listing listing
-	reads   *batcher[*KeyPair]
-	deletes *batcher[struct{}]
+	reads   *batch.Batcher[*KeyPair]
+	deletes *batch.Batcher[struct{}]
 
 	credentialSource string
 	role             *roleCredential // nil without assume_role
@@ -170,17 +173,17 @@ func New(cfg Config) (*Client, error) {
 
 	// Terraform runs up to 10 operations at once by default; keep enough
 	// idle connections so that each of them reuses one.
-	transport := &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true, IdleConnTimeout: 90 * time.Second,
+	httpTransport := &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true, IdleConnTimeout: 90 * time.Second,
 		TLSHandshakeTimeout: 10 * time.Second, ExpectContinueTimeout: time.Second}
-	transport.MaxIdleConnsPerHost = 64
-	transport.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	httpTransport.MaxIdleConnsPerHost = 64
+	httpTransport.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
 	// Request and response bodies are logged at TRACE, with secrets
-	// redacted (redact.go); with TENCENTCLOUD_SNAPSHOT_DIR set, every
-	// call is also recorded, normalized (snapshot.go).
-	// Answers are capped in size (capanswers.go) below everything that
-	// reads them.
-	capped := capAnswers{next: transport}
-	logged := recordSnapshots(loggingTransport{next: capped}, cfg.Endpoint)
+	// redacted (transport.Logging); with TENCENTCLOUD_SNAPSHOT_DIR set,
+	// every call is also recorded, normalized (snapshot.go). Answers are
+	// capped in size (transport.CapAnswers) below everything that reads
+	// them.
+	capped := transport.CapAnswers{Next: httpTransport}
+	logged := recordSnapshots(transport.Logging{Next: capped}, cfg.Endpoint)
 
 	now := cfg.Now
 	if now == nil {
@@ -240,7 +243,7 @@ func New(cfg Config) (*Client, error) {
 		tag:            tagClient,
 		rateLimit:      rl,
 		maxRetries:     mr,
-		limiters:       map[string]*adaptiveLimiter{},
+		limiters:       map[string]*ratelimit.Limiter{},
 		retryBase:      200 * time.Millisecond,
 		settle:         defaultSettle,
 		cleanup:        cleanupTimeout,
@@ -248,15 +251,15 @@ func New(cfg Config) (*Client, error) {
 		credentialSource: cfg.CredentialSource,
 		role:             role,
 		defaultTags:      maps.Clone(cfg.DefaultTags),
-		transport:        transport,
+		transport:        httpTransport,
 	}
 	if role != nil {
 		role.send = stsSender(stsClient, 200*time.Millisecond, &c.retries)
 	}
-	c.reads = &batcher[*KeyPair]{window: readBatchWindow, maxWait: batchMaxWait, max: apicontract.MaxIDsPerCall,
-		send: c.describeMany, single: c.describeSingle, aboutOneKey: aboutOneKeyPair, hold: c.untilAllowed("DescribeKeyPairs")}
-	c.deletes = &batcher[struct{}]{window: deleteBatchWindow, maxWait: batchMaxWait, max: apicontract.MaxIDsPerCall,
-		send: c.deleteMany, single: c.deleteSingle, aboutOneKey: aboutOneKeyPair, hold: c.untilAllowed("DeleteKeyPairs")}
+	c.reads = &batch.Batcher[*KeyPair]{Window: readBatchWindow, MaxWait: batchMaxWait, Max: apicontract.MaxIDsPerCall,
+		Send: c.describeMany, Single: c.describeSingle, AboutOneKey: aboutOneKeyPair, Hold: c.untilAllowed(actDescribeKeyPairs)}
+	c.deletes = &batch.Batcher[struct{}]{Window: deleteBatchWindow, MaxWait: batchMaxWait, Max: apicontract.MaxIDsPerCall,
+		Send: c.deleteMany, Single: c.deleteSingle, AboutOneKey: aboutOneKeyPair, Hold: c.untilAllowed(actDeleteKeyPairs)}
 	return c, nil
 }
 
@@ -318,9 +321,9 @@ func (c *Client) CredentialError() error {
 
 // untilAllowed returns how long, from now, a call of action would wait for
 // its rate limiter, without taking its turn.
-func (c *Client) untilAllowed(action string) func() time.Duration {
+func (c *Client) untilAllowed(a apiAction) func() time.Duration {
 	return func() time.Duration {
-		return max(0, c.limiter(action).Delay())
+		return max(0, c.limiter(a.name).Delay())
 	}
 }
 
@@ -328,13 +331,13 @@ func (c *Client) untilAllowed(action string) func() time.Duration {
 // spaced, one at a time (a token bucket of burst 1), so that the server's
 // bucket (which allows a burst of its full rate) never runs dry even when
 // network latency bunches them; at rate_limit, unless the API refuses
-// calls for the account's limit (adaptive.go).
-func (c *Client) limiter(action string) *adaptiveLimiter {
+// calls for the account's limit (internal/client/ratelimit).
+func (c *Client) limiter(action string) *ratelimit.Limiter {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	l, ok := c.limiters[action]
 	if !ok {
-		l = newAdaptiveLimiter(c.rateLimit, c.fixedRate)
+		l = ratelimit.New(c.rateLimit, c.fixedRate)
 		c.limiters[action] = l
 	}
 	return l

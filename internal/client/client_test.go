@@ -83,8 +83,8 @@ func clientAt(t *testing.T, url string, rateLimit float64) *Client {
 	c.settle = 500 * time.Millisecond
 	// Generous windows: under the race detector on a busy machine, callers
 	// that start together may arrive far apart.
-	c.reads.window, c.deletes.window = 200*time.Millisecond, 200*time.Millisecond
-	c.reads.maxWait, c.deletes.maxWait = 2*time.Second, 2*time.Second
+	c.reads.Window, c.deletes.Window = 200*time.Millisecond, 200*time.Millisecond
+	c.reads.MaxWait, c.deletes.MaxWait = 2*time.Second, 2*time.Second
 	return c
 }
 
@@ -330,7 +330,7 @@ func TestClient_coalescesReads(t *testing.T) {
 			t.Fatal(err)
 		}
 		overMem(t, fresh, c.transport.DialContext)
-		fresh.reads.window, fresh.reads.maxWait = 200*time.Millisecond, 2*time.Second
+		fresh.reads.Window, fresh.reads.MaxWait = 200*time.Millisecond, 2*time.Second
 		before = stats(t, ctl).Calls["DescribeKeyPairs"]
 		readAll(fresh)
 		readAll(fresh)

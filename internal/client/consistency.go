@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client/retry"
 )
 
 // The API is eventually consistent: a key pair that a call made may show
@@ -20,7 +21,7 @@ import (
 // another process) agrees with what it wrote.
 
 // waitPolicy paces the reads of a wait; the context bounds it.
-var waitPolicy = retryPolicy{maxRetries: -1, base: 200 * time.Millisecond, maxDelay: 2 * time.Second}
+var waitPolicy = retry.Policy{MaxRetries: -1, Base: 200 * time.Millisecond, MaxDelay: 2 * time.Second}
 
 // defaultSettle is how long a key pair may take to show in, or leave,
 // DescribeKeyPairs after the call that made or deleted it answered, before
@@ -58,7 +59,7 @@ func (c *Client) waitFor(ctx context.Context, id string, ready func(*KeyPair) bo
 	err := c.waitLearning(ctx, lag, within(bound, isNotYet), "wait for key pair "+id, func(ctx context.Context) error {
 		var found bool
 		var err error
-		kp, found, err = c.reads.do(ctx, id)
+		kp, found, err = c.reads.Do(ctx, id)
 		switch {
 		case err != nil:
 			return err
@@ -87,11 +88,11 @@ func (c *Client) waitLearning(ctx context.Context, lag *lagEstimate, retryable f
 	if lag != nil {
 		w := lag.start(start)
 		defer func() { lag.end(w, err == nil, reads, firstReadAt, time.Since(start)) }()
-		if err = sleep(ctx, w.first); err != nil {
+		if err = retry.Sleep(ctx, w.first); err != nil {
 			return fmt.Errorf("%s: %w", what, err)
 		}
 	}
-	err = retryWhen(ctx, waitPolicy, retryTransientInRecovery(ctx, retryable), c.countWait(ctx, what), func(ctx context.Context, _ int) error {
+	err = retry.When(ctx, waitPolicy, retryTransientInRecovery(ctx, retryable), c.countWait(ctx, what), func(ctx context.Context, _ int) error {
 		if reads++; reads == 1 {
 			firstReadAt = time.Since(start)
 		}
@@ -120,7 +121,7 @@ func HasTags(tags map[string]string) func(*KeyPair) bool {
 // learns from and follows how long deletes take to show.
 func (c *Client) waitGone(ctx context.Context, id string, bound time.Duration, lag *lagEstimate) (bool, error) {
 	err := c.waitLearning(ctx, lag, within(bound, isNotYet), "wait for key pair "+id+" to go", func(ctx context.Context) error {
-		_, found, err := c.reads.do(ctx, id)
+		_, found, err := c.reads.Do(ctx, id)
 		if err == nil && found {
 			return fmt.Errorf("key pair %s still shows: %w", id, errNotYet)
 		}
@@ -145,7 +146,7 @@ func (c *Client) DeleteKeyPair(ctx context.Context, id string) error {
 		// recovery's persistence: a recovery sends its own call.
 		_, err = c.deleteMany(ctx, []string{id})
 	} else {
-		_, _, err = c.deletes.do(ctx, id)
+		_, _, err = c.deletes.Do(ctx, id)
 	}
 	if err == nil {
 		var gone bool
@@ -195,7 +196,7 @@ func (c *Client) DeleteKeyPairUnbinding(ctx context.Context, id string, forceSto
 	var lastInUse *InUseError
 	var unbound []string
 	cleared := 0
-	err := retryWhen(ctx, waitPolicy, isNotYet, c.countWait(ctx, "delete key pair "+id+" bound to terminated instances"), func(ctx context.Context, _ int) error {
+	err := retry.When(ctx, waitPolicy, isNotYet, c.countWait(ctx, "delete key pair "+id+" bound to terminated instances"), func(ctx context.Context, _ int) error {
 		err := c.DeleteKeyPair(ctx, id)
 		var inUse *InUseError
 		if errors.As(err, &inUse) && len(inUse.InstanceIDs) == 0 && len(inUse.ImageIDs) == 0 && cleared < maxClearedRetries {
@@ -275,7 +276,7 @@ func (c *Client) findAfterLostAnswer(ctx context.Context, name string) (*KeyPair
 		return errors.As(err, &notFound)
 	}
 	var kp *KeyPair
-	err := retryWhen(ctx, waitPolicy, retryTransientInRecovery(ctx, within(c.settle, isNotFound)), c.countWait(ctx, "look up key pair "+name), func(ctx context.Context, _ int) error {
+	err := retry.When(ctx, waitPolicy, retryTransientInRecovery(ctx, within(c.settle, isNotFound)), c.countWait(ctx, "look up key pair "+name), func(ctx context.Context, _ int) error {
 		var err error
 		kp, err = c.FindKeyPairByName(ctx, name)
 		return err
@@ -290,7 +291,7 @@ func (c *Client) findAfterLostAnswer(ctx context.Context, name string) (*KeyPair
 // call of its own; a *NotFoundError means gone, a key pair that it shows
 // after all.
 func (c *Client) ConfirmGone(ctx context.Context, id string) (*KeyPair, error) {
-	if err := sleep(ctx, c.settle); err != nil {
+	if err := retry.Sleep(ctx, c.settle); err != nil {
 		return nil, err
 	}
 	return c.describeOne(ctx, id)

@@ -17,6 +17,8 @@ import (
 
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	tchttp "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/http"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client/retry"
 )
 
 // Environment variables of the credential chain, named as the official
@@ -416,12 +418,12 @@ func (r *roleCredential) GetToken() string {
 // few times (a second AssumeRole only makes other temporary credentials):
 // nothing else can work until the role is assumed. retries counts them.
 func stsSender(c *common.Client, retryBase time.Duration, retries *atomic.Int64) func(context.Context, map[string]any) (*assumeRoleResponse, error) {
-	policy := retryPolicy{maxRetries: 3, base: retryBase, maxDelay: 2 * time.Second}
+	policy := retry.Policy{MaxRetries: 3, Base: retryBase, MaxDelay: 2 * time.Second}
 	retryable := func(err error) bool { return isThrottled(err) || isLostAnswer(err) }
 	onRetry := func(int, error, time.Duration) { retries.Add(1) }
 	return func(ctx context.Context, params map[string]any) (*assumeRoleResponse, error) {
 		var out *assumeRoleResponse
-		err := retryWhen(ctx, policy, retryable, onRetry, func(ctx context.Context, _ int) error {
+		err := retry.When(ctx, policy, retryable, onRetry, func(ctx context.Context, _ int) error {
 			req := tchttp.NewCommonRequest("sts", "2018-08-13", "AssumeRole")
 			req.SetContext(ctx)
 			if err := req.SetActionParameters(params); err != nil {

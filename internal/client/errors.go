@@ -12,6 +12,7 @@ import (
 	sdkerrors "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client/transport"
 )
 
 // The errors of this package. Every failed call comes back as an *APIError,
@@ -187,9 +188,9 @@ func fromSDK(action string, err error) error {
 	switch sdkErr.Code {
 	case codeParseJSON, codeHTTPStatus, codeIO, codeType:
 		out.Message = fmt.Sprintf("the answer could not be read (%d characters of detail withheld: they may quote the answer, which may hold secrets)", len(sdkErr.Message))
-		if strings.Contains(sdkErr.Message, errAnswerTooLarge.Error()) {
+		if strings.Contains(sdkErr.Message, transport.ErrAnswerTooLarge.Error()) {
 			// The SDK quotes the read error, which is this package's own.
-			out.Message = errAnswerTooLarge.Error()
+			out.Message = transport.ErrAnswerTooLarge.Error()
 		}
 	case codeNetwork:
 		if cause := errors.Unwrap(sdkErr); cause != nil {
@@ -211,8 +212,8 @@ func networkError(action string, err error) *APIError {
 	if errors.As(err, &urlErr) {
 		where = urlErr.URL
 	}
-	if errors.Is(err, errAnswerTooLarge) {
-		out.Message = fmt.Sprintf("the answer from %s was refused: %v", where, errAnswerTooLarge)
+	if errors.Is(err, transport.ErrAnswerTooLarge) {
+		out.Message = fmt.Sprintf("the answer from %s was refused: %v", where, transport.ErrAnswerTooLarge)
 		return out
 	}
 	var dnsErr *net.DNSError
@@ -277,10 +278,8 @@ func incompleteAnswer(action, missing string) *APIError {
 
 // redactMessage withholds a message that quotes a secret.
 func redactMessage(msg string) string {
-	for _, marker := range secretMarkers {
-		if strings.Contains(msg, marker) {
-			return fmt.Sprintf("<%d characters withheld: they hold a secret>", len(msg))
-		}
+	if transport.HasSecretMarker(msg) {
+		return fmt.Sprintf("<%d characters withheld: they hold a secret>", len(msg))
 	}
 	return msg
 }

@@ -13,6 +13,7 @@ import (
 	tag "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/tag/v20180813"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client/retry"
 )
 
 // KeyPair is a key pair as the API describes it.
@@ -91,7 +92,7 @@ func (c *Client) CreateKeyPair(ctx context.Context, name string, projectID int64
 		}
 		return nil
 	}
-	err := retryWhen(ctx, c.callPolicy(), boundUnreachable(isLostAnswer), c.countRetry(ctx, "CreateKeyPair"), func(ctx context.Context, attempt int) error {
+	err := retry.When(ctx, c.callPolicy(), boundUnreachable(isLostAnswer), c.countRetry(ctx, actCreateKeyPair.name), func(ctx context.Context, attempt int) error {
 		if lost {
 			rctx, cancel := c.recoveryContext(ctx)
 			err := clearLost(rctx)
@@ -165,7 +166,7 @@ func (c *Client) createKeyPair(ctx context.Context, name string, projectID int64
 	}
 	tags[CreateTokenTagKey] = token
 	var out *cvm.KeyPair
-	err := c.do(ctx, "CreateKeyPair", false, func(ctx context.Context) (*string, error) {
+	err := c.do(ctx, actCreateKeyPair, func(ctx context.Context) (*string, error) {
 		req := cvm.NewCreateKeyPairRequest()
 		req.KeyName = common.StringPtr(name)
 		req.ProjectId = common.Int64Ptr(projectID)
@@ -178,11 +179,11 @@ func (c *Client) createKeyPair(ctx context.Context, name string, projectID int64
 		// a lost answer: the key pair may exist, and recovery finds it.
 		switch {
 		case resp.Response == nil:
-			return nil, incompleteAnswer("CreateKeyPair", "Response object")
+			return nil, incompleteAnswer(actCreateKeyPair.name, "Response object")
 		case resp.Response.KeyPair == nil || str(resp.Response.KeyPair.KeyId) == "":
-			return resp.Response.RequestId, incompleteAnswer("CreateKeyPair", "key pair")
+			return resp.Response.RequestId, incompleteAnswer(actCreateKeyPair.name, "key pair")
 		case str(resp.Response.KeyPair.PrivateKey) == "":
-			return resp.Response.RequestId, incompleteAnswer("CreateKeyPair", "private key")
+			return resp.Response.RequestId, incompleteAnswer(actCreateKeyPair.name, "private key")
 		}
 		out = resp.Response.KeyPair
 		return resp.Response.RequestId, nil
@@ -214,7 +215,7 @@ func (c *Client) ImportKeyPair(ctx context.Context, name string, projectID int64
 		}
 		return made.ID, nil
 	}
-	err := retryWhen(ctx, c.callPolicy(), boundUnreachable(isLostAnswer), c.countRetry(ctx, "ImportKeyPair"), func(ctx context.Context, attempt int) error {
+	err := retry.When(ctx, c.callPolicy(), boundUnreachable(isLostAnswer), c.countRetry(ctx, actImportKeyPair.name), func(ctx context.Context, attempt int) error {
 		if lost {
 			rctx, cancel := c.recoveryContext(ctx)
 			made, err := adoptLost(rctx)
@@ -261,7 +262,7 @@ func (c *Client) importKeyPair(ctx context.Context, name string, projectID int64
 	}
 	tags[CreateTokenTagKey] = token
 	var id string
-	err := c.do(ctx, "ImportKeyPair", false, func(ctx context.Context) (*string, error) {
+	err := c.do(ctx, actImportKeyPair, func(ctx context.Context) (*string, error) {
 		req := cvm.NewImportKeyPairRequest()
 		req.KeyName = common.StringPtr(name)
 		req.ProjectId = common.Int64Ptr(projectID)
@@ -273,9 +274,9 @@ func (c *Client) importKeyPair(ctx context.Context, name string, projectID int64
 		}
 		switch {
 		case resp.Response == nil:
-			return nil, incompleteAnswer("ImportKeyPair", "Response object")
+			return nil, incompleteAnswer(actImportKeyPair.name, "Response object")
 		case str(resp.Response.KeyId) == "":
-			return resp.Response.RequestId, incompleteAnswer("ImportKeyPair", "key id")
+			return resp.Response.RequestId, incompleteAnswer(actImportKeyPair.name, "key id")
 		}
 		id = str(resp.Response.KeyId)
 		return resp.Response.RequestId, nil
@@ -325,7 +326,7 @@ func (c *Client) DescribeKeyPair(ctx context.Context, id string) (*KeyPair, erro
 		return nil, err
 	}
 	if !usable {
-		kp, found, err = c.reads.do(ctx, id)
+		kp, found, err = c.reads.Do(ctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -413,7 +414,7 @@ func (c *Client) ListKeyPairs(ctx context.Context, filters []Filter) ([]*KeyPair
 func (c *Client) describe(ctx context.Context, ids []string, filters []Filter, offset int64) ([]*KeyPair, int64, error) {
 	var set []*KeyPair
 	var total int64
-	err := c.do(ctx, "DescribeKeyPairs", true, func(ctx context.Context) (*string, error) {
+	err := c.do(ctx, actDescribeKeyPairs, func(ctx context.Context) (*string, error) {
 		req := cvm.NewDescribeKeyPairsRequest()
 		req.KeyIds = common.StringPtrs(ids)
 		for _, f := range filters {
@@ -427,15 +428,15 @@ func (c *Client) describe(ctx context.Context, ids []string, filters []Filter, o
 		}
 		switch {
 		case resp.Response == nil:
-			return nil, incompleteAnswer("DescribeKeyPairs", "Response object")
+			return nil, incompleteAnswer(actDescribeKeyPairs.name, "Response object")
 		case resp.Response.KeyPairSet == nil || resp.Response.TotalCount == nil:
 			// The API answers an empty list, never none.
-			return resp.Response.RequestId, incompleteAnswer("DescribeKeyPairs", "KeyPairSet and TotalCount")
+			return resp.Response.RequestId, incompleteAnswer(actDescribeKeyPairs.name, "KeyPairSet and TotalCount")
 		}
 		set = set[:0]
 		for _, kp := range resp.Response.KeyPairSet {
 			if kp == nil || str(kp.KeyId) == "" {
-				return resp.Response.RequestId, incompleteAnswer("DescribeKeyPairs", "key id in an element of KeyPairSet")
+				return resp.Response.RequestId, incompleteAnswer(actDescribeKeyPairs.name, "key id in an element of KeyPairSet")
 			}
 			set = append(set, fromAPI(kp))
 		}
@@ -450,7 +451,7 @@ func (c *Client) describe(ctx context.Context, ids []string, filters []Filter, o
 // retries, the key pair is read again: if it already is as asked, the
 // change was made and that is success.
 func (c *Client) ModifyKeyPair(ctx context.Context, id string, name, description *string) error {
-	err := c.do(ctx, "ModifyKeyPairAttribute", true, func(ctx context.Context) (*string, error) {
+	err := c.do(ctx, actModifyKeyPairAttribute, func(ctx context.Context) (*string, error) {
 		req := cvm.NewModifyKeyPairAttributeRequest()
 		req.KeyId = common.StringPtr(id)
 		req.KeyName = name
@@ -460,7 +461,7 @@ func (c *Client) ModifyKeyPair(ctx context.Context, id string, name, description
 			return nil, err
 		}
 		if resp.Response == nil {
-			return nil, incompleteAnswer("ModifyKeyPairAttribute", "Response object")
+			return nil, incompleteAnswer(actModifyKeyPairAttribute.name, "Response object")
 		}
 		return resp.Response.RequestId, nil
 	})
@@ -513,7 +514,7 @@ func (c *Client) ModifyTags(ctx context.Context, id string, replace map[string]s
 			batchDelete = append(batchDelete, &tag.TagKeyObject{TagKey: common.StringPtr(k)})
 			batchRemove = append(batchRemove, k)
 		}
-		err := c.do(ctx, "ModifyResourceTags", true, func(ctx context.Context) (*string, error) {
+		err := c.do(ctx, actModifyResourceTags, func(ctx context.Context) (*string, error) {
 			req := tag.NewModifyResourceTagsRequest()
 			req.Resource = common.StringPtr(resource)
 			req.ReplaceTags = batchReplace
@@ -523,7 +524,7 @@ func (c *Client) ModifyTags(ctx context.Context, id string, replace map[string]s
 				return nil, err
 			}
 			if resp.Response == nil {
-				return nil, incompleteAnswer("ModifyResourceTags", "Response object")
+				return nil, incompleteAnswer(actModifyResourceTags.name, "Response object")
 			}
 			return resp.Response.RequestId, nil
 		})
@@ -567,7 +568,7 @@ func tagsApplied(replace map[string]string, remove []string) func(*KeyPair) bool
 // deleteMany is the combined call of the delete batcher. A batch of one
 // whose key pair is already gone has done its work.
 func (c *Client) deleteMany(ctx context.Context, ids []string) (map[string]struct{}, error) {
-	err := c.do(ctx, "DeleteKeyPairs", true, func(ctx context.Context) (*string, error) {
+	err := c.do(ctx, actDeleteKeyPairs, func(ctx context.Context) (*string, error) {
 		req := cvm.NewDeleteKeyPairsRequest()
 		req.KeyIds = common.StringPtrs(ids)
 		resp, err := c.cvm.DeleteKeyPairsWithContext(ctx, req)
@@ -575,7 +576,7 @@ func (c *Client) deleteMany(ctx context.Context, ids []string) (map[string]struc
 			return nil, err
 		}
 		if resp.Response == nil {
-			return nil, incompleteAnswer("DeleteKeyPairs", "Response object")
+			return nil, incompleteAnswer(actDeleteKeyPairs.name, "Response object")
 		}
 		return resp.Response.RequestId, nil
 	})
@@ -612,7 +613,7 @@ func aboutOneKeyPair(err error) bool {
 // AssociateInstances binds key pairs to instances; forceStop lets the API
 // stop running instances for it.
 func (c *Client) AssociateInstances(ctx context.Context, keyIDs, instanceIDs []string, forceStop bool) error {
-	return c.do(ctx, "AssociateInstancesKeyPairs", true, func(ctx context.Context) (*string, error) {
+	return c.do(ctx, actAssociateInstancesKeyPairs, func(ctx context.Context) (*string, error) {
 		req := cvm.NewAssociateInstancesKeyPairsRequest()
 		req.KeyIds = common.StringPtrs(keyIDs)
 		req.InstanceIds = common.StringPtrs(instanceIDs)
@@ -622,7 +623,7 @@ func (c *Client) AssociateInstances(ctx context.Context, keyIDs, instanceIDs []s
 			return nil, err
 		}
 		if resp.Response == nil {
-			return nil, incompleteAnswer("AssociateInstancesKeyPairs", "Response object")
+			return nil, incompleteAnswer(actAssociateInstancesKeyPairs.name, "Response object")
 		}
 		return resp.Response.RequestId, nil
 	})
@@ -631,7 +632,7 @@ func (c *Client) AssociateInstances(ctx context.Context, keyIDs, instanceIDs []s
 // DisassociateInstances unbinds key pairs from instances; forceStop lets
 // the API stop running instances for it.
 func (c *Client) DisassociateInstances(ctx context.Context, keyIDs, instanceIDs []string, forceStop bool) error {
-	return c.do(ctx, "DisassociateInstancesKeyPairs", true, func(ctx context.Context) (*string, error) {
+	return c.do(ctx, actDisassociateInstancesKeyPairs, func(ctx context.Context) (*string, error) {
 		req := cvm.NewDisassociateInstancesKeyPairsRequest()
 		req.KeyIds = common.StringPtrs(keyIDs)
 		req.InstanceIds = common.StringPtrs(instanceIDs)
@@ -641,7 +642,7 @@ func (c *Client) DisassociateInstances(ctx context.Context, keyIDs, instanceIDs 
 			return nil, err
 		}
 		if resp.Response == nil {
-			return nil, incompleteAnswer("DisassociateInstancesKeyPairs", "Response object")
+			return nil, incompleteAnswer(actDisassociateInstancesKeyPairs.name, "Response object")
 		}
 		return resp.Response.RequestId, nil
 	})

@@ -153,7 +153,7 @@ func TestClient_waitsFollowTheEstimate(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		const lag, estimate = 100 * time.Millisecond, 300 * time.Millisecond
 		c, ctl := newBubbleClient(t, emulator.Config{VisibilityLag: lag}, 1000)
-		c.reads.window, c.deletes.window = readBatchWindow, deleteBatchWindow
+		c.reads.Window, c.deletes.Window = readBatchWindow, deleteBatchWindow
 		c.settle = defaultSettle
 		c.showLag.observeLocked(estimate)
 		c.goneLag.observeLocked(estimate)

@@ -48,7 +48,7 @@ func (c *Client) listProjects(ctx context.Context) (map[int64]bool, error) {
 	for {
 		var page []*tag.Project
 		var total uint64
-		err := c.do(ctx, "DescribeProjects", true, func(ctx context.Context) (*string, error) {
+		err := c.do(ctx, actDescribeProjects, func(ctx context.Context) (*string, error) {
 			req := tag.NewDescribeProjectsRequest()
 			// 1 lists hidden projects too: a key pair may be made in one.
 			req.AllList = common.Uint64Ptr(1)
@@ -59,7 +59,7 @@ func (c *Client) listProjects(ctx context.Context) (map[int64]bool, error) {
 				return nil, err
 			}
 			if resp.Response == nil {
-				return nil, incompleteAnswer("DescribeProjects", "Response object")
+				return nil, incompleteAnswer(actDescribeProjects.name, "Response object")
 			}
 			page = resp.Response.Projects
 			if resp.Response.Total != nil {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client/retry"
 )
 
 // Recovery is what runs after a create or import whose answer was lost:
@@ -38,8 +40,8 @@ const recoveryMaxDelay = 2 * time.Second
 
 // recoveryPolicy is the retry policy of calls made during a recovery:
 // bounded by the context alone.
-func (c *Client) recoveryPolicy() retryPolicy {
-	return retryPolicy{maxRetries: -1, base: c.retryBase, maxDelay: recoveryMaxDelay, maxThrottledDelay: maxThrottledDelay}
+func (c *Client) recoveryPolicy() retry.Policy {
+	return retry.Policy{MaxRetries: -1, Base: c.retryBase, MaxDelay: recoveryMaxDelay, MaxThrottledDelay: maxThrottledDelay, Throttled: isThrottled}
 }
 
 // isTransient reports whether a failure says nothing about the key pair,

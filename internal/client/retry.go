@@ -4,98 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client/retry"
 )
-
-// The one retry mechanism of this package, in the manner of the aws
-// provider's tfresource.RetryWhen: every API call, the recovery of creates
-// and imports whose answers were lost, the waits for a new key pair to
-// show and the STS calls go through retryWhen, each with a predicate that
-// says which failures are worth another attempt.
-
-// retryPolicy bounds one retry loop.
-type retryPolicy struct {
-	// maxRetries is how many times f runs again after its first attempt;
-	// negative means as often as the context allows.
-	maxRetries int
-	// base is the ceiling of the first delay; each retry doubles it, up to
-	// maxDelay.
-	base, maxDelay time.Duration
-	// maxThrottledDelay, when set, is maxDelay after a refusal for the
-	// rate limit: the rate limiter already spaces the calls of an action
-	// that the API refuses, and a refused call that also backed off for
-	// many seconds would finish its pipeline's apply long after the
-	// others (make bench, BENCH_PIPELINES).
-	maxThrottledDelay time.Duration
-}
-
-// retryWhen runs f until it succeeds, fails in a way retryable does not
-// accept, the policy's retries are spent, or ctx ends; then it returns f's
-// last error (joined with ctx's, when ctx ended the loop). attempt counts
-// from 0. Between attempts it sleeps with exponential backoff and full
-// jitter: a uniform delay between 0 and the ceiling, so that callers that
-// failed together come back spread out. onRetry, when set, learns of each
-// retry before its delay.
-func retryWhen(ctx context.Context, p retryPolicy, retryable func(error) bool, onRetry func(attempt int, err error, delay time.Duration), f func(ctx context.Context, attempt int) error) error {
-	for attempt := 0; ; attempt++ {
-		err := f(ctx, attempt)
-		if err == nil || !retryable(err) || (p.maxRetries >= 0 && attempt >= p.maxRetries) {
-			return err
-		}
-		if ctx.Err() != nil {
-			return errors.Join(err, ctx.Err())
-		}
-		delay := p.delay(attempt, err)
-		if onRetry != nil {
-			onRetry(attempt, err, delay)
-		}
-		if sleep(ctx, delay) != nil {
-			return errors.Join(err, ctx.Err())
-		}
-	}
-}
-
-// sleep waits d, or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-timer.C:
-		return nil
-	}
-}
-
-// delay is the backoff after the attempt that failed with err.
-func (p retryPolicy) delay(attempt int, err error) time.Duration {
-	if p.maxThrottledDelay > 0 && isThrottled(err) {
-		p.maxDelay = min(p.maxDelay, p.maxThrottledDelay)
-	}
-	return fullJitter(p, attempt)
-}
-
-// fullJitter is a uniform delay between 0 and min(maxDelay, base*2^attempt).
-func fullJitter(p retryPolicy, attempt int) time.Duration {
-	ceiling := min(p.base<<min(attempt, 16), p.maxDelay)
-	if ceiling <= 0 {
-		return 0
-	}
-	return rand.N(ceiling + 1)
-}
 
 // maxRetryDelay caps the backoff of API calls, and maxThrottledDelay that
 // of calls refused for the rate limit, which the adaptive rate limiter
-// spaces as well (adaptive.go).
+// spaces as well (internal/client/ratelimit).
 const (
 	maxRetryDelay     = 10 * time.Second
 	maxThrottledDelay = time.Second
@@ -103,8 +23,8 @@ const (
 
 // callPolicy is the retry policy of single API calls and of the recovery
 // of lost answers.
-func (c *Client) callPolicy() retryPolicy {
-	return retryPolicy{maxRetries: c.maxRetries, base: c.retryBase, maxDelay: maxRetryDelay, maxThrottledDelay: maxThrottledDelay}
+func (c *Client) callPolicy() retry.Policy {
+	return retry.Policy{MaxRetries: c.maxRetries, Base: c.retryBase, MaxDelay: maxRetryDelay, MaxThrottledDelay: maxThrottledDelay, Throttled: isThrottled}
 }
 
 // countWait counts a read again, of a wait for eventual consistency, and
@@ -197,11 +117,14 @@ func boundUnreachable(retryable func(error) bool) func(error) bool {
 }
 
 // do sends one API call through the action's rate limiter, and sends it
-// again while it is throttled, when it could not connect, or, when
-// idempotent, while its answer is lost. Each attempt has requestTimeout. send returns the RequestId of the answer so that it can be logged;
-// it must build a fresh SDK request on every attempt, because a request
-// object remembers its first endpoint. Errors come back as *APIError.
-func (c *Client) do(ctx context.Context, action string, idempotent bool, send func(context.Context) (*string, error)) error {
+// again while it is throttled, when it could not connect, or, when the
+// action is idempotent (actions.go), while its answer is lost. Each
+// attempt has requestTimeout. send returns the RequestId of the answer so
+// that it can be logged; it must build a fresh SDK request on every
+// attempt, because a request object remembers its first endpoint. Errors
+// come back as *APIError.
+func (c *Client) do(ctx context.Context, a apiAction, send func(context.Context) (*string, error)) error {
+	action, idempotent := a.name, a.idempotent
 	limiter := c.limiter(action)
 	policy := c.callPolicy()
 	retryable := boundUnreachable(func(err error) bool {
@@ -214,7 +137,7 @@ func (c *Client) do(ctx context.Context, action string, idempotent bool, send fu
 			return isThrottled(err) || isNotSent(err) || isTimeout(err) || (idempotent && isLostAnswer(err))
 		}
 	}
-	err := retryWhen(ctx, policy, retryable, c.countRetry(ctx, action), func(ctx context.Context, attempt int) error {
+	err := retry.When(ctx, policy, retryable, c.countRetry(ctx, action), func(ctx context.Context, attempt int) error {
 		sentAt, err := limiter.Wait(ctx)
 		if err != nil {
 			if ctx.Err() == nil {
@@ -244,10 +167,9 @@ func (c *Client) do(ctx context.Context, action string, idempotent bool, send fu
 		case err == nil || answeredByAPI(err):
 			limiter.Answered()
 		}
-		if action != "DescribeKeyPairs" && action != "DescribeProjects" {
-			// Every other action (but the Tag API's reading of projects)
-			// writes, or may have written even when it failed: the
-			// region's listing no longer holds.
+		if a.invalidatesListing() {
+			// The action writes, or may have written even when it failed:
+			// the region's listing no longer holds (actions.go).
 			c.listing.wrote()
 		}
 		fields := map[string]any{

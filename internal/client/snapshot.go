@@ -21,6 +21,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"golang.org/x/crypto/ssh"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client/transport"
 )
 
 // EnvSnapshotDir names a directory into which every API call's request and
@@ -73,7 +75,7 @@ const (
 )
 
 // secretPlaceholders name the secrets of STS answers; the other
-// secretFields become Redacted.
+// secret fields (transport.IsSecretField) become transport.Redacted.
 var secretPlaceholders = map[string]string{
 	"tmpsecretid": "<tmp-secret-id>", "tmpsecretkey": "<tmp-secret-key>", "token": "<token>",
 }
@@ -186,7 +188,7 @@ func (t snapshotTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		Version: req.Header.Get("X-TC-Version"),
 		Region:  req.Header.Get("X-TC-Region"),
 	}
-	reqBody, reqErr := requestBody(req)
+	reqBody, reqErr := transport.RequestBody(req)
 
 	resp, err := t.next.RoundTrip(req)
 	if err != nil {
@@ -199,7 +201,7 @@ func (t snapshotTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	// error, so that recording changes nothing.
 	var rest io.Reader = bytes.NewReader(body)
 	if readErr != nil {
-		rest = io.MultiReader(rest, errReader{readErr})
+		rest = io.MultiReader(rest, transport.ErrReader{Err: readErr})
 	}
 	resp.Body = io.NopCloser(rest)
 	note := ""
@@ -391,8 +393,8 @@ func (r *snapshotRecorder) normalizeField(name string, v any) any {
 		return r.publicKey(s)
 	case secretPlaceholders[lower] != "":
 		return secretPlaceholders[lower]
-	case secretFields[lower]:
-		return Redacted
+	case transport.IsSecretField(lower):
+		return transport.Redacted
 	case lower == "uin" || lower == "owneruin" || lower == "appid":
 		if isNumber {
 			return json.Number("0")
@@ -414,15 +416,13 @@ func (r *snapshotRecorder) normalizeField(name string, v any) any {
 
 // text normalizes a string value: a time as a whole, else the ids, the
 // uin, API key ids and public keys inside it, and anything that looks like
-// a secret (redact.go's secretMarkers).
+// a secret (transport.HasSecretMarker).
 func (r *snapshotRecorder) text(s string) string {
 	if s == "" {
 		return s
 	}
-	for _, marker := range secretMarkers {
-		if strings.Contains(s, marker) {
-			return Redacted
-		}
+	if transport.HasSecretMarker(s) {
+		return transport.Redacted
 	}
 	for _, layout := range snapshotTimeLayouts {
 		if _, err := time.Parse(layout, s); err == nil {

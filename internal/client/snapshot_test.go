@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client/transport"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
 
@@ -490,7 +491,7 @@ func TestSnapshot_writeFailureDoesNotFailCalls(t *testing.T) {
 // Without the variable nothing is wrapped.
 func TestSnapshot_offByDefault(t *testing.T) {
 	t.Setenv(EnvSnapshotDir, "")
-	next := loggingTransport{}
+	next := transport.Logging{}
 	if got := recordSnapshots(next, ""); got != next {
 		t.Errorf("recordSnapshots wrapped the transport: %T", got)
 	}

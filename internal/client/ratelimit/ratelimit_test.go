@@ -1,4 +1,4 @@
-package client
+package ratelimit
 
 import (
 	"context"
@@ -155,10 +155,10 @@ func TestPace(t *testing.T) {
 
 // Calls leave in the order they asked; one whose context ends while it
 // waits leaves the queue without holding up those behind it.
-func TestAdaptiveLimiter_orderAndCancel(t *testing.T) {
+func TestLimiter_orderAndCancel(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		l := newAdaptiveLimiter(1000, false)
+		l := New(1000, false)
 		queued := func(n int) {
 			t.Helper()
 			for range 1000 {
@@ -217,9 +217,9 @@ func TestAdaptiveLimiter_orderAndCancel(t *testing.T) {
 
 // A call whose deadline would pass before its turn fails at once, and
 // gives its turn to the next.
-func TestAdaptiveLimiter_deadline(t *testing.T) {
+func TestLimiter_deadline(t *testing.T) {
 	t.Parallel()
-	l := newAdaptiveLimiter(0.1, false) // one call every 10 s
+	l := New(0.1, false) // one call every 10 s
 	if _, err := l.Wait(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -236,16 +236,21 @@ func TestAdaptiveLimiter_deadline(t *testing.T) {
 }
 
 // The limiter's rate follows the API only when it adapts.
-func TestAdaptiveLimiter_fixed(t *testing.T) {
+func TestLimiter_fixed(t *testing.T) {
 	t.Parallel()
 	for _, fixed := range []bool{false, true} {
-		l := newAdaptiveLimiter(10, fixed)
+		l := New(10, fixed)
 		l.Throttled(time.Now())
 		if got, want := l.Rate(), map[bool]float64{false: 10 * cubicBeta, true: 10}[fixed]; !near(got, want) {
 			t.Errorf("fixed %v: rate %v after a refusal, want %v", fixed, got, want)
 		}
 	}
 }
+
+// clientMaxThrottledDelay is the client's cap on the backoff after a
+// refusal (maxThrottledDelay in internal/client), which the simulation
+// mirrors.
+const clientMaxThrottledDelay = time.Second
 
 // sharedAccount simulates processes that share one account's rate limit,
 // in steps of a millisecond of simulated time: each of k processes makes n
@@ -297,9 +302,9 @@ func sharedAccount(k, n, slots int, rateLimit, apiRate float64, adaptive bool, h
 						if adaptive {
 							p.rate.throttled(epoch.Add(now), epoch.Add(c.sentAt))
 						}
-						// The client's backoff after a refusal (retryPolicy.delay),
+						// The client's backoff after a refusal (retry.Policy.Delay),
 						// from the seeded source.
-						ceiling := min(200*time.Millisecond<<min(c.attempt, 16), maxThrottledDelay)
+						ceiling := min(200*time.Millisecond<<min(c.attempt, 16), clientMaxThrottledDelay)
 						c.ready = now + time.Duration(rng.Int64N(int64(ceiling)+1))
 						c.attempt++
 						continue

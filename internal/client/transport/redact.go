@@ -1,4 +1,9 @@
-package client
+// Package transport holds the HTTP round trippers below the SDK's calls:
+// Logging logs every request and answer at TRACE level with their secrets
+// redacted, and CapAnswers refuses answers past a size cap. It knows which
+// JSON fields and headers hold secrets, and nothing of actions, retries or
+// error codes; it does not record snapshots (internal/client does).
+package transport
 
 import (
 	"bytes"
@@ -31,6 +36,20 @@ var secretFields = map[string]bool{
 // secretMarkers make a string value secret whatever its field is called,
 // such as a PEM private key inside a message.
 var secretMarkers = []string{"PRIVATE KEY", "Signature="}
+
+// IsSecretField reports whether a JSON field, lowercased, holds a secret.
+func IsSecretField(lower string) bool { return secretFields[lower] }
+
+// HasSecretMarker reports whether a string value is secret whatever its
+// field is called.
+func HasSecretMarker(s string) bool {
+	for _, marker := range secretMarkers {
+		if strings.Contains(s, marker) {
+			return true
+		}
+	}
+	return false
+}
 
 // RedactJSON returns body with the value of every secret field replaced by
 // "<redacted>", at any depth. A body that is not JSON cannot be redacted
@@ -71,10 +90,8 @@ func redactValue(v any) any {
 		}
 		return v
 	case string:
-		for _, marker := range secretMarkers {
-			if strings.Contains(v, marker) {
-				return Redacted
-			}
+		if HasSecretMarker(v) {
+			return Redacted
 		}
 		return v
 	}
@@ -111,28 +128,28 @@ func (b redactedBody) String() string { return RedactJSON(b.body) }
 
 func (b redactedBody) MarshalText() ([]byte, error) { return []byte(RedactJSON(b.body)), nil }
 
-// loggingTransport logs every request and response body at TRACE level
+// Logging logs every request and response body at TRACE level
 // through tflog, redacted, with the context of the call (the SDK gives the
 // HTTP request the context of the SDK request). The SDK's own debug dump
 // (profile.Debug) stays off: it would log bodies and the Authorization
 // header as they are.
-type loggingTransport struct {
-	next http.RoundTripper
+type Logging struct {
+	Next http.RoundTripper
 }
 
-func (t loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+func (t Logging) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	fields := map[string]any{
 		"action": req.Header.Get("X-TC-Action"),
 		"url":    req.URL.Redacted(),
 	}
 	reqFields := map[string]any{"headers": RedactHeaders(req.Header)}
-	if body, err := requestBody(req); err == nil {
+	if body, err := RequestBody(req); err == nil {
 		reqFields["body"] = redactedBody{body}
 	}
 	tflog.Trace(ctx, "Tencent Cloud API request", mergeFields(fields, reqFields))
 
-	resp, err := t.next.RoundTrip(req)
+	resp, err := t.Next.RoundTrip(req)
 	if err != nil {
 		return resp, err
 	}
@@ -142,7 +159,7 @@ func (t loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	// error if reading failed, so that logging changes nothing.
 	var rest io.Reader = bytes.NewReader(body)
 	if readErr != nil {
-		rest = io.MultiReader(rest, errReader{readErr})
+		rest = io.MultiReader(rest, ErrReader{readErr})
 	}
 	resp.Body = io.NopCloser(rest)
 	respFields := map[string]any{"status": resp.StatusCode, "body": redactedBody{body}}
@@ -153,8 +170,8 @@ func (t loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// requestBody reads the body of req without consuming it.
-func requestBody(req *http.Request) ([]byte, error) {
+// RequestBody reads the body of req without consuming it.
+func RequestBody(req *http.Request) ([]byte, error) {
 	if req.Body == nil || req.Body == http.NoBody {
 		return nil, nil
 	}
@@ -183,6 +200,8 @@ func mergeFields(a, b map[string]any) map[string]any {
 	return out
 }
 
-type errReader struct{ err error }
+// ErrReader fails every read with Err: a body that was cut keeps its
+// error for whoever reads it next.
+type ErrReader struct{ Err error }
 
-func (r errReader) Read([]byte) (int, error) { return 0, r.err }
+func (r ErrReader) Read([]byte) (int, error) { return 0, r.Err }

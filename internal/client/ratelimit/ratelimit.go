@@ -1,4 +1,17 @@
-package client
+// Package ratelimit is adaptive client-side rate limiting, after the
+// adaptive retry mode of the AWS SDKs: the calls of each action leave
+// evenly spaced, at a rate that falls when the API answers
+// RequestLimitExceeded and climbs back, along a CUBIC curve (the
+// congestion control of Linux's TCP), while it does not, up to rate_limit. The API's limit is the account's: processes that share
+// an account (pipelines applying several workspaces at once) each learn
+// their share from its refusals, instead of each sending at the full limit
+// and most calls being refused. A process alone is never refused, and runs
+// at rate_limit.
+//
+// It paces the calls of one action and follows what the caller reports of
+// the API's answers; it does not tell refusals apart from other errors,
+// retry, or keep one limiter per action: the caller does.
+package ratelimit
 
 import (
 	"context"
@@ -7,16 +20,6 @@ import (
 	"sync"
 	"time"
 )
-
-// Adaptive client-side rate limiting, after the adaptive retry mode of the
-// AWS SDKs: the calls of each action leave evenly spaced, at a rate that
-// falls when the API answers RequestLimitExceeded and climbs back, along a
-// CUBIC curve (the congestion control of Linux's TCP), while it does not,
-// up to rate_limit. The API's limit is the account's: processes that share
-// an account (pipelines applying several workspaces at once) each learn
-// their share from its refusals, instead of each sending at the full limit
-// and most calls being refused. A process alone is never refused, and runs
-// at rate_limit.
 
 const (
 	// cubicBeta is the share of its rate that an action keeps when the API
@@ -166,8 +169,8 @@ func (p *pace) next(now time.Time, rate float64) time.Time {
 	return at
 }
 
-// adaptiveLimiter is the rate limiter of one action.
-type adaptiveLimiter struct {
+// Limiter is the rate limiter of one action.
+type Limiter struct {
 	now func() time.Time
 
 	mu    sync.Mutex
@@ -182,15 +185,15 @@ type adaptiveLimiter struct {
 	changed chan struct{}
 }
 
-// newAdaptiveLimiter returns the limiter of an action at rateLimit; with
+// New returns the limiter of an action at rateLimit; with
 // fixed, the rate stays rateLimit whatever the API answers.
-func newAdaptiveLimiter(rateLimit float64, fixed bool) *adaptiveLimiter {
-	return &adaptiveLimiter{now: time.Now, rate: newAdaptiveRate(rateLimit), fixed: fixed, changed: make(chan struct{})}
+func New(rateLimit float64, fixed bool) *Limiter {
+	return &Limiter{now: time.Now, rate: newAdaptiveRate(rateLimit), fixed: fixed, changed: make(chan struct{})}
 }
 
 // Wait waits for the call's turn and returns when it leaves. It fails when
 // ctx ends first, or when its deadline would pass before the turn comes.
-func (l *adaptiveLimiter) Wait(ctx context.Context) (time.Time, error) {
+func (l *Limiter) Wait(ctx context.Context) (time.Time, error) {
 	l.mu.Lock()
 	turn := make(chan struct{})
 	l.queue = append(l.queue, turn)
@@ -239,7 +242,7 @@ func (l *adaptiveLimiter) Wait(ctx context.Context) (time.Time, error) {
 
 // popFirst removes the first call of the queue and gives the turn to the
 // next. The caller holds mu.
-func (l *adaptiveLimiter) popFirst() {
+func (l *Limiter) popFirst() {
 	l.queue = l.queue[1:]
 	if len(l.queue) > 0 {
 		close(l.queue[0])
@@ -248,7 +251,7 @@ func (l *adaptiveLimiter) popFirst() {
 
 // leaveQueue removes a call whose context ended before its turn came;
 // when its turn came meanwhile, it passes it on.
-func (l *adaptiveLimiter) leaveQueue(turn chan struct{}) {
+func (l *Limiter) leaveQueue(turn chan struct{}) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for i, c := range l.queue {
@@ -265,7 +268,7 @@ func (l *adaptiveLimiter) leaveQueue(turn chan struct{}) {
 }
 
 // Delay is how long a call that asked now would wait.
-func (l *adaptiveLimiter) Delay() time.Duration {
+func (l *Limiter) Delay() time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -277,17 +280,17 @@ func (l *adaptiveLimiter) Delay() time.Duration {
 
 // Throttled tells the limiter that the API refused the call that left at
 // sentAt for the rate limit.
-func (l *adaptiveLimiter) Throttled(sentAt time.Time) {
+func (l *Limiter) Throttled(sentAt time.Time) {
 	l.update(func(now time.Time) { l.rate.throttled(now, sentAt) })
 }
 
 // Answered tells the limiter that the API answered a call without
 // refusing it.
-func (l *adaptiveLimiter) Answered() {
+func (l *Limiter) Answered() {
 	l.update(l.rate.answered)
 }
 
-func (l *adaptiveLimiter) update(f func(now time.Time)) {
+func (l *Limiter) update(f func(now time.Time)) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.fixed {
@@ -302,7 +305,7 @@ func (l *adaptiveLimiter) update(f func(now time.Time)) {
 }
 
 // Rate is the current rate, in calls per second.
-func (l *adaptiveLimiter) Rate() float64 {
+func (l *Limiter) Rate() float64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.rate.rate

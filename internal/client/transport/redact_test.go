@@ -1,4 +1,4 @@
-package client
+package transport
 
 import (
 	"bytes"
@@ -119,7 +119,7 @@ func TestLoggingTransport(t *testing.T) {
 	req.Header.Set("Authorization", "TC3-HMAC-SHA256 Credential=AKID/x, Signature=deadbeef")
 	req.Header.Set("X-TC-Token", "the-token")
 	req.Header.Set("X-TC-Action", "CreateKeyPair")
-	resp, err := loggingTransport{next: http.DefaultTransport}.RoundTrip(req)
+	resp, err := Logging{Next: http.DefaultTransport}.RoundTrip(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,10 +189,10 @@ func TestLoggingTransport_readError(t *testing.T) {
 	t.Parallel()
 	boom := errors.New("connection reset")
 	next := roundTripFunc(func(*http.Request) (*http.Response, error) {
-		return &http.Response{StatusCode: 200, Body: io.NopCloser(io.MultiReader(strings.NewReader(`{"Resp`), errReader{boom}))}, nil
+		return &http.Response{StatusCode: 200, Body: io.NopCloser(io.MultiReader(strings.NewReader(`{"Resp`), ErrReader{boom}))}, nil
 	})
 	req := httptest.NewRequest(http.MethodPost, "http://example.invalid/", strings.NewReader(`{}`))
-	resp, err := loggingTransport{next: next}.RoundTrip(req)
+	resp, err := Logging{Next: next}.RoundTrip(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package client
+package batch
 
 import (
 	"context"
@@ -17,13 +17,13 @@ import (
 
 // countingBatcher answers every key with itself and counts the combined
 // calls and the keys each carried.
-func countingBatcher(fail func(keys []string) error) (*batcher[string], *atomic.Int32, *sync.Map, *atomic.Int32) {
+func countingBatcher(fail func(keys []string) error) (*Batcher[string], *atomic.Int32, *sync.Map, *atomic.Int32) {
 	var calls, singles atomic.Int32
 	var sizes sync.Map
-	b := &batcher[string]{
-		window: 20 * time.Millisecond,
-		max:    100,
-		send: func(_ context.Context, keys []string) (map[string]string, error) {
+	b := &Batcher[string]{
+		Window: 20 * time.Millisecond,
+		Max:    100,
+		Send: func(_ context.Context, keys []string) (map[string]string, error) {
 			n := calls.Add(1)
 			sizes.Store(n, len(keys))
 			if fail != nil {
@@ -37,7 +37,7 @@ func countingBatcher(fail func(keys []string) error) (*batcher[string], *atomic.
 			}
 			return out, nil
 		},
-		single: func(_ context.Context, key string) (string, bool, error) {
+		Single: func(_ context.Context, key string) (string, bool, error) {
 			singles.Add(1)
 			if key == "bad" {
 				return "", false, errors.New("bad key")
@@ -57,7 +57,7 @@ func TestBatcher_splitsAbove100(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				key := fmt.Sprint(i)
-				v, found, err := b.do(context.Background(), key)
+				v, found, err := b.Do(context.Background(), key)
 				if err != nil || !found || v != "v-"+key {
 					t.Errorf("key %s: %q %v %v", key, v, found, err)
 				}
@@ -84,7 +84,7 @@ func TestBatcher_sameKeyOnce(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if _, _, err := b.do(context.Background(), "k"); err != nil {
+				if _, _, err := b.Do(context.Background(), "k"); err != nil {
 					t.Error(err)
 				}
 			}()
@@ -104,7 +104,7 @@ var (
 func oneKeyOnly(err error) bool { return errors.Is(err, errOneKey) }
 
 // runBatch sends keys through b at once and returns each caller's error.
-func runBatch(t *testing.T, b *batcher[string], keys ...string) []error {
+func runBatch(t *testing.T, b *Batcher[string], keys ...string) []error {
 	t.Helper()
 	var wg sync.WaitGroup
 	results := make([]error, len(keys))
@@ -112,7 +112,7 @@ func runBatch(t *testing.T, b *batcher[string], keys ...string) []error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			v, _, err := b.do(context.Background(), key)
+			v, _, err := b.Do(context.Background(), key)
 			results[i] = err
 			if err == nil && v != "single-"+key && v != "v-"+key {
 				t.Errorf("key %s: %q", key, v)
@@ -128,7 +128,7 @@ func runBatch(t *testing.T, b *batcher[string], keys ...string) []error {
 func TestBatcher_failedBatchFallsBackToSingles(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		b, calls, _, singles := countingBatcher(func([]string) error { return errOneKey })
-		b.aboutOneKey = oneKeyOnly
+		b.AboutOneKey = oneKeyOnly
 		results := runBatch(t, b, "a", "bad", "c")
 		if calls.Load() != 1 || singles.Load() != 3 {
 			t.Errorf("%d combined and %d single calls, want 1 and 3", calls.Load(), singles.Load())
@@ -144,7 +144,7 @@ func TestBatcher_failedBatchFallsBackToSingles(t *testing.T) {
 func TestBatcher_failedBatchOfOneDoesNotRepeat(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		b, calls, _, singles := countingBatcher(func([]string) error { return errOneKey })
-		b.aboutOneKey = oneKeyOnly
+		b.AboutOneKey = oneKeyOnly
 		results := runBatch(t, b, "bad")
 		if calls.Load() != 1 || singles.Load() != 0 {
 			t.Errorf("%d combined and %d single calls, want 1 and 0", calls.Load(), singles.Load())
@@ -160,7 +160,7 @@ func TestBatcher_failedBatchOfOneDoesNotRepeat(t *testing.T) {
 func TestBatcher_failureOfAllKeysDoesNotFallBack(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		b, calls, _, singles := countingBatcher(func([]string) error { return errThrottle })
-		b.aboutOneKey = oneKeyOnly
+		b.AboutOneKey = oneKeyOnly
 		results := runBatch(t, b, "a", "b", "c")
 		if calls.Load() != 1 || singles.Load() != 0 {
 			t.Errorf("%d combined and %d single calls, want 1 and 0", calls.Load(), singles.Load())
@@ -174,15 +174,15 @@ func TestBatcher_failureOfAllKeysDoesNotFallBack(t *testing.T) {
 }
 
 func TestBatcher_missingKeyIsNotFound(t *testing.T) {
-	b := &batcher[string]{
-		window: time.Millisecond, max: 100,
-		send: func(context.Context, []string) (map[string]string, error) { return map[string]string{}, nil },
-		single: func(context.Context, string) (string, bool, error) {
+	b := &Batcher[string]{
+		Window: time.Millisecond, Max: 100,
+		Send: func(context.Context, []string) (map[string]string, error) { return map[string]string{}, nil },
+		Single: func(context.Context, string) (string, bool, error) {
 			t.Error("no fallback expected")
 			return "", false, nil
 		},
 	}
-	if _, found, err := b.do(context.Background(), "gone"); found || err != nil {
+	if _, found, err := b.Do(context.Background(), "gone"); found || err != nil {
 		t.Errorf("found=%v err=%v, want not found", found, err)
 	}
 }
@@ -193,16 +193,16 @@ func TestBatcher_missingKeyIsNotFound(t *testing.T) {
 func TestBatcher_contextCancellation(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		release := make(chan struct{})
-		b := &batcher[string]{
-			window: 50 * time.Millisecond, max: 100,
-			send: func(ctx context.Context, keys []string) (map[string]string, error) {
+		b := &Batcher[string]{
+			Window: 50 * time.Millisecond, Max: 100,
+			Send: func(ctx context.Context, keys []string) (map[string]string, error) {
 				<-release
 				if err := ctx.Err(); err != nil {
 					return nil, err
 				}
 				return map[string]string{"other": "v"}, nil
 			},
-			aboutOneKey: func(error) bool { return false },
+			AboutOneKey: func(error) bool { return false },
 		}
 		joined := func(n int) {
 			for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
@@ -218,13 +218,13 @@ func TestBatcher_contextCancellation(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() {
-			_, _, err := b.do(ctx, "k")
+			_, _, err := b.Do(ctx, "k")
 			done <- err
 		}()
 		joined(1) // "k" opened the batch: the combined call starts from its context
 		otherDone := make(chan error, 1)
 		go func() {
-			_, found, err := b.do(context.Background(), "other")
+			_, found, err := b.Do(context.Background(), "other")
 			if err == nil && !found {
 				err = errors.New("not found")
 			}
@@ -252,10 +252,10 @@ func TestBatcher_contextCancellation(t *testing.T) {
 // how many keys each combined call carried.
 func BenchmarkBatcher(b *testing.B) {
 	var calls atomic.Int64
-	bt := &batcher[string]{
-		window: 50 * time.Microsecond,
-		max:    100,
-		send: func(_ context.Context, keys []string) (map[string]string, error) {
+	bt := &Batcher[string]{
+		Window: 50 * time.Microsecond,
+		Max:    100,
+		Send: func(_ context.Context, keys []string) (map[string]string, error) {
 			calls.Add(1)
 			out := make(map[string]string, len(keys))
 			for _, k := range keys {
@@ -269,7 +269,7 @@ func BenchmarkBatcher(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			key := fmt.Sprint(n.Add(1))
-			if _, found, err := bt.do(context.Background(), key); err != nil || !found {
+			if _, found, err := bt.Do(context.Background(), key); err != nil || !found {
 				b.Fatal(found, err)
 			}
 		}

@@ -1,4 +1,4 @@
-package client
+package transport
 
 import (
 	"fmt"
@@ -14,31 +14,31 @@ import (
 // took it to 3 GB).
 const maxAnswerBytes = 16 << 20
 
-// errAnswerTooLarge is the error of an answer past maxAnswerBytes. It
+// ErrAnswerTooLarge is the error of an answer past maxAnswerBytes. It
 // holds no part of the answer.
-var errAnswerTooLarge = fmt.Errorf("the answer is larger than the provider's cap of %d MiB", maxAnswerBytes>>20)
+var ErrAnswerTooLarge = fmt.Errorf("the answer is larger than the provider's cap of %d MiB", maxAnswerBytes>>20)
 
-// capAnswers refuses answers past maxAnswerBytes: at once when their
+// CapAnswers refuses answers past maxAnswerBytes: at once when their
 // Content-Length says so, else once that many bytes have been read. The
 // SDK reads what it returns into memory whole.
-type capAnswers struct {
-	next http.RoundTripper
+type CapAnswers struct {
+	Next http.RoundTripper
 }
 
-func (t capAnswers) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := t.next.RoundTrip(req)
+func (t CapAnswers) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.Next.RoundTrip(req)
 	if err != nil {
 		return resp, err
 	}
 	if resp.ContentLength > maxAnswerBytes {
 		_ = resp.Body.Close()
-		return nil, errAnswerTooLarge
+		return nil, ErrAnswerTooLarge
 	}
 	resp.Body = &cappedBody{ReadCloser: resp.Body, left: maxAnswerBytes}
 	return resp, nil
 }
 
-// cappedBody fails a read past its cap with errAnswerTooLarge.
+// cappedBody fails a read past its cap with ErrAnswerTooLarge.
 type cappedBody struct {
 	io.ReadCloser
 	left int64
@@ -49,7 +49,7 @@ func (b *cappedBody) Read(p []byte) (int, error) {
 		// One byte more tells a body of exactly the cap from a longer one.
 		var one [1]byte
 		if n, _ := b.ReadCloser.Read(one[:]); n > 0 {
-			return 0, errAnswerTooLarge
+			return 0, ErrAnswerTooLarge
 		}
 		return b.ReadCloser.Read(p)
 	}
