@@ -71,6 +71,12 @@ type Config struct {
 	// RequestTimeout bounds each API call, inside the operation's own
 	// timeout; 0 means DefaultRequestTimeout.
 	RequestTimeout time.Duration
+	// WrapTransport, when set, wraps the HTTP transport of the CVM and Tag
+	// clients and of STS, for the endpoint (Endpoint, "" for the real
+	// cloud). It is how tests watch the traffic, such as the snapshot
+	// recorder (internal/snapshot), which so stays out of the provider
+	// binary.
+	WrapTransport func(next http.RoundTripper, endpoint string) http.RoundTripper
 }
 
 // Client is shared by every resource and data source of one configured
@@ -178,12 +184,15 @@ func New(cfg Config) (*Client, error) {
 	httpTransport.MaxIdleConnsPerHost = 64
 	httpTransport.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
 	// Request and response bodies are logged at TRACE, with secrets
-	// redacted (transport.Logging); with TENCENTCLOUD_SNAPSHOT_DIR set,
-	// every call is also recorded, normalized (snapshot.go). Answers are
-	// capped in size (transport.CapAnswers) below everything that reads
-	// them.
+	// redacted (transport.Logging), and then go through the test's
+	// WrapTransport, if any. Answers are capped in size
+	// (transport.CapAnswers) below everything that reads them.
+	wrap := cfg.WrapTransport
+	if wrap == nil {
+		wrap = func(next http.RoundTripper, _ string) http.RoundTripper { return next }
+	}
 	capped := transport.CapAnswers{Next: httpTransport}
-	logged := recordSnapshots(transport.Logging{Next: capped}, cfg.Endpoint)
+	logged := wrap(transport.Logging{Next: capped}, cfg.Endpoint)
 
 	now := cfg.Now
 	if now == nil {
@@ -200,7 +209,7 @@ func New(cfg Config) (*Client, error) {
 			return nil, fmt.Errorf("assume_role.session_duration %d: must be from 0 to %d seconds", r.SessionDuration, MaxSessionDuration)
 		}
 		sts := common.NewCommonClient(cred, cfg.Region, cp)
-		sts.WithHttpTransport(recordSnapshots(capped, cfg.Endpoint))
+		sts.WithHttpTransport(wrap(capped, cfg.Endpoint))
 		role = &roleCredential{role: r, source: cfg.CredentialSource, now: now}
 		// role.send is set below, once the client that counts its retries
 		// exists.

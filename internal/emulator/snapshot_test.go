@@ -29,29 +29,17 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/snapshot"
 )
 
-// snapshotRoot holds the snapshots that internal/client/snapshot.go
+// snapshotRoot holds the snapshots that internal/snapshot
 // records: cloud/ of the real service (make testacc-cloud RECORD=1),
 // emulator/ of this emulator (make snapshots).
 const snapshotRoot = "testdata/snapshots"
 
-type snapshot struct {
-	Format    int        `json:"format"`
-	Target    string     `json:"target"`
-	Exchanges []exchange `json:"exchanges"`
-}
-
-type exchange struct {
-	Service  string `json:"service"`
-	Action   string `json:"action"`
-	Version  string `json:"version"`
-	Region   string `json:"region"`
-	Request  any    `json:"request"`
-	Status   int    `json:"status"`
-	Response any    `json:"response"`
-	Note     string `json:"note"`
-}
+// exchange is one recorded call, in the recorder's own type, so that
+// the replay reads what the recorder writes.
+type exchange = snapshot.Exchange
 
 // Every recorded exchange, replayed in order against a fresh strict
 // emulator, gets the same error code (or success) and an answer of the
@@ -98,12 +86,12 @@ func replaySnapshot(t *testing.T, path, name string) {
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
-	var snap snapshot
+	var snap snapshot.File
 	if err := dec.Decode(&snap); err != nil {
 		t.Fatalf("%s is not a snapshot: %v", name, err)
 	}
-	if snap.Format != 1 {
-		t.Fatalf("%s: format %d, want 1", name, snap.Format)
+	if snap.Format != snapshot.Format {
+		t.Fatalf("%s: format %d, want %d", name, snap.Format, snapshot.Format)
 	}
 
 	r := newReplayer(t)
@@ -198,7 +186,7 @@ func at(v any, keys ...string) any {
 	return v
 }
 
-// The placeholders of internal/client/snapshot.go.
+// The placeholders of internal/snapshot.
 var (
 	idPlaceholder        = regexp.MustCompile(`\b(skey|ins|img)-<\d+>`)
 	wholeIDPlaceholder   = regexp.MustCompile(`^(skey|ins|img)-<\d+>$`)
@@ -208,7 +196,7 @@ var (
 const uinPlaceholder = "<uin>"
 
 // The placeholders of the STS request fields that the recorder redacts
-// (stsRequestSecrets in internal/client/snapshot.go) and that STS checks
+// (stsRequestSecrets in internal/snapshot) and that STS checks
 // the form of: a replay sends a stand-in of the right form for each. The
 // <malformed-...> placeholders, and the external ids, which STS only
 // compares with the role's, are sent as they are: the recorded role's

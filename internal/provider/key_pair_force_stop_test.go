@@ -34,7 +34,7 @@ type recordedWarning struct {
 func (w recordedWarning) String() string { return w.rpc + ": " + w.summary + ": " + w.detail }
 
 func (r *warningRecorder) factories() map[string]func() (tfprotov6.ProviderServer, error) {
-	serve := providerserver.NewProtocol6WithError(New("test")())
+	serve := providerserver.NewProtocol6WithError(newTestProvider())
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"tencentcloud": func() (tfprotov6.ProviderServer, error) {
 			s, err := serve()

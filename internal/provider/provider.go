@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"strings"
@@ -36,6 +37,10 @@ type TencentCloudProvider struct {
 	// onConfigure, when set, is given every client the provider
 	// configures; tests use it to read the client's counts.
 	onConfigure func(*client.Client)
+	// wrapTransport is the clients' client.Config.WrapTransport: tests set
+	// it to record the API traffic (internal/snapshot), which the
+	// provider binary never does.
+	wrapTransport func(next http.RoundTripper, endpoint string) http.RoundTripper
 }
 
 // New returns the provider factory that providerserver and the acceptance
@@ -246,6 +251,7 @@ func (p *TencentCloudProvider) Configure(ctx context.Context, req provider.Confi
 	conf.SecretID, conf.SecretKey, conf.SecurityToken = creds.SecretID, creds.SecretKey, creds.SecurityToken
 	conf.Region, conf.CredentialSource, conf.AssumeRole = creds.Region, creds.Source, creds.AssumeRole
 
+	conf.WrapTransport = p.wrapTransport
 	c, err := client.New(conf)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid Tencent Cloud provider configuration", err.Error())

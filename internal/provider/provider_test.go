@@ -18,10 +18,22 @@ import (
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/snapshot"
 )
 
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"tencentcloud": providerserver.NewProtocol6WithError(New("test")()),
+	"tencentcloud": providerserver.NewProtocol6WithError(newTestProvider()),
+}
+
+// testWrapTransport records the API traffic of the tests' clients when
+// TENCENTCLOUD_SNAPSHOT_DIR is set (make snapshots, make testacc-cloud
+// RECORD=1); it is nil otherwise.
+var testWrapTransport = snapshot.FromEnv()
+
+// newTestProvider is the provider that the tests serve: the one of New,
+// with the tests' transport wrapper.
+func newTestProvider() *TencentCloudProvider {
+	return &TencentCloudProvider{version: "test", wrapTransport: testWrapTransport}
 }
 
 const testRegion = "ap-guangzhou"
@@ -36,7 +48,7 @@ type clientRecorder struct {
 // factories serves providers whose clients the recorder keeps.
 func (r *clientRecorder) factories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"tencentcloud": providerserver.NewProtocol6WithError(&TencentCloudProvider{version: "test", onConfigure: func(c *client.Client) {
+		"tencentcloud": providerserver.NewProtocol6WithError(&TencentCloudProvider{version: "test", wrapTransport: testWrapTransport, onConfigure: func(c *client.Client) {
 			r.mu.Lock()
 			defer r.mu.Unlock()
 			r.clients = append(r.clients, c)
@@ -80,7 +92,7 @@ func newTestEnv(t *testing.T, cfg emulator.Config) *testEnv {
 	t.Helper()
 	testAccPreCheck(t)
 	env := &testEnv{t: t}
-	conf := client.Config{RateLimit: client.DefaultRateLimit, MaxRetries: client.DefaultMaxRetries}
+	conf := client.Config{RateLimit: client.DefaultRateLimit, MaxRetries: client.DefaultMaxRetries, WrapTransport: testWrapTransport}
 	if cloudMode() {
 		conf.SecretID = os.Getenv("TENCENTCLOUD_SECRET_ID")
 		conf.SecretKey = os.Getenv("TENCENTCLOUD_SECRET_KEY")
@@ -152,7 +164,7 @@ func newTestEnvAt(t *testing.T, url string) *testEnv {
 	t.Helper()
 	conf := client.Config{
 		SecretID: emulator.DemoSecretID, SecretKey: emulator.DemoSecretKey, Region: testRegion, Endpoint: url,
-		RateLimit: client.DefaultRateLimit, MaxRetries: client.DefaultMaxRetries,
+		RateLimit: client.DefaultRateLimit, MaxRetries: client.DefaultMaxRetries, WrapTransport: testWrapTransport,
 	}
 	return &testEnv{t: t, endpoint: url, client: func() *client.Client {
 		c, err := client.New(conf)

@@ -2,7 +2,7 @@
 // Logging logs every request and answer at TRACE level with their secrets
 // redacted, and CapAnswers refuses answers past a size cap. It knows which
 // JSON fields and headers hold secrets, and nothing of actions, retries or
-// error codes; it does not record snapshots (internal/client does).
+// error codes; it does not record snapshots (internal/snapshot does, in tests).
 package transport
 
 import (

@@ -1,9 +1,14 @@
-package client
+package snapshot
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -12,13 +17,106 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client/transport"
+	"golang.org/x/crypto/ssh"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
 
+const testRegion = "ap-guangzhou"
+
+const testRoleArn = "qcs::cam::uin/" + emulator.DemoUin + ":roleName/deployer"
+
+// newTestClient starts an emulator and returns a client for it whose calls
+// are recorded into dir, and the emulator's control API.
+func newTestClient(t *testing.T, dir string, rateLimit float64) (*client.Client, emulator.ControlClient) {
+	t.Helper()
+	_, url := emulator.NewTestServer(t, emulator.Config{KeyBits: 1024, FirstKeyID: 1})
+	c, err := client.New(client.Config{
+		SecretID: emulator.DemoSecretID, SecretKey: emulator.DemoSecretKey,
+		Region: testRegion, Endpoint: url, RateLimit: rateLimit, MaxRetries: client.DefaultMaxRetries,
+		WrapTransport: Recorder(dir),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, emulator.ControlClient{URL: url}
+}
+
+func testPublicKey(t *testing.T) string {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := ssh.NewPublicKey(&key.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(ssh.MarshalAuthorizedKey(pub)))
+}
+
+// capturedAnswers keeps the answers that reach the recorder as they came,
+// so that a test can look for their secrets in the snapshot.
+type capturedAnswers struct {
+	mu  sync.Mutex
+	raw [][]byte
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
+
+// wrap returns next, keeping a copy of every answer body.
+func (c *capturedAnswers) wrap(next http.RoundTripper) http.RoundTripper {
+	return roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		resp, err := next.RoundTrip(req)
+		if err != nil {
+			return resp, err
+		}
+		body, err := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		c.mu.Lock()
+		c.raw = append(c.raw, body)
+		c.mu.Unlock()
+		return resp, err
+	})
+}
+
+func stats(t *testing.T, ctl emulator.ControlClient) emulator.Stats {
+	t.Helper()
+	s, err := ctl.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// createN creates n key pairs at once and returns their ids.
+func createN(t *testing.T, c *client.Client, n int) []string {
+	t.Helper()
+	ids := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			kp, err := c.CreateKeyPair(context.Background(), fmt.Sprintf("k%d", i), 0, nil)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			ids[i] = kp.ID
+		}()
+	}
+	wg.Wait()
+	return ids
+}
+
 // recordedSnapshot reads the one snapshot file in dir, checking that it is
 // JSON as a whole, and returns its text and its content.
-func recordedSnapshot(t *testing.T, dir string) (string, snapshotFile) {
+func recordedSnapshot(t *testing.T, dir string) (string, File) {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
 	if err != nil {
@@ -34,11 +132,11 @@ func recordedSnapshot(t *testing.T, dir string) (string, snapshotFile) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var f snapshotFile
+	var f File
 	if err := json.Unmarshal(raw, &f); err != nil {
 		t.Fatalf("the snapshot is not JSON: %v\n%s", err, raw)
 	}
-	if f.Format != SnapshotFormat || f.Target != "endpoint" {
+	if f.Format != Format || f.Target != "endpoint" {
 		t.Errorf("format %d, target %q", f.Format, f.Target)
 	}
 	return string(raw), f
@@ -70,8 +168,7 @@ var uuidPattern = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-
 // same placeholder for the same id in every exchange.
 func TestSnapshot_recordsNormalizedExchanges(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv(EnvSnapshotDir, dir)
-	c, _ := newTestClient(t, emulator.Config{}, 100)
+	c, _ := newTestClient(t, dir, 100)
 	ctx := context.Background()
 
 	created, err := c.CreateKeyPair(ctx, "snap_created", 0, map[string]string{"team": "infra"})
@@ -143,7 +240,7 @@ func TestSnapshot_recordsNormalizedExchanges(t *testing.T) {
 	// The client reads back after some changes (consistency.go), so the
 	// checks find each call by its action, in order.
 	pos := 0
-	next := func(action string) snapshotExchange {
+	next := func(action string) Exchange {
 		t.Helper()
 		for ; pos < len(f.Exchanges); pos++ {
 			if ex := f.Exchanges[pos]; ex.Action == action {
@@ -152,7 +249,7 @@ func TestSnapshot_recordsNormalizedExchanges(t *testing.T) {
 			}
 		}
 		t.Fatalf("no %s after exchange %d", action, pos)
-		return snapshotExchange{}
+		return Exchange{}
 	}
 
 	create := next("CreateKeyPair")
@@ -220,8 +317,7 @@ func TestSnapshot_recordsNormalizedExchanges(t *testing.T) {
 // and distinct ids get distinct placeholders.
 func TestSnapshot_concurrentCalls(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv(EnvSnapshotDir, dir)
-	c, ctl := newTestClient(t, emulator.Config{}, 1000)
+	c, ctl := newTestClient(t, dir, 1000)
 	const n = 12
 	ids := createN(t, c, n)
 	var wg sync.WaitGroup
@@ -265,12 +361,16 @@ func TestSnapshot_concurrentCalls(t *testing.T) {
 // The temporary credentials of STS and the account's uin are replaced.
 func TestSnapshot_assumeRole(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv(EnvSnapshotDir, dir)
 	_, url := emulator.NewTestServer(t, emulator.Config{KeyBits: 1024, Roles: []emulator.Role{{RoleArn: testRoleArn}}})
-	c, err := New(Config{
+	captured := &capturedAnswers{}
+	record := Recorder(dir)
+	c, err := client.New(client.Config{
 		SecretID: emulator.DemoSecretID, SecretKey: emulator.DemoSecretKey,
 		Region: testRegion, Endpoint: url, RateLimit: 100, MaxRetries: 2,
-		AssumeRole: &AssumeRole{RoleArn: testRoleArn, SessionName: "terraform"},
+		AssumeRole: &client.AssumeRole{RoleArn: testRoleArn, SessionName: "terraform"},
+		WrapTransport: func(next http.RoundTripper, endpoint string) http.RoundTripper {
+			return record(captured.wrap(next), endpoint)
+		},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -281,7 +381,22 @@ func TestSnapshot_assumeRole(t *testing.T) {
 	if _, err := c.ListKeyPairs(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
-	id, key, token := c.role.GetCredential()
+	// The temporary credentials, as STS gave them.
+	var id, key, token string
+	for _, body := range captured.raw {
+		var answer struct {
+			Response struct {
+				Credentials struct{ TmpSecretId, TmpSecretKey, Token string }
+			}
+		}
+		if json.Unmarshal(body, &answer) == nil && answer.Response.Credentials.Token != "" {
+			creds := answer.Response.Credentials
+			id, key, token = creds.TmpSecretId, creds.TmpSecretKey, creds.Token
+		}
+	}
+	if id == "" || key == "" || token == "" {
+		t.Fatalf("no STS answer with credentials among %d answers", len(captured.raw))
+	}
 
 	raw, f := recordedSnapshot(t, dir)
 	if len(f.Exchanges) != 2 || f.Exchanges[0].Service != "sts" || f.Exchanges[0].Action != "AssumeRole" {
@@ -318,7 +433,6 @@ func TestSnapshot_assumeRole(t *testing.T) {
 // apart; an answer that quotes one does not keep it.
 func TestSnapshot_assumeRoleRequestRedacted(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv(EnvSnapshotDir, dir)
 	const (
 		externalID = "ext-secret-4242"
 		wrongID    = "ext-wrong-7777"
@@ -327,10 +441,11 @@ func TestSnapshot_assumeRoleRequestRedacted(t *testing.T) {
 	)
 	_, endpoint := emulator.NewTestServer(t, emulator.Config{KeyBits: 1024, Roles: []emulator.Role{{RoleArn: testRoleArn, ExternalID: externalID}}})
 	assume := func(id string) error {
-		c, err := New(Config{
+		c, err := client.New(client.Config{
 			SecretID: emulator.DemoSecretID, SecretKey: emulator.DemoSecretKey,
 			Region: testRegion, Endpoint: endpoint, RateLimit: 100, MaxRetries: 0,
-			AssumeRole: &AssumeRole{RoleArn: testRoleArn, SessionName: session, SessionDuration: 900, Policy: policy, ExternalID: id},
+			AssumeRole:    &client.AssumeRole{RoleArn: testRoleArn, SessionName: session, SessionDuration: 900, Policy: policy, ExternalID: id},
+			WrapTransport: Recorder(dir),
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -360,7 +475,7 @@ func TestSnapshot_assumeRoleRequestRedacted(t *testing.T) {
 			t.Errorf("the snapshot holds %s (%q)", what, secret)
 		}
 	}
-	var sts []snapshotExchange
+	var sts []Exchange
 	for _, ex := range f.Exchanges {
 		if ex.Action == "AssumeRole" {
 			sts = append(sts, ex)
@@ -393,15 +508,15 @@ func TestSnapshot_assumeRoleRequestRedacted(t *testing.T) {
 // refused too, a message that quotes a value loses it, and error codes
 // and fields a replay needs stay.
 func TestSnapshot_stsRequestFields(t *testing.T) {
-	r := &snapshotRecorder{dir: t.TempDir(), target: "cloud", ids: map[string]string{}, keys: map[string]string{}, next: map[string]int{}}
+	r := &recorder{dir: t.TempDir(), target: "cloud", ids: map[string]string{}, keys: map[string]string{}, next: map[string]int{}}
 	ctx := context.Background()
-	ex := snapshotExchange{Service: "sts", Action: "AssumeRole", Version: "2018-08-13", Region: testRegion}
+	ex := Exchange{Service: "sts", Action: "AssumeRole", Version: "2018-08-13", Region: testRegion}
 	r.record(ctx, ex, []byte(`{"RoleArn":"qcs::cam::uin/100000000001:roleName/deployer","RoleSessionName":"a",`+
 		`"Policy":"not%20json","ExternalId":"","SourceIdentity":"alice@example.com",`+
 		`"Tags":[{"Key":"owner","Value":"alice"}],"DurationSeconds":900}`), nil, 200,
 		[]byte(`{"Response":{"Error":{"Code":"InvalidParameter.ParamError","Message":"RoleSessionName a is invalid; owner alice"},"RequestId":"r"}}`), "")
 	// The same values in a CVM request are no secret of STS: they stay.
-	ex2 := snapshotExchange{Service: "cvm", Action: "CreateKeyPair", Version: "2017-03-12", Region: testRegion}
+	ex2 := Exchange{Service: "cvm", Action: "CreateKeyPair", Version: "2017-03-12", Region: testRegion}
 	r.record(ctx, ex2, []byte(`{"KeyName":"k","Tags":[{"Key":"owner","Value":"alice"}]}`), nil, 200, []byte(`{"Response":{"RequestId":"r"}}`), "")
 
 	files, _ := filepath.Glob(filepath.Join(r.dir, "*.json"))
@@ -412,7 +527,7 @@ func TestSnapshot_stsRequestFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var f snapshotFile
+	var f File
 	if err := json.Unmarshal(raw, &f); err != nil {
 		t.Fatal(err)
 	}
@@ -444,8 +559,7 @@ func TestSnapshot_stsRequestFields(t *testing.T) {
 // owner's alone.
 func TestSnapshot_fileModes(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "snapshots", "run")
-	t.Setenv(EnvSnapshotDir, dir)
-	c, _ := newTestClient(t, emulator.Config{}, 100)
+	c, _ := newTestClient(t, dir, 100)
 	if _, err := c.ListKeyPairs(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
@@ -477,8 +591,7 @@ func TestSnapshot_writeFailureDoesNotFailCalls(t *testing.T) {
 	if err := os.WriteFile(notADir, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv(EnvSnapshotDir, notADir)
-	c, _ := newTestClient(t, emulator.Config{}, 100)
+	c, _ := newTestClient(t, notADir, 100)
 	kp, err := c.CreateKeyPair(context.Background(), "snap_unwritable", 0, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -488,20 +601,29 @@ func TestSnapshot_writeFailureDoesNotFailCalls(t *testing.T) {
 	}
 }
 
-// Without the variable nothing is wrapped.
-func TestSnapshot_offByDefault(t *testing.T) {
-	t.Setenv(EnvSnapshotDir, "")
-	next := transport.Logging{}
-	if got := recordSnapshots(next, ""); got != next {
-		t.Errorf("recordSnapshots wrapped the transport: %T", got)
+// Without the variable the tests install no wrapper; with it, a
+// recorder into its directory.
+func TestSnapshot_fromEnv(t *testing.T) {
+	t.Setenv(EnvDir, "")
+	if FromEnv() != nil {
+		t.Error("FromEnv gave a wrapper with the variable empty")
+	}
+	dir := t.TempDir()
+	t.Setenv(EnvDir, dir)
+	wrap := FromEnv()
+	if wrap == nil {
+		t.Fatal("FromEnv gave no wrapper with the variable set")
+	}
+	if rt, ok := wrap(http.DefaultTransport, "").(recordingTransport); !ok || rt.rec.dir != dir || rt.rec.target != "cloud" {
+		t.Errorf("FromEnv wrapped the transport in %#v", rt)
 	}
 }
 
 // Lost answers are recorded with their status and a note, without the
 // body.
 func TestSnapshot_notJSON(t *testing.T) {
-	r := &snapshotRecorder{dir: t.TempDir(), target: "cloud", ids: map[string]string{}, keys: map[string]string{}, next: map[string]int{}}
-	ex := snapshotExchange{Service: "cvm", Action: "DescribeKeyPairs", Version: "2017-03-12"}
+	r := &recorder{dir: t.TempDir(), target: "cloud", ids: map[string]string{}, keys: map[string]string{}, next: map[string]int{}}
+	ex := Exchange{Service: "cvm", Action: "DescribeKeyPairs", Version: "2017-03-12"}
 	r.record(context.Background(), ex, []byte(`{"KeyIds":["skey-abcd1234"]}`), nil, 502, []byte("<html><body>502 Bad Gateway</body></html>"), "")
 	r.record(context.Background(), ex, []byte(`{"KeyIds":["skey-abcd1234"]}`), nil, 0, nil, "no answer: connection reset")
 	files, _ := filepath.Glob(filepath.Join(r.dir, "*.json"))
@@ -512,7 +634,7 @@ func TestSnapshot_notJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var f snapshotFile
+	var f File
 	if err := json.Unmarshal(raw, &f); err != nil {
 		t.Fatal(err)
 	}

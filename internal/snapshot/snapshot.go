@@ -1,4 +1,10 @@
-package client
+// Package snapshot records the Tencent Cloud API traffic of tests,
+// normalized (no secret, no real id, no request id), so that the
+// emulator's answers can be compared with the real service's
+// (internal/emulator/snapshot_test.go). It is an http.RoundTripper wrapper
+// that tests install through client.Config.WrapTransport: only tests
+// import this package, so that none of it ships in the provider binary.
+package snapshot
 
 import (
 	"bytes"
@@ -25,16 +31,15 @@ import (
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client/transport"
 )
 
-// EnvSnapshotDir names a directory into which every API call's request and
-// answer are recorded, normalized, so that the emulator's answers can be
-// compared with them (internal/emulator/snapshot_test.go). `make
-// testacc-cloud RECORD=1` sets it to record the real service.
-const EnvSnapshotDir = "TENCENTCLOUD_SNAPSHOT_DIR"
+// EnvDir names a directory into which the tests record every API call's
+// request and answer (FromEnv). `make snapshots` sets it to record the
+// emulator, `make testacc-cloud RECORD=1` to record the real service.
+const EnvDir = "TENCENTCLOUD_SNAPSHOT_DIR"
 
-// SnapshotFormat is the version of the snapshot file format.
-const SnapshotFormat = 1
+// Format is the version of the snapshot file format.
+const Format = 1
 
-// A snapshot file is a JSON object:
+// File is the content of a snapshot file, a JSON object:
 //
 //	{"format": 1, "target": "cloud" or "endpoint", "exchanges": [
 //	  {"service": "cvm", "action": "CreateKeyPair", "version": "2017-03-12",
@@ -47,13 +52,14 @@ const SnapshotFormat = 1
 // what another answered was sent after that answer, so replaying in this
 // order keeps every dependency. Each exchange is one block of lines, so
 // that a file re-recorded after a small change diffs small.
-type snapshotFile struct {
-	Format    int                `json:"format"`
-	Target    string             `json:"target"`
-	Exchanges []snapshotExchange `json:"exchanges"`
+type File struct {
+	Format    int        `json:"format"`
+	Target    string     `json:"target"`
+	Exchanges []Exchange `json:"exchanges"`
 }
 
-type snapshotExchange struct {
+// Exchange is one call: what was asked, and what came back.
+type Exchange struct {
 	Service string `json:"service"`
 	Action  string `json:"action"`
 	Version string `json:"version"`
@@ -119,11 +125,11 @@ var (
 // snapshotTimeLayouts are the forms in which the API writes times.
 var snapshotTimeLayouts = []string{time.RFC3339, "2006-01-02 15:04:05"}
 
-// snapshotRecorder appends the exchanges of one process with one API (the
+// recorder appends the exchanges of one process with one API (the
 // real cloud, or one endpoint) to one file. Placeholders are consistent
 // within the file: the same id gives the same placeholder in every
 // exchange.
-type snapshotRecorder struct {
+type recorder struct {
 	dir, target string
 
 	mu   sync.Mutex
@@ -141,48 +147,57 @@ type snapshotRecorder struct {
 	stsValues map[string]string
 }
 
-var snapshotRecorders struct {
+var recorders struct {
 	mu  sync.Mutex
-	m   map[string]*snapshotRecorder
+	m   map[string]*recorder
 	seq int
 }
 
-// recordSnapshots wraps next so that every call through it is recorded
-// when EnvSnapshotDir is set; it returns next as it is otherwise. Every
-// client of the process with the same endpoint shares one recorder, so
-// that a test's clients (one per Terraform command) write one file whose
-// placeholders agree.
-func recordSnapshots(next http.RoundTripper, endpoint string) http.RoundTripper {
-	dir := os.Getenv(EnvSnapshotDir)
+// FromEnv returns Recorder of the directory that EnvDir names, or nil
+// when it is not set, so that a test can hand it to
+// client.Config.WrapTransport as it is.
+func FromEnv() func(next http.RoundTripper, endpoint string) http.RoundTripper {
+	dir := os.Getenv(EnvDir)
 	if dir == "" {
-		return next
+		return nil
 	}
-	target := "cloud"
-	if endpoint != "" {
-		target = "endpoint"
-	}
-	key := dir + "\x00" + endpoint
-	snapshotRecorders.mu.Lock()
-	defer snapshotRecorders.mu.Unlock()
-	if snapshotRecorders.m == nil {
-		snapshotRecorders.m = map[string]*snapshotRecorder{}
-	}
-	r, ok := snapshotRecorders.m[key]
-	if !ok {
-		r = &snapshotRecorder{dir: dir, target: target,
-			ids: map[string]string{}, keys: map[string]string{}, next: map[string]int{}}
-		snapshotRecorders.m[key] = r
-	}
-	return snapshotTransport{next: next, rec: r}
+	return Recorder(dir)
 }
 
-type snapshotTransport struct {
+// Recorder returns a wrapper, for client.Config.WrapTransport, that
+// records every call through it into dir. Every client of the process
+// with the same directory and endpoint shares one recorder, so that a
+// test's clients (one per Terraform command) write one file whose
+// placeholders agree.
+func Recorder(dir string) func(next http.RoundTripper, endpoint string) http.RoundTripper {
+	return func(next http.RoundTripper, endpoint string) http.RoundTripper {
+		target := "cloud"
+		if endpoint != "" {
+			target = "endpoint"
+		}
+		key := dir + "\x00" + endpoint
+		recorders.mu.Lock()
+		defer recorders.mu.Unlock()
+		if recorders.m == nil {
+			recorders.m = map[string]*recorder{}
+		}
+		r, ok := recorders.m[key]
+		if !ok {
+			r = &recorder{dir: dir, target: target,
+				ids: map[string]string{}, keys: map[string]string{}, next: map[string]int{}}
+			recorders.m[key] = r
+		}
+		return recordingTransport{next: next, rec: r}
+	}
+}
+
+type recordingTransport struct {
 	next http.RoundTripper
-	rec  *snapshotRecorder
+	rec  *recorder
 }
 
-func (t snapshotTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	ex := snapshotExchange{
+func (t recordingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ex := Exchange{
 		Service: signedService(req),
 		Action:  req.Header.Get("X-TC-Action"),
 		Version: req.Header.Get("X-TC-Version"),
@@ -229,7 +244,7 @@ func signedService(req *http.Request) string {
 
 // record normalizes one exchange and appends it to the file. It never
 // fails the call: a problem is logged and the exchange dropped.
-func (r *snapshotRecorder) record(ctx context.Context, ex snapshotExchange, reqBody []byte, reqErr error, status int, body []byte, note string) {
+func (r *recorder) record(ctx context.Context, ex Exchange, reqBody []byte, reqErr error, status int, body []byte, note string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.failed {
@@ -293,7 +308,7 @@ func contentKind(b []byte) string {
 
 // append writes ex in front of the file's closing bracket, so that the
 // file is a complete JSON document after every exchange.
-func (r *snapshotRecorder) append(ex snapshotExchange) error {
+func (r *recorder) append(ex Exchange) error {
 	// Placeholders keep their angle brackets: no HTML escaping.
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -312,15 +327,15 @@ func (r *snapshotRecorder) append(ex snapshotExchange) error {
 		if err := os.MkdirAll(r.dir, 0o700); err != nil {
 			return err
 		}
-		snapshotRecorders.mu.Lock()
-		snapshotRecorders.seq++
-		seq := snapshotRecorders.seq
-		snapshotRecorders.mu.Unlock()
+		recorders.mu.Lock()
+		recorders.seq++
+		seq := recorders.seq
+		recorders.mu.Unlock()
 		// Nanoseconds, process id and a sequence number: parallel
 		// processes and several recorders of one process never collide,
 		// and the names sort in the order the files were begun.
 		path := filepath.Join(r.dir, fmt.Sprintf("%d-%d-%d.json", time.Now().UnixNano(), os.Getpid(), seq))
-		head := fmt.Sprintf("{\n  \"format\": %d,\n  \"target\": %q,\n  \"exchanges\": [", SnapshotFormat, r.target)
+		head := fmt.Sprintf("{\n  \"format\": %d,\n  \"target\": %q,\n  \"exchanges\": [", Format, r.target)
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if err != nil {
 			return err
@@ -358,9 +373,9 @@ func (r *snapshotRecorder) append(ex snapshotExchange) error {
 // normalize replaces, at any depth, what differs from run to run or must
 // not be kept: request ids, private keys, secrets, times, ids and the
 // account's uin. It keeps every value's JSON type, so that the shape of
-// an answer survives; only the secret fields of redact.go become strings
+// an answer survives; only the secret fields (transport.IsSecretField) become strings
 // whatever they were.
-func (r *snapshotRecorder) normalize(v any) any {
+func (r *recorder) normalize(v any) any {
 	switch v := v.(type) {
 	case map[string]any:
 		for k, field := range v {
@@ -378,7 +393,7 @@ func (r *snapshotRecorder) normalize(v any) any {
 	return v
 }
 
-func (r *snapshotRecorder) normalizeField(name string, v any) any {
+func (r *recorder) normalizeField(name string, v any) any {
 	lower := strings.ToLower(name)
 	s, isString := v.(string)
 	_, isNumber := v.(json.Number)
@@ -417,7 +432,7 @@ func (r *snapshotRecorder) normalizeField(name string, v any) any {
 // text normalizes a string value: a time as a whole, else the ids, the
 // uin, API key ids and public keys inside it, and anything that looks like
 // a secret (transport.HasSecretMarker).
-func (r *snapshotRecorder) text(s string) string {
+func (r *recorder) text(s string) string {
 	if s == "" {
 		return s
 	}
@@ -437,7 +452,7 @@ func (r *snapshotRecorder) text(s string) string {
 
 // id returns the placeholder of a real id: its prefix and a number in
 // angle brackets (skey-<1>), which no real id can be.
-func (r *snapshotRecorder) id(value string) string {
+func (r *recorder) id(value string) string {
 	if p, ok := r.ids[value]; ok {
 		return p
 	}
@@ -454,7 +469,7 @@ func (r *snapshotRecorder) id(value string) string {
 // and make a key of the right type. A value that is not exactly one key
 // stays as it is: why the API refuses it is what matters, and it holds no
 // secret.
-func (r *snapshotRecorder) publicKey(s string) string {
+func (r *recorder) publicKey(s string) string {
 	line := strings.TrimSpace(s)
 	key, _, options, rest, err := ssh.ParseAuthorizedKey([]byte(line))
 	if err != nil || len(options) > 0 || len(bytes.TrimSpace(rest)) > 0 || strings.ContainsAny(line, "\r\n") {
@@ -474,7 +489,7 @@ func (r *snapshotRecorder) publicKey(s string) string {
 // value of every field of stsRequestSecrets by its placeholder (each
 // string inside it, for a list such as Tags), and returns the values it
 // replaced with their placeholders.
-func (r *snapshotRecorder) redactSTSRequest(v any) map[string]string {
+func (r *recorder) redactSTSRequest(v any) map[string]string {
 	m, ok := v.(map[string]any)
 	if !ok {
 		return nil
@@ -506,7 +521,7 @@ func (r *snapshotRecorder) redactSTSRequest(v any) map[string]string {
 // stsPlaceholder returns the placeholder of one redacted STS value: its
 // stem, malformed- in front when STS refuses the value for its form
 // (stsSessionNamePattern), and a number in angle brackets.
-func (r *snapshotRecorder) stsPlaceholder(stem, value string) string {
+func (r *recorder) stsPlaceholder(stem, value string) string {
 	if value == "" {
 		// An empty value holds nothing, and the API may treat it as
 		// missing: it stays.
