@@ -2,14 +2,14 @@ package emulator
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/faultdraw"
 )
 
 // maxLatency keeps a typo in latency_ms from hanging a test run.
@@ -151,39 +151,6 @@ const (
 	rollEmptyRead
 )
 
-// faultDraw is the hash of everything a fault decision may depend on: the
-// seed, the action, the region, the call's subject and the attempt number.
-type faultDraw uint64
-
-func newFaultDraw(seed uint64, action, region, subject string, attempt uint64) faultDraw {
-	h := fnv.New64a()
-	var n [8]byte
-	binary.LittleEndian.PutUint64(n[:], seed)
-	h.Write(n[:])
-	for _, s := range []string{action, region, subject} {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
-	}
-	binary.LittleEndian.PutUint64(n[:], attempt)
-	h.Write(n[:])
-	return faultDraw(h.Sum64())
-}
-
-// float returns the value in [0, 1) of one roll. FNV alone mixes its last
-// bytes poorly, so each roll runs the hash and the roll number through the
-// SplitMix64 finaliser, which gives every roll its own well-spread value.
-func (d faultDraw) float(roll uint64) float64 {
-	z := uint64(d) ^ mix64(roll)
-	return float64(mix64(z)>>11) / (1 << 53)
-}
-
-func mix64(z uint64) uint64 {
-	z += 0x9e3779b97f4a7c15
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
-	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
-	return z ^ (z >> 31)
-}
-
 // rollFaults decides the faults of one call from the first rule that names
 // the action, or else the first "*" rule. The decision depends only on the
 // seed, the action, the region, what the call is about (faultSubject of its
@@ -209,9 +176,9 @@ func (s *Server) rollFaults(action, region string, body []byte) faults {
 	key := action + "\x00" + region + "\x00" + subject
 	attempt := s.faults.attempts[key]
 	s.faults.attempts[key]++
-	d := newFaultDraw(s.faults.cfg.Seed, action, region, subject, attempt)
+	d := faultdraw.New(s.faults.cfg.Seed, attempt, action, region, subject)
 	var f faults
-	latency := d.float(rollLatency) < rule.Latency
+	latency := d.Float(rollLatency) < rule.Latency
 	// At most one of these happens to a call: the first rolled, in the
 	// order of the rule's documentation. Each roll is drawn whatever the
 	// others gave, so that adding a kind leaves the others' rolls alone;
@@ -242,7 +209,7 @@ func (s *Server) rollFaults(action, region string, body []byte) faults {
 	// Only faults that take effect count: an injected error answers the
 	// call, so a throttle or drop rolled with it never happens.
 	for _, r := range rolled {
-		if d.float(r.which) < r.p {
+		if d.Float(r.which) < r.p {
 			*r.on = true
 			n++
 			break

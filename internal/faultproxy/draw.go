@@ -2,10 +2,8 @@ package faultproxy
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"regexp"
 	"slices"
 	"strings"
@@ -103,36 +101,3 @@ const (
 	rollHold
 	rollStreak
 )
-
-// draw is the hash of everything a decision may depend on: the seed, the
-// kind, the action, the region, the call's subject and its attempt number.
-type draw uint64
-
-func newDraw(seed uint64, kind Kind, action, region, subject string, attempt uint64) draw {
-	h := fnv.New64a()
-	var n [8]byte
-	binary.LittleEndian.PutUint64(n[:], seed)
-	h.Write(n[:])
-	for _, s := range []string{string(kind), action, region, subject} {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
-	}
-	binary.LittleEndian.PutUint64(n[:], attempt)
-	h.Write(n[:])
-	return draw(h.Sum64())
-}
-
-// float returns the value in [0, 1) of one roll. FNV alone mixes its last
-// bytes poorly, so each roll runs the hash and the roll number through the
-// SplitMix64 finaliser, as the emulator's faults do.
-func (d draw) float(roll uint64) float64 {
-	z := uint64(d) ^ mix64(roll)
-	return float64(mix64(z)>>11) / (1 << 53)
-}
-
-func mix64(z uint64) uint64 {
-	z += 0x9e3779b97f4a7c15
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
-	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
-	return z ^ (z >> 31)
-}

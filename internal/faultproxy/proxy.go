@@ -13,6 +13,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/faultdraw"
 )
 
 // The defaults of the knobs of Config, as the catalogue describes them.
@@ -234,7 +236,7 @@ const (
 // decide rolls the call's dice and says what to do with it. Every call
 // counts as an attempt of its subject, hit or not, so that a call sent
 // again gets a fresh roll.
-func (p *Proxy) decide(action, region string, body []byte) (answer, draw) {
+func (p *Proxy) decide(action, region string, body []byte) (answer, faultdraw.Draw) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	subj := subject(action, body, p.renameLocked)
@@ -242,7 +244,7 @@ func (p *Proxy) decide(action, region string, body []byte) (answer, draw) {
 	key := action + "\x00" + region + "\x00" + subj
 	attempt := p.attempts[key]
 	p.attempts[key]++
-	d := newDraw(p.cfg.Seed, p.entry.Kind, action, region, subj, attempt)
+	d := faultdraw.New(p.cfg.Seed, attempt, string(p.entry.Kind), action, region, subj)
 	if action == "DescribeKeyPairs" && p.throttleLeft > 0 {
 		if time.Now().Before(p.throttleUntil) {
 			p.throttleLeft--
@@ -253,7 +255,7 @@ func (p *Proxy) decide(action, region string, body []byte) (answer, draw) {
 	if !p.entry.actsOn(action) {
 		return pass, d
 	}
-	hit := d.float(rollHit) < p.entry.Rate
+	hit := d.Float(rollHit) < p.entry.Rate
 	switch p.entry.Kind {
 	case EmptyBody:
 		return choose(hit, emptyBody), d
@@ -290,7 +292,7 @@ func (p *Proxy) decide(action, region string, body []byte) (answer, draw) {
 			// 2 or 3 in a row: the provider's read, then its confirming
 			// read of its own, and maybe one more.
 			p.streak = 1
-			if d.float(rollStreak) < 0.5 {
+			if d.Float(rollStreak) < 0.5 {
 				p.streak = 2
 			}
 			return emptyRead, d
@@ -432,7 +434,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case emptyRead:
 		writeBody(w, http.StatusOK, "application/json", emptyReadBody())
 	case hold:
-		wait := time.Duration(d.float(rollHold) * float64(p.cfg.Hold))
+		wait := time.Duration(d.Float(rollHold) * float64(p.cfg.Hold))
 		select {
 		case <-time.After(wait):
 		case <-r.Context().Done():
