@@ -115,8 +115,10 @@ type Client struct {
 	calls, retries, waits atomic.Int64
 
 	listing listing
-	reads   *batch.Batcher[*KeyPair]
-	deletes *batch.Batcher[struct{}]
+	// projectList is the account's projects, listed once (projects.go).
+	projectList projectList
+	reads       *batch.Batcher[*KeyPair]
+	deletes     *batch.Batcher[struct{}]
 
 	credentialSource string
 	role             *roleCredential // nil without assume_role

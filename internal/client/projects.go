@@ -3,9 +3,7 @@ package client
 import (
 	"context"
 	"errors"
-	"runtime"
 	"sync"
-	"weak"
 
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	tag "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/tag/v20180813"
@@ -33,7 +31,7 @@ func (c *Client) ProjectExists(ctx context.Context, id int64) (bool, error) {
 	if id < 0 {
 		return false, nil
 	}
-	ids, err := c.projects().get(ctx, c.listProjects)
+	ids, err := c.projectList.get(ctx, c.listProjects)
 	if err != nil {
 		return false, err
 	}
@@ -127,25 +125,4 @@ func (l *projectList) get(ctx context.Context, fetch func(context.Context) (map[
 
 func isContextError(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
-}
-
-// projectLists holds each client's projectList, for as long as the client
-// lives: the client drops its entry when it is collected. (A field of
-// Client would serve as well; this keeps all of the project listing in
-// this file.)
-var projectLists sync.Map // weak.Pointer[Client] -> *projectList
-
-// projects returns the client's project list.
-func (c *Client) projects() *projectList {
-	key := weak.Make(c)
-	if v, ok := projectLists.Load(key); ok {
-		l, _ := v.(*projectList)
-		return l
-	}
-	v, loaded := projectLists.LoadOrStore(key, &projectList{})
-	if !loaded {
-		runtime.AddCleanup(c, func(key weak.Pointer[Client]) { projectLists.Delete(key) }, key)
-	}
-	l, _ := v.(*projectList)
-	return l
 }
