@@ -15,7 +15,8 @@ type apiAction struct {
 	// not, and read back instead (recovery.go).
 	idempotent bool
 	// batchable is true when a batcher combines the calls of several key
-	// pairs into one (the reads and deletes of client.go).
+	// pairs into one; batcherFor (client.go) builds batchers only for
+	// these.
 	batchable bool
 }
 

@@ -267,11 +267,21 @@ func New(cfg Config) (*Client, error) {
 	if role != nil {
 		role.send = stsSender(stsClient, 200*time.Millisecond, &c.retries)
 	}
-	c.reads = &batch.Batcher[*KeyPair]{Window: readBatchWindow, MaxWait: batchMaxWait, Max: apicontract.MaxIDsPerCall,
-		Send: c.describeMany, Single: c.describeSingle, AboutOneKey: aboutOneKeyPair, Hold: c.untilAllowed(actDescribeKeyPairs)}
-	c.deletes = &batch.Batcher[struct{}]{Window: deleteBatchWindow, MaxWait: batchMaxWait, Max: apicontract.MaxIDsPerCall,
-		Send: c.deleteMany, Single: c.deleteSingle, AboutOneKey: aboutOneKeyPair, Hold: c.untilAllowed(actDeleteKeyPairs)}
+	c.reads = batcherFor(c, actDescribeKeyPairs, readBatchWindow, c.describeMany, c.describeSingle)
+	c.deletes = batcherFor(c, actDeleteKeyPairs, deleteBatchWindow, c.deleteMany, c.deleteSingle)
 	return c, nil
+}
+
+// batcherFor builds the batcher of an action declared batchable: its
+// calls carry at most MaxIDsPerCall ids, and a batch stays open while the
+// action's rate limiter would hold its call.
+func batcherFor[V any](c *Client, a apiAction, window time.Duration,
+	send func(context.Context, []string) (map[string]V, error), single func(context.Context, string) (V, bool, error)) *batch.Batcher[V] {
+	if !a.batchable {
+		panic(a.name + " is not declared batchable (actions.go)")
+	}
+	return &batch.Batcher[V]{Window: window, MaxWait: batchMaxWait, Max: apicontract.MaxIDsPerCall,
+		Send: send, Single: single, AboutOneKey: aboutOneKeyPair, Hold: c.untilAllowed(a)}
 }
 
 // Stats are the counts of one client since it was made.
