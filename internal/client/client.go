@@ -1,12 +1,19 @@
 // Package client is the one layer through which the provider talks to the
-// Tencent Cloud API: SDK clients, rate limiting, retries and finders. The
-// Terraform types in internal/provider never call the SDK directly.
+// Tencent Cloud API, and what is about Tencent Cloud key pairs: the
+// actions and how each is sent (actions.go, retry.go), the calls about key
+// pairs (keypairs.go) and projects (projects.go), finding them in the
+// region's listing (listing.go), the rule that every write returns once
+// DescribeKeyPairs shows it, and deletes (consistency.go, lag.go), the
+// recovery after a lost answer (recovery.go), credentials and STS
+// (credentials.go) and the typed errors (errors.go). The mechanisms that
+// know nothing of key pairs are its leaf packages: retry, batch,
+// ratelimit and transport. The Terraform types in internal/provider never
+// call the SDK directly.
 package client
 
 import (
 	"context"
 	"fmt"
-	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -58,9 +65,6 @@ type Config struct {
 	// this role, assumed with SecretID and SecretKey and renewed before
 	// they expire.
 	AssumeRole *AssumeRole
-	// DefaultTags are the provider's default_tags, which the resources
-	// merge into the tags of every key pair.
-	DefaultTags map[string]string
 	// Now is the clock that decides when temporary credentials are
 	// renewed; nil means time.Now. Tests move it.
 	Now func() time.Time
@@ -122,7 +126,6 @@ type Client struct {
 
 	credentialSource string
 	role             *roleCredential // nil without assume_role
-	defaultTags      map[string]string
 	transport        *http.Transport
 }
 
@@ -261,7 +264,6 @@ func New(cfg Config) (*Client, error) {
 
 		credentialSource: cfg.CredentialSource,
 		role:             role,
-		defaultTags:      maps.Clone(cfg.DefaultTags),
 		transport:        httpTransport,
 	}
 	if role != nil {
@@ -303,9 +305,6 @@ func (c *Client) Stats() Stats {
 
 // Region is the region every call of this client goes to.
 func (c *Client) Region() string { return c.region }
-
-// DefaultTags returns a copy of the provider's default_tags.
-func (c *Client) DefaultTags() map[string]string { return maps.Clone(c.defaultTags) }
 
 // CredentialSource says where the credentials came from, and which role
 // they assume, for error messages. It never holds a secret.

@@ -429,11 +429,11 @@ func TestClient_importSurvivesLostAnswers(t *testing.T) {
 		t.Fatal(err)
 	}
 	pub := testPublicKey(t)
-	id, err := c.ImportKeyPair(ctx, "imported", 0, pub+" me@host", nil)
+	imported, err := c.ImportKeyPair(ctx, "imported", 0, pub+" me@host", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	kp, err := c.DescribeKeyPair(ctx, id)
+	kp, err := c.DescribeKeyPair(ctx, imported.ID)
 	if err != nil || !sshkey.Same(kp.PublicKey, pub) {
 		t.Fatalf("adopted key pair %+v, %v", kp, err)
 	}

@@ -15,10 +15,17 @@ import (
 
 // The API is eventually consistent: a key pair that a call made may show
 // in DescribeKeyPairs only a moment later, tags set on it later still, and
-// one that a call deleted may go on showing for a while. The waits here
-// make every write of this package end only once DescribeKeyPairs shows
-// it, so that what Terraform reads next (the refresh of the next plan, in
-// another process) agrees with what it wrote.
+// one that a call deleted may go on showing for a while.
+//
+// The rule of every write of this package: it returns once
+// DescribeKeyPairs shows what it did (a new key pair with its tags, a new
+// name or description, tags set or removed, bindings made or undone, a key
+// pair gone), so that what Terraform reads next (the refresh of the next
+// plan, in another process) agrees with what it wrote. Writes wait with
+// shown; deletes, for which "shows" means "no longer shows", with waitGone.
+// A write whose effect does not show within the operation's time fails
+// with a *NotShownError, which holds what the answer gave that the caller
+// must keep (the id; for a create, the private key).
 
 // waitPolicy paces the reads of a wait; the context bounds it.
 var waitPolicy = retry.Policy{MaxRetries: -1, Base: 200 * time.Millisecond, MaxDelay: 2 * time.Second}
@@ -37,17 +44,21 @@ var errNotYet = errors.New("not yet")
 
 func isNotYet(err error) bool { return errors.Is(err, errNotYet) }
 
+// shown is the rule's wait for a write about made.ID: it reads the key
+// pair until ready accepts it (nil: until it shows), following lag when
+// it is not nil.
+func (c *Client) shown(ctx context.Context, made *KeyPair, ready func(*KeyPair) bool, lag *lagEstimate) (*KeyPair, error) {
+	kp, err := c.waitFor(ctx, made.ID, ready, 0, lag)
+	if err != nil {
+		return nil, &NotShownError{KeyPair: made, Err: err}
+	}
+	return kp, nil
+}
+
 // WaitForKeyPair reads a key pair that was just changed until it shows
 // and ready (nil: any state) accepts it, for as long as ctx allows.
 func (c *Client) WaitForKeyPair(ctx context.Context, id string, ready func(*KeyPair) bool) (*KeyPair, error) {
 	return c.waitFor(ctx, id, ready, 0, nil)
-}
-
-// WaitForNewKeyPair is WaitForKeyPair for a key pair that was just created
-// or imported: its first read waits for as long as the last new key pairs
-// took to show (lag.go).
-func (c *Client) WaitForNewKeyPair(ctx context.Context, id string, ready func(*KeyPair) bool) (*KeyPair, error) {
-	return c.waitFor(ctx, id, ready, 0, &c.showLag)
 }
 
 // waitFor is WaitForKeyPair that also gives up after bound (0: no bound),

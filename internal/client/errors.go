@@ -339,3 +339,18 @@ func invalidParameter(e *APIError) string {
 	}
 	return ""
 }
+
+// NotShownError says that a write was made but DescribeKeyPairs did not
+// show it within the operation's time (consistency.go). KeyPair holds
+// what the write's answer gave: the id, and for a create the private key,
+// which exists nowhere else.
+type NotShownError struct {
+	KeyPair *KeyPair
+	Err     error
+}
+
+func (e *NotShownError) Error() string {
+	return fmt.Sprintf("key pair %s: the change was made, but DescribeKeyPairs did not show it in time: %v", e.KeyPair.ID, e.Err)
+}
+
+func (e *NotShownError) Unwrap() error { return e.Err }

@@ -75,6 +75,10 @@ const MaxTags = apicontract.MaxTagsPerResource - 1
 // runs once more at the end, until the operation's deadline and at least
 // 2 minutes (recovery.go); when it cannot finish,
 // the error is a *MaybeCreatedError that says what may be left.
+//
+// It returns the key pair as DescribeKeyPairs shows it with its tags
+// (consistency.go), and the private key from the answer; when it does not
+// show in time, a *NotShownError that holds the id and the private key.
 func (c *Client) CreateKeyPair(ctx context.Context, name string, projectID int64, tags map[string]string) (*KeyPair, error) {
 	token := rand.Text()
 	var kp *KeyPair
@@ -124,7 +128,13 @@ func (c *Client) CreateKeyPair(ctx context.Context, name string, projectID int64
 	if err != nil {
 		return nil, c.withHolder(ctx, name, err)
 	}
-	return kp, nil
+	shown, err := c.shown(ctx, kp, HasTags(tags), &c.showLag)
+	if err != nil {
+		return nil, err
+	}
+	// DescribeKeyPairs never holds the private key: only the answer did.
+	shown.PrivateKey = kp.PrivateKey
+	return shown, nil
 }
 
 // isNameTaken reports whether the API refused a create or import because
@@ -203,7 +213,21 @@ func (c *Client) createKeyPair(ctx context.Context, name string, projectID int64
 // *DuplicateNameError; none at all, and the import is sent again. When the
 // lookup cannot finish within the operation's time, the error is a
 // *MaybeCreatedError.
-func (c *Client) ImportKeyPair(ctx context.Context, name string, projectID int64, publicKey string, tags map[string]string) (string, error) {
+//
+// It returns the key pair as DescribeKeyPairs shows it with its tags
+// (consistency.go); when it does not show in time, a *NotShownError that
+// holds its id.
+func (c *Client) ImportKeyPair(ctx context.Context, name string, projectID int64, publicKey string, tags map[string]string) (*KeyPair, error) {
+	id, err := c.importOnce(ctx, name, projectID, publicKey, tags)
+	if err != nil {
+		return nil, err
+	}
+	return c.shown(ctx, &KeyPair{ID: id}, HasTags(tags), &c.showLag)
+}
+
+// importOnce sends the import, recovering from lost answers, and returns
+// the id of the key pair it made.
+func (c *Client) importOnce(ctx context.Context, name string, projectID int64, publicKey string, tags map[string]string) (string, error) {
 	token := rand.Text()
 	var id string
 	lost := false
@@ -466,8 +490,7 @@ func (c *Client) ModifyKeyPair(ctx context.Context, id string, name, description
 		return resp.Response.RequestId, nil
 	})
 	if err == nil {
-		// Done once DescribeKeyPairs shows it.
-		_, err = c.WaitForKeyPair(ctx, id, modified(name, description))
+		_, err = c.shown(ctx, &KeyPair{ID: id}, modified(name, description), nil)
 		return err
 	}
 	if !isLostAnswer(err) {
@@ -536,8 +559,8 @@ func (c *Client) ModifyTags(ctx context.Context, id string, replace map[string]s
 		}
 	}
 	// Tags may show in DescribeKeyPairs a while after the Tag API took
-	// them: the change is done once they show.
-	_, err := c.WaitForKeyPair(ctx, id, tagsApplied(replace, remove))
+	// them.
+	_, err := c.shown(ctx, &KeyPair{ID: id}, tagsApplied(replace, remove), nil)
 	return err
 }
 
@@ -611,9 +634,10 @@ func aboutOneKeyPair(err error) bool {
 }
 
 // AssociateInstances binds key pairs to instances; forceStop lets the API
-// stop running instances for it.
+// stop running instances for it. It returns once DescribeKeyPairs shows
+// every binding.
 func (c *Client) AssociateInstances(ctx context.Context, keyIDs, instanceIDs []string, forceStop bool) error {
-	return c.do(ctx, actAssociateInstancesKeyPairs, func(ctx context.Context) (*string, error) {
+	err := c.do(ctx, actAssociateInstancesKeyPairs, func(ctx context.Context) (*string, error) {
 		req := cvm.NewAssociateInstancesKeyPairsRequest()
 		req.KeyIds = common.StringPtrs(keyIDs)
 		req.InstanceIds = common.StringPtrs(instanceIDs)
@@ -627,12 +651,17 @@ func (c *Client) AssociateInstances(ctx context.Context, keyIDs, instanceIDs []s
 		}
 		return resp.Response.RequestId, nil
 	})
+	if err != nil {
+		return err
+	}
+	return c.bindingsShown(ctx, keyIDs, instanceIDs, true)
 }
 
 // DisassociateInstances unbinds key pairs from instances; forceStop lets
-// the API stop running instances for it.
+// the API stop running instances for it. It returns once DescribeKeyPairs
+// shows none of the bindings.
 func (c *Client) DisassociateInstances(ctx context.Context, keyIDs, instanceIDs []string, forceStop bool) error {
-	return c.do(ctx, actDisassociateInstancesKeyPairs, func(ctx context.Context) (*string, error) {
+	err := c.do(ctx, actDisassociateInstancesKeyPairs, func(ctx context.Context) (*string, error) {
 		req := cvm.NewDisassociateInstancesKeyPairsRequest()
 		req.KeyIds = common.StringPtrs(keyIDs)
 		req.InstanceIds = common.StringPtrs(instanceIDs)
@@ -646,6 +675,29 @@ func (c *Client) DisassociateInstances(ctx context.Context, keyIDs, instanceIDs 
 		}
 		return resp.Response.RequestId, nil
 	})
+	if err != nil {
+		return err
+	}
+	return c.bindingsShown(ctx, keyIDs, instanceIDs, false)
+}
+
+// bindingsShown waits until DescribeKeyPairs shows each key pair bound to
+// every instance (bound) or to none of them.
+func (c *Client) bindingsShown(ctx context.Context, keyIDs, instanceIDs []string, bound bool) error {
+	for _, id := range keyIDs {
+		_, err := c.shown(ctx, &KeyPair{ID: id}, func(kp *KeyPair) bool {
+			for _, instance := range instanceIDs {
+				if slices.Contains(kp.AssociatedInstanceIDs, instance) != bound {
+					return false
+				}
+			}
+			return true
+		}, nil)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func fromAPI(kp *cvm.KeyPair) *KeyPair {

@@ -38,10 +38,7 @@ func (m defaultTagsModel) tags(ctx context.Context, diags *diag.Diagnostics) map
 // defaultTags returns the provider's default tags, none before the
 // provider is configured.
 func (r *KeyPairResource) defaultTags() map[string]string {
-	if r.client == nil {
-		return nil
-	}
-	return r.client.DefaultTags()
+	return maps.Clone(r.providerDefaultTags)
 }
 
 // planTagsAll plans tags_all: the default tags merged with tags.

@@ -357,10 +357,11 @@ func TestAccInvariants_importNeverAdoptsAnothers(t *testing.T) {
 	env.skipInCloud()
 	publicKey := testPublicKey(t)
 	// Workspace B, with this provider's client.
-	theirs, err := env.client().ImportKeyPair(t.Context(), "shared_import", 0, publicKey, map[string]string{"workspace": "b"})
+	theirKeyPair, err := env.client().ImportKeyPair(t.Context(), "shared_import", 0, publicKey, map[string]string{"workspace": "b"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	theirs := theirKeyPair.ID
 	endpoint, _ := hostileProxy(t, env.endpoint, func(action string, n int) hostileAnswer {
 		if action == "ImportKeyPair" && n == 1 {
 			return internalErrorBefore

@@ -41,11 +41,11 @@ func (e *testEnv) seedKeyPair(name string, projectID int64, description string, 
 // seedImportedKeyPair imports a public key outside Terraform.
 func (e *testEnv) seedImportedKeyPair(name, publicKey string) *client.KeyPair {
 	e.t.Helper()
-	id, err := e.client().ImportKeyPair(e.t.Context(), name, 0, publicKey, nil)
+	kp, err := e.client().ImportKeyPair(e.t.Context(), name, 0, publicKey, nil)
 	if err != nil {
 		e.t.Fatalf("import key pair %s: %v", name, err)
 	}
-	return e.finishSeed(id, "", nil)
+	return e.finishSeed(kp.ID, "", nil)
 }
 
 // finishSeed sets the description of a key pair made outside Terraform,

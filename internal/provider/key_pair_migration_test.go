@@ -70,11 +70,7 @@ func TestAccKeyPair_migrationFromOfficialProvider(t *testing.T) {
 	// With a comment, which the official provider drops from the state.
 	bareKey := testPublicKey(t)
 	userKey := bareKey + " alice@laptop"
-	importedID, err := env.client().ImportKeyPair(ctx, "legacy_imported", 0, userKey, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	imported, err := env.client().WaitForKeyPair(ctx, importedID, nil)
+	imported, err := env.client().ImportKeyPair(ctx, "legacy_imported", 0, userKey, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,6 +49,8 @@ func NewKeyPairResource() resource.Resource {
 // KeyPairResource manages one SSH key pair.
 type KeyPairResource struct {
 	client *client.Client
+	// providerDefaultTags are the provider's default_tags.
+	providerDefaultTags map[string]string
 }
 
 type keyPairResourceModel struct {
@@ -275,17 +277,18 @@ func (privateKeyPlan) PlanModifyString(ctx context.Context, req planmodifier.Str
 	}
 }
 
-// Configure takes the client that the provider configured.
+// Configure takes the client and default tags that the provider
+// configured.
 func (r *KeyPairResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if req.ProviderData == nil {
 		return
 	}
-	c, ok := req.ProviderData.(*client.Client)
+	data, ok := req.ProviderData.(*resourceData)
 	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *client.Client, got %T.", req.ProviderData))
+		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *resourceData, got %T.", req.ProviderData))
 		return
 	}
-	r.client = c
+	r.client, r.providerDefaultTags = data.client, data.defaultTags
 }
 
 // Create makes the key pair, with its tags, in one call.
@@ -316,60 +319,59 @@ func (r *KeyPairResource) Create(ctx context.Context, req resource.CreateRequest
 		name = uniqueKeyName(plan.KeyNamePrefix.ValueString())
 	}
 
+	// The client returns once DescribeKeyPairs shows the key pair with its
+	// tags; the state is built from what it shows. When it does not show
+	// in time, the key pair exists all the same: its id (and private key)
+	// go to the state, so that nothing is orphaned or lost.
 	var kp *client.KeyPair
+	var notShown *client.NotShownError
 	if !plan.PublicKey.IsNull() && !plan.PublicKey.IsUnknown() {
-		id, err := r.client.ImportKeyPair(ctx, name, projectID, plan.PublicKey.ValueString(), tags)
+		var err error
+		kp, err = r.client.ImportKeyPair(ctx, name, projectID, plan.PublicKey.ValueString(), tags)
+		if errors.As(err, &notShown) {
+			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), types.StringValue(notShown.KeyPair.ID))...)
+			resp.Diagnostics.AddError("Key pair imported but not readable", fmt.Sprintf("Key pair %s was imported, but reading it back failed: %s", notShown.KeyPair.ID, err))
+			return
+		}
 		if err != nil {
 			addAPIError(r.client, &resp.Diagnostics, "import the key pair", err)
 			return
 		}
-		kp, err = r.client.WaitForNewKeyPair(ctx, id, client.HasTags(tags))
-		if err != nil {
-			// The key pair exists: keep its id so that it is not orphaned.
-			plan.ID = types.StringValue(id)
-			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), plan.ID)...)
-			resp.Diagnostics.AddError("Key pair imported but not readable", fmt.Sprintf("Key pair %s was imported, but reading it back failed: %s", id, err))
-			return
-		}
 		plan.PrivateKey = types.StringNull()
 	} else {
-		made, err := r.client.CreateKeyPair(ctx, name, projectID, tags)
-		if err != nil {
+		var err error
+		kp, err = r.client.CreateKeyPair(ctx, name, projectID, tags)
+		if errors.As(err, &notShown) {
+			kp = notShown.KeyPair
+		} else if err != nil {
 			addAPIError(r.client, &resp.Diagnostics, "create the key pair", err)
 			return
 		}
 		// With pgp_key, the private key is encrypted before anything
 		// reaches the state, so that no state (nor its backup) ever
 		// holds it in plain text, also when what follows fails.
-		plan.PrivateKey = types.StringValue(made.PrivateKey)
+		plan.PrivateKey = types.StringValue(kp.PrivateKey)
 		if !plan.PGPKey.IsNull() {
-			encrypted, fingerprint, err := encryptToPGPKey(plan.PGPKey.ValueString(), made.PrivateKey)
+			encrypted, fingerprint, err := encryptToPGPKey(plan.PGPKey.ValueString(), kp.PrivateKey)
 			if err != nil {
-				r.deleteUnusable(ctx, made.ID, err, resp)
+				r.deleteUnusable(ctx, kp.ID, err, resp)
 				return
 			}
 			plan.PrivateKey = types.StringNull()
 			plan.EncryptedPrivateKey = types.StringValue(encrypted)
 			plan.KeyFingerprint = types.StringValue(fingerprint)
 		}
-		// The answer may hold only the id, name, project and keys, and the
-		// key pair and its tags may show in DescribeKeyPairs only a moment
-		// later: the state is built from what DescribeKeyPairs shows.
-		kp, err = r.client.WaitForNewKeyPair(ctx, made.ID, client.HasTags(tags))
-		if err != nil {
-			// The key pair exists and its private key is here: keep both,
-			// so that nothing is orphaned or lost.
-			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), types.StringValue(made.ID))...)
+		if notShown != nil {
+			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), types.StringValue(kp.ID))...)
 			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("private_key"), plan.PrivateKey)...)
 			if !plan.PGPKey.IsNull() {
 				resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("encrypted_private_key"), plan.EncryptedPrivateKey)...)
 				resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("key_fingerprint"), plan.KeyFingerprint)...)
 				resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("pgp_key"), plan.PGPKey)...)
 			}
-			resp.Diagnostics.AddError("Key pair created but not readable", fmt.Sprintf("Key pair %s was created, but reading it back failed: %s", made.ID, err))
+			resp.Diagnostics.AddError("Key pair created but not readable", fmt.Sprintf("Key pair %s was created, but reading it back failed: %s", kp.ID, err))
 			return
 		}
-		kp.PrivateKey = made.PrivateKey
 	}
 	if plan.EncryptedPrivateKey.IsUnknown() {
 		plan.EncryptedPrivateKey = types.StringNull()

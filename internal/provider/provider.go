@@ -217,8 +217,9 @@ func (p *TencentCloudProvider) Configure(ctx context.Context, req provider.Confi
 		RateLimit:  client.DefaultRateLimit,
 		MaxRetries: client.DefaultMaxRetries,
 	}
+	var defaultTags map[string]string
 	if len(cfg.DefaultTags) > 0 {
-		conf.DefaultTags = cfg.DefaultTags[0].tags(ctx, &resp.Diagnostics)
+		defaultTags = cfg.DefaultTags[0].tags(ctx, &resp.Diagnostics)
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -264,8 +265,15 @@ func (p *TencentCloudProvider) Configure(ctx context.Context, req provider.Confi
 	if p.onConfigure != nil {
 		p.onConfigure(c)
 	}
-	resp.ResourceData = c
+	resp.ResourceData = &resourceData{client: c, defaultTags: defaultTags}
 	resp.DataSourceData = c
+}
+
+// resourceData is what the provider hands its resources: the client, and
+// the default tags, which are Terraform's business, not the API's.
+type resourceData struct {
+	client      *client.Client
+	defaultTags map[string]string
 }
 
 // DefaultRegion is the region when none is set anywhere: the official

@@ -179,10 +179,11 @@ func TestSnapshot_recordsNormalizedExchanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	pub := testPublicKey(t)
-	importedID, err := c.ImportKeyPair(ctx, "snap_imported", 0, pub+" alice@example", nil)
+	importedKP, err := c.ImportKeyPair(ctx, "snap_imported", 0, pub+" alice@example", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	importedID := importedKP.ID
 	newName, desc := "snap_renamed", "described"
 	if err := c.ModifyKeyPair(ctx, importedID, &newName, &desc); err != nil {
 		t.Fatal(err)

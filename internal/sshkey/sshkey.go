@@ -1,7 +1,9 @@
-// Package sshkey compares OpenSSH public keys and checks private keys
-// against them, for the client layer, the provider and their tests. The
-// emulator keeps its own parsing, so that tests compare two independent
-// readings of the API's rules.
+// Package sshkey compares OpenSSH public keys and computes their
+// fingerprints, for the provider (the plan's public-key comparison, the
+// key_fingerprint attribute); CheckPrivateKey, which checks a private key
+// against its public key, serves the tests of the provider and the client.
+// The emulator keeps its own parsing, so that tests compare two
+// independent readings of the API's rules.
 package sshkey
 
 import (
