@@ -1,5 +1,6 @@
 // Package emulator is a local Tencent Cloud API endpoint for CVM key pairs
-// and the tags on them. It speaks the real wire protocol (TC3-HMAC-SHA256
+// and the tags on them, and for the Secrets Manager secrets that host key
+// pairs. It speaks the real wire protocol (TC3-HMAC-SHA256
 // signed JSON POSTs, the API 3.0 envelope) and applies the documented
 // validations, error codes, quota and rate limit, so that the provider's
 // tests and demos can run without a cloud account.

@@ -127,19 +127,13 @@ func (s *Server) createKeyPair(region string, body []byte) (map[string]any, *api
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	// Fail early without spending a key; the checks are repeated under
-	// the lock below because another call may have won in between.
-	if apiErr := s.checkRoom(region, name); apiErr != nil {
-		return nil, apiErr
-	}
-	gen, apiErr := s.generateKey()
+	check := func() *apiError { return s.checkRoomLocked(region, name, "") }
+	gen, now, apiErr := s.generateChecked(check)
 	if apiErr != nil {
 		return nil, apiErr
 	}
-
-	now := s.lockState()
 	defer s.mu.Unlock()
-	if apiErr := s.checkRoomLocked(region, name, ""); apiErr != nil {
+	if apiErr := check(); apiErr != nil {
 		return nil, apiErr
 	}
 	kp := s.addGeneratedLocked(s.st.newKeyID(), region, name, projectID, tags, gen, now)
@@ -186,6 +180,25 @@ func (s *Server) generateKey() (generatedKey, *apiError) {
 	}
 	privatePEM := string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(priv)}))
 	return generatedKey{public: public, privatePEM: privatePEM}, nil
+}
+
+// generateChecked takes a key from the pool for a new key pair once
+// check passes, so that a call that cannot succeed spends no key. It
+// returns with s.mu held and the time that lockState gave, for the
+// caller to check again, since another call may have won in between; on
+// an error s.mu is not held.
+func (s *Server) generateChecked(check func() *apiError) (generatedKey, time.Time, *apiError) {
+	s.lockState()
+	apiErr := check()
+	s.mu.Unlock()
+	if apiErr != nil {
+		return generatedKey{}, time.Time{}, apiErr
+	}
+	gen, apiErr := s.generateKey()
+	if apiErr != nil {
+		return generatedKey{}, time.Time{}, apiErr
+	}
+	return gen, s.lockState(), nil
 }
 
 // addGeneratedLocked adds a key pair of a generated key, with the given
@@ -333,12 +346,6 @@ func tagsFromSpecs(specs []*tagSpecParam) ([]tag, *apiError) {
 		return nil, newError(apicontract.CodeCVMTagQuota, "A key pair may have at most %d tags, not %d.", apicontract.MaxTagsPerResource, len(tags))
 	}
 	return tags, nil
-}
-
-func (s *Server) checkRoom(region, name string) *apiError {
-	s.lockState()
-	defer s.mu.Unlock()
-	return s.checkRoomLocked(region, name, "")
 }
 
 // checkRoomLocked checks that a new key pair fits: the name and the key

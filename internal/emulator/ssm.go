@@ -46,21 +46,13 @@ const defaultKmsKeyID = "0b1c2d3e-4f50-4a61-8b72-93a4b5c6d7e8"
 const generatedKeyNamePrefix = "ssm_"
 
 type (
-	ssmTagParam struct {
-		TagKey   *string `json:"TagKey"`
-		TagValue *string `json:"TagValue"`
-	}
-	ssmTagFilterParam struct {
-		TagKey   *string   `json:"TagKey"`
-		TagValue []*string `json:"TagValue"`
-	}
 	createSSHKeyPairSecretParams struct {
-		SecretName  *string        `json:"SecretName"`
-		ProjectId   *int64         `json:"ProjectId"`
-		Description *string        `json:"Description"`
-		KmsKeyId    *string        `json:"KmsKeyId"`
-		Tags        []*ssmTagParam `json:"Tags"`
-		SSHKeyName  *string        `json:"SSHKeyName"`
+		SecretName  *string          `json:"SecretName"`
+		ProjectId   *int64           `json:"ProjectId"`
+		Description *string          `json:"Description"`
+		KmsKeyId    *string          `json:"KmsKeyId"`
+		Tags        []*tagPairParams `json:"Tags"`
+		SSHKeyName  *string          `json:"SSHKeyName"`
 	}
 	getSSHKeyPairValueParams struct {
 		SecretName *string `json:"SecretName"`
@@ -81,14 +73,14 @@ type (
 		CleanSSHKey          *bool   `json:"CleanSSHKey"`
 	}
 	listSecretsParams struct {
-		Offset           *uint64              `json:"Offset"`
-		Limit            *uint64              `json:"Limit"`
-		OrderType        *uint64              `json:"OrderType"`
-		State            *uint64              `json:"State"`
-		SearchSecretName *string              `json:"SearchSecretName"`
-		TagFilters       []*ssmTagFilterParam `json:"TagFilters"`
-		SecretType       *uint64              `json:"SecretType"`
-		ProductName      *string              `json:"ProductName"`
+		Offset           *uint64           `json:"Offset"`
+		Limit            *uint64           `json:"Limit"`
+		OrderType        *uint64           `json:"OrderType"`
+		State            *uint64           `json:"State"`
+		SearchSecretName *string           `json:"SearchSecretName"`
+		TagFilters       []*tagFilterParam `json:"TagFilters"`
+		SecretType       *uint64           `json:"SecretType"`
+		ProductName      *string           `json:"ProductName"`
 	}
 )
 
@@ -227,16 +219,12 @@ func (s *Server) createSSHKeyPairSecret(region string, body []byte) (map[string]
 	if p.KmsKeyId != nil && *p.KmsKeyId != "" {
 		kmsKeyID, customer = *p.KmsKeyId, true
 	}
-	// Fail early without spending a key; checked again under the lock.
-	if apiErr := s.checkNewSecret(region, *p.SecretName, keyName); apiErr != nil {
-		return nil, apiErr
-	}
-	gen, apiErr := s.generateKey()
+	// Without SSHKeyName, the name is made from the key id, which is
+	// known only under the lock; until then only the quota can refuse it.
+	gen, now, apiErr := s.generateChecked(func() *apiError { return s.checkNewSecretLocked(region, *p.SecretName, keyName) })
 	if apiErr != nil {
 		return nil, apiErr
 	}
-
-	now := s.lockState()
 	defer s.mu.Unlock()
 	id := s.st.newKeyID()
 	if keyName == "" {
@@ -277,12 +265,6 @@ func (s *Server) createSSHKeyPairSecret(region string, body []byte) (map[string]
 	return map[string]any{"SecretName": *p.SecretName, "SSHKeyID": kp.ID, "SSHKeyName": kp.Name, "TagCode": 0, "TagMsg": ""}, nil
 }
 
-func (s *Server) checkNewSecret(region, name, keyName string) *apiError {
-	s.lockState()
-	defer s.mu.Unlock()
-	return s.checkNewSecretLocked(region, name, keyName)
-}
-
 // checkNewSecretLocked checks that a new secret fits: its name is free in
 // the region, a PendingDelete secret's included (guessed), and its key
 // pair fits as CreateKeyPair's would (no name when it is to be
@@ -305,23 +287,15 @@ func secretDescriptionError(description string) *apiError {
 // with the Tag API's codes (guessed), a key twice
 // InvalidParameterValue.TagKeysDuplicated (documented), more than 50
 // LimitExceeded (guessed).
-func secretTags(params []*ssmTagParam) ([]tag, *apiError) {
-	tags := []tag{}
-	for _, t := range params {
-		var key, value string
-		if t != nil && t.TagKey != nil {
-			key = *t.TagKey
+func secretTags(params []*tagPairParams) ([]tag, *apiError) {
+	tags, apiErr := tagPairs(len(params), func(i int) (string, string) {
+		if params[i] == nil {
+			return "", ""
 		}
-		if t != nil && t.TagValue != nil {
-			value = *t.TagValue
-		}
-		if apiErr := checkTag(key, value); apiErr != nil {
-			return nil, apiErr
-		}
-		if indexOfTag(tags, key) >= 0 {
-			return nil, newError(apicontract.CodeSecretTagKeysDuplicated, "The tag key `%s` is given more than once.", key)
-		}
-		tags = append(tags, tag{Key: key, Value: value})
+		return pair(params[i].TagKey, params[i].TagValue)
+	}, apicontract.CodeSecretTagKeysDuplicated)
+	if apiErr != nil {
+		return nil, apiErr
 	}
 	if len(tags) > apicontract.MaxTagsPerResource {
 		return nil, newError(apicontract.CodeLimitExceeded, "A secret may have at most %d tags, not %d.", apicontract.MaxTagsPerResource, len(tags))

@@ -60,29 +60,15 @@ func (s *Server) modifyResourceTags(_ string, body []byte) (map[string]any, *api
 	var replace []tag
 	var remove []string
 	if p.ReplaceTags != nil {
-		if len(*p.ReplaceTags) == 0 {
+		list := *p.ReplaceTags
+		if len(list) == 0 {
 			return nil, newError(apicontract.CodeInvalidParameterValue, "ReplaceTags may be omitted but not empty.")
 		}
-		if len(*p.ReplaceTags) > apicontract.MaxTagsPerModify {
+		if len(list) > apicontract.MaxTagsPerModify {
 			return nil, newError(apicontract.CodeTagsPerRequest, "ReplaceTags may hold at most %d tags.", apicontract.MaxTagsPerModify)
 		}
-		for _, t := range *p.ReplaceTags {
-			var key, value string
-			if t != nil && t.TagKey != nil {
-				key = *t.TagKey
-			}
-			if t != nil && t.TagValue != nil {
-				value = *t.TagValue
-			}
-			if apiErr := checkTag(key, value); apiErr != nil {
-				return nil, apiErr
-			}
-			for _, r := range replace {
-				if r.Key == key {
-					return nil, newError(apicontract.CodeTagKeyDuplicate, "The tag key `%s` is given more than once.", key)
-				}
-			}
-			replace = append(replace, tag{Key: key, Value: value})
+		if replace, apiErr = tagPairs(len(list), func(i int) (string, string) { return list[i].pair() }, apicontract.CodeTagKeyDuplicate); apiErr != nil {
+			return nil, apiErr
 		}
 	}
 	if p.DeleteTags != nil {
@@ -215,6 +201,14 @@ func tagsOf(kp *keyPair) []tag {
 		return nil
 	}
 	return kp.Tags
+}
+
+// pair is the tag's key and value, "" for omitted ones (and a nil tag).
+func (t *tagParam) pair() (string, string) {
+	if t == nil {
+		return "", ""
+	}
+	return pair(t.TagKey, t.TagValue)
 }
 
 func indexOfTag(tags []tag, key string) int {

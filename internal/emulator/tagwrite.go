@@ -69,22 +69,9 @@ func (s *Server) tagResources(_ string, body []byte) (map[string]any, *apiError)
 	case len(p.Tags) > apicontract.MaxTagsPerTagResources:
 		return nil, newError(apicontract.CodeTagsPerRequest, "Tags may hold at most %d tags, not %d.", apicontract.MaxTagsPerTagResources, len(p.Tags))
 	}
-	var add []tag
-	for _, t := range p.Tags {
-		var key, value string
-		if t != nil && t.TagKey != nil {
-			key = *t.TagKey
-		}
-		if t != nil && t.TagValue != nil {
-			value = *t.TagValue
-		}
-		if apiErr := checkTag(key, value); apiErr != nil {
-			return nil, apiErr
-		}
-		if indexOfTag(add, key) >= 0 {
-			return nil, newError(apicontract.CodeTagKeyDuplicate, "The tag key `%s` is given more than once.", key)
-		}
-		add = append(add, tag{Key: key, Value: value})
+	add, apiErr := tagPairs(len(p.Tags), func(i int) (string, string) { return p.Tags[i].pair() }, apicontract.CodeTagKeyDuplicate)
+	if apiErr != nil {
+		return nil, apiErr
 	}
 
 	now := s.lockState()
