@@ -354,8 +354,8 @@ func (s *Server) getSSHKeyPairValue(region string, body []byte) (map[string]any,
 	if sec.Status != apicontract.SecretEnabled {
 		return nil, newError(apicontract.CodeResourceUnavailable, "The secret `%s` is %s: its plain text can be read only while it is Enabled.", sec.Name, sec.Status)
 	}
+	// A sealing key that was never made (nil) opens nothing either.
 	private, err := unseal(s.sealKey, sec.KeyID, sec.SealedPrivateKey)
-	// A missing key (nil) does not open anything either.
 	if err != nil {
 		return nil, newError(apicontract.CodeSSMAccessKmsError, "The private key of secret `%s` could not be decrypted.", sec.Name)
 	}
