@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
@@ -25,60 +25,6 @@ const keyPairDataAddr = "data.tencentcloud_key_pair.test"
 // share.
 var keyPairAttrs = []string{
 	"id", "key_name", "project_id", "description", "public_key", "fingerprint", "tags", "created_time", "associated_instance_ids",
-}
-
-// seedKeyPair makes a key pair outside Terraform, as another team or the
-// console would, and returns it as DescribeKeyPairs describes it.
-func (e *testEnv) seedKeyPair(name string, projectID int64, description string, tags map[string]string) *client.KeyPair {
-	e.t.Helper()
-	kp, err := e.client().CreateKeyPair(e.t.Context(), name, projectID, tags)
-	if err != nil {
-		e.t.Fatalf("create key pair %s: %v", name, err)
-	}
-	return e.finishSeed(kp.ID, description, tags)
-}
-
-// seedImportedKeyPair imports a public key outside Terraform.
-func (e *testEnv) seedImportedKeyPair(name, publicKey string) *client.KeyPair {
-	e.t.Helper()
-	id, err := e.client().ImportKeyPair(e.t.Context(), name, 0, publicKey, nil)
-	if err != nil {
-		e.t.Fatalf("import key pair %s: %v", name, err)
-	}
-	return e.finishSeed(id, "", nil)
-}
-
-// finishSeed sets the description of a key pair made outside Terraform,
-// and waits until DescribeKeyPairs shows it with its tags (the API may
-// take a moment).
-func (e *testEnv) finishSeed(id, description string, tags map[string]string) *client.KeyPair {
-	e.t.Helper()
-	if e.endpoint == "" {
-		// The emulator goes away with the test; the cloud does not. The
-		// test's context is done by the time cleanups run.
-		e.t.Cleanup(func() { _ = e.client().DeleteKeyPair(context.Background(), id) })
-	}
-	if description != "" {
-		if err := e.client().ModifyKeyPair(e.t.Context(), id, nil, &description); err != nil {
-			e.t.Fatalf("set the description of key pair %s: %v", id, err)
-		}
-	}
-	kp, err := e.client().WaitForKeyPair(e.t.Context(), id, client.HasTags(tags))
-	if err != nil {
-		e.t.Fatalf("read key pair %s: %v", id, err)
-	}
-	return kp
-}
-
-// describeKeyPair reads a key pair again, after a change made outside
-// Terraform.
-func (e *testEnv) describeKeyPair(id string) *client.KeyPair {
-	e.t.Helper()
-	kp, err := e.client().DescribeKeyPair(e.t.Context(), id)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return kp
 }
 
 // expectKeyPair checks every attribute of a key pair that a data source
@@ -125,15 +71,15 @@ func rootAttr(attr string) tfjsonpath.Path { return tfjsonpath.New(attr) }
 func TestAccKeyPairDataSource_byName(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{Projects: []int64{1001}})
-	env.skipInCloud() // project 1001
-	kp := env.seedKeyPair("acc_ds_name", 1001, "made in the console", map[string]string{"team": "infra", "env": "prod"})
+	env.SkipInCloud() // project 1001
+	kp := env.SeedKeyPair("acc_ds_name", 1001, "made in the console", map[string]string{"team": "infra", "env": "prod"})
 	// Names that the real API's fuzzy key-name filter might also match.
-	env.seedKeyPair("acc_ds_name_old", 1001, "", nil)
-	env.seedKeyPair("acc_ds_nam", 0, "", nil)
+	env.SeedKeyPair("acc_ds_name_old", 1001, "", nil)
+	env.SeedKeyPair("acc_ds_nam", 0, "", nil)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: env.providerConfig() + `
+			Config: env.ProviderConfig() + `
 data "tencentcloud_key_pair" "test" {
   key_name = "acc_ds_name"
 }
@@ -150,12 +96,12 @@ func TestAccKeyPairDataSource_byID(t *testing.T) {
 	env := newTestEnv(t, emulator.Config{})
 	// Imported with a comment and surrounding whitespace: the data source
 	// returns the key as the API stores it, comment included.
-	imported := env.seedImportedKeyPair(keyName("acc_ds_imported"), "  "+testPublicKey(t)+"  alice@example\n")
+	imported := env.SeedImportedKeyPair(acctest.KeyName("acc_ds_imported"), "  "+acctest.PublicKey(t)+"  alice@example\n")
 	if !strings.HasSuffix(imported.PublicKey, " alice@example") {
 		t.Fatalf("the API stores the public key as %q, without its comment", imported.PublicKey)
 	}
 	// No description, no tags: both null, as in the resource.
-	bare := env.seedKeyPair(keyName("acc_ds_bare"), 0, "", nil)
+	bare := env.SeedKeyPair(acctest.KeyName("acc_ds_bare"), 0, "", nil)
 	const importedAddr, bareAddr = "data.tencentcloud_key_pair.imported", "data.tencentcloud_key_pair.bare"
 	checks := append(expectKeyPair(t, importedAddr, rootAttr, imported), expectKeyPair(t, bareAddr, rootAttr, bare)...)
 	checks = append(checks,
@@ -165,7 +111,7 @@ func TestAccKeyPairDataSource_byID(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: env.providerConfig() + fmt.Sprintf(`
+			Config: env.ProviderConfig() + fmt.Sprintf(`
 data "tencentcloud_key_pair" "imported" {
   key_id = %q
 }
@@ -184,18 +130,18 @@ data "tencentcloud_key_pair" "bare" {
 func TestAccKeyPairDataSource_associatedInstances(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	env.skipInCloud()
-	env.setInstance("ins-dsbound1", "STOPPED")
-	env.setInstance("ins-dsbound2", "STOPPED")
-	kp := env.seedKeyPair("acc_ds_bound", 0, "", nil)
-	if err := env.client().AssociateInstances(t.Context(), []string{kp.ID}, []string{"ins-dsbound1", "ins-dsbound2"}, false); err != nil {
+	env.SkipInCloud()
+	env.SetInstance("ins-dsbound1", "STOPPED")
+	env.SetInstance("ins-dsbound2", "STOPPED")
+	kp := env.SeedKeyPair("acc_ds_bound", 0, "", nil)
+	if err := env.Client().AssociateInstances(t.Context(), []string{kp.ID}, []string{"ins-dsbound1", "ins-dsbound2"}, false); err != nil {
 		t.Fatal(err)
 	}
-	kp = env.describeKeyPair(kp.ID)
+	kp = env.DescribeKeyPair(kp.ID)
 	if len(kp.AssociatedInstanceIDs) != 2 {
 		t.Fatalf("the API lists instances %v, want 2", kp.AssociatedInstanceIDs)
 	}
-	config := env.providerConfig() + `
+	config := env.ProviderConfig() + `
 data "tencentcloud_key_pair" "test" {
   key_name = "acc_ds_bound"
 }
@@ -209,7 +155,7 @@ data "tencentcloud_key_pair" "test" {
 			},
 			{
 				PreConfig: func() {
-					if err := env.client().DisassociateInstances(t.Context(), []string{kp.ID}, []string{"ins-dsbound2"}, false); err != nil {
+					if err := env.Client().DisassociateInstances(t.Context(), []string{kp.ID}, []string{"ins-dsbound2"}, false); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -250,9 +196,9 @@ func TestAccKeyPairDataSource_matchesResource(t *testing.T) {
 	)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroyed,
+		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{{
-			Config: env.providerConfig() + fmt.Sprintf(`
+			Config: env.ProviderConfig() + fmt.Sprintf(`
 resource "tencentcloud_key_pair" "full" {
   key_name    = %q
   description = "deploy key"
@@ -270,7 +216,7 @@ data "tencentcloud_key_pair" "by_id" {
 data "tencentcloud_key_pair" "by_name" {
   key_name = tencentcloud_key_pair.bare.key_name
 }
-`, keyName("acc_ds_full"), keyName("acc_ds_plain")),
+`, acctest.KeyName("acc_ds_full"), acctest.KeyName("acc_ds_plain")),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
@@ -282,12 +228,12 @@ data "tencentcloud_key_pair" "by_name" {
 func TestAccKeyPairDataSource_notFound(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	env.seedKeyPair(keyName("acc_ds_present"), 0, "", nil)
+	env.SeedKeyPair(acctest.KeyName("acc_ds_present"), 0, "", nil)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: env.providerConfig() + `
+				Config: env.ProviderConfig() + `
 data "tencentcloud_key_pair" "test" {
   key_id = "skey-zzzzzzzz"
 }
@@ -295,7 +241,7 @@ data "tencentcloud_key_pair" "test" {
 				ExpectError: regexp.MustCompile(`(?s)Key pair not found.*No key pair has the id skey-zzzzzzzz in region`),
 			},
 			{
-				Config: env.providerConfig() + `
+				Config: env.ProviderConfig() + `
 data "tencentcloud_key_pair" "test" {
   key_name = "acc_ds_absent"
 }
@@ -311,7 +257,7 @@ data "tencentcloud_key_pair" "test" {
 func TestAccKeyPairDataSource_validation(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	env.skipInCloud()
+	env.SkipInCloud()
 	cases := []struct {
 		name, body, want string
 	}{
@@ -324,9 +270,9 @@ func TestAccKeyPairDataSource_validation(t *testing.T) {
 		{"both", `key_id = "skey-12345678"` + "\n" + `key_name = "ok"`, `(?s)Invalid Attribute Combination.*Exactly one of these attributes must be configured: \[key_id,key_name\]`},
 		{"neither", ``, `(?s)Missing Attribute Configuration.*Exactly one of these attributes must be configured: \[key_id,key_name\]`},
 	}
-	var configs []planErrorCase
+	var configs []acctest.PlanError
 	for _, c := range cases {
-		configs = append(configs, planErrorCase{config: fmt.Sprintf("data \"tencentcloud_key_pair\" \"test\" {\n%s\n}\n", c.body), want: c.want})
+		configs = append(configs, acctest.PlanError{Config: fmt.Sprintf("data \"tencentcloud_key_pair\" \"test\" {\n%s\n}\n", c.body), Want: c.want})
 	}
 	env.expectPlanErrors(configs)
 }
