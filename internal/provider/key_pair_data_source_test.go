@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"golang.org/x/crypto/ssh"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
@@ -25,44 +24,6 @@ const keyPairDataAddr = "data.tencentcloud_key_pair.test"
 // share.
 var keyPairAttrs = []string{
 	"id", "key_name", "project_id", "description", "public_key", "fingerprint", "tags", "created_time", "associated_instance_ids",
-}
-
-// expectKeyPair checks every attribute of a key pair that a data source
-// returns, at the paths at gives, against what the API says of it. The
-// fingerprint is computed here from the public key.
-func expectKeyPair(t *testing.T, addr string, at func(attr string) tfjsonpath.Path, kp *client.KeyPair) []statecheck.StateCheck {
-	t.Helper()
-	pub, _, _, _, err := ssh.ParseAuthorizedKey([]byte(kp.PublicKey))
-	if err != nil {
-		t.Fatalf("public key of %s does not parse: %v", kp.ID, err)
-	}
-	var description knownvalue.Check = knownvalue.Null()
-	if kp.Description != "" {
-		description = knownvalue.StringExact(kp.Description)
-	}
-	var tags knownvalue.Check = knownvalue.Null()
-	if len(kp.Tags) > 0 {
-		want := map[string]knownvalue.Check{}
-		for k, v := range kp.Tags {
-			want[k] = knownvalue.StringExact(v)
-		}
-		tags = knownvalue.MapExact(want)
-	}
-	instances := []knownvalue.Check{}
-	for _, id := range kp.AssociatedInstanceIDs {
-		instances = append(instances, knownvalue.StringExact(id))
-	}
-	return []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(addr, at("id"), knownvalue.StringExact(kp.ID)),
-		statecheck.ExpectKnownValue(addr, at("key_name"), knownvalue.StringExact(kp.Name)),
-		statecheck.ExpectKnownValue(addr, at("project_id"), knownvalue.Int64Exact(kp.ProjectID)),
-		statecheck.ExpectKnownValue(addr, at("description"), description),
-		statecheck.ExpectKnownValue(addr, at("public_key"), knownvalue.StringExact(kp.PublicKey)),
-		statecheck.ExpectKnownValue(addr, at("fingerprint"), knownvalue.StringExact(ssh.FingerprintSHA256(pub))),
-		statecheck.ExpectKnownValue(addr, at("tags"), tags),
-		statecheck.ExpectKnownValue(addr, at("created_time"), knownvalue.StringExact(kp.CreatedTime)),
-		statecheck.ExpectKnownValue(addr, at("associated_instance_ids"), knownvalue.SetExact(instances)),
-	}
 }
 
 // rootAttr is the path of a top-level attribute.

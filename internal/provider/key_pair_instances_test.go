@@ -32,15 +32,6 @@ func (e *testEnv) instanceState(id string) string {
 	return ""
 }
 
-func keyPairConfig(env *testEnv, name string, forceStop bool) string {
-	return env.ProviderConfig() + fmt.Sprintf(`
-resource "tencentcloud_key_pair" "test" {
-  key_name   = %q
-  force_stop = %t
-}
-`, name, forceStop)
-}
-
 // A key pair bound to stopped instances is unbound and deleted; the
 // association made outside Terraform shows in the refreshed state.
 func TestAccKeyPair_destroyBoundToStoppedInstances(t *testing.T) {

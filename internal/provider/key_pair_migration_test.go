@@ -16,32 +16,6 @@ import (
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/sshkey"
 )
 
-// stateInstance is one resource of a terraform.tfstate (format 4) at
-// schema version 0: the official provider's layout, or this provider's
-// before version 1.
-func stateInstance(name, provider string, attributes map[string]any) map[string]any {
-	return stateInstanceAt(name, provider, 0, attributes)
-}
-
-// stateInstanceAt is stateInstance at another schema version.
-func stateInstanceAt(name, provider string, version int, attributes map[string]any) map[string]any {
-	return map[string]any{
-		"mode": "managed", "type": "tencentcloud_key_pair", "name": name,
-		"provider": fmt.Sprintf("provider[%q]", provider),
-		"instances": []any{map[string]any{
-			"schema_version": version, "attributes": attributes,
-			"sensitive_attributes": []any{}, "private": "bnVsbA==",
-		}},
-	}
-}
-
-// firstTwoFields is the public key as the official provider stores it:
-// without the comment.
-func firstTwoFields(publicKey string) string {
-	f := strings.Fields(publicKey)
-	return f[0] + " " + f[1]
-}
-
 // Key pairs managed by the official provider move to this one with
 // `terraform state replace-provider` and then a plan without changes: the
 // state upgrader reads the official layout (schema version 0). A state of
@@ -234,5 +208,3 @@ resource "tencentcloud_key_pair" "recent" {
 		}
 	}
 }
-
-func ptrTo[T any](v T) *T { return &v }

@@ -21,21 +21,6 @@ import (
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/sshkey"
 )
 
-// newPGPEntity makes a PGP key pair and returns it with its public half,
-// base64-encoded as pgp_key takes it.
-func newPGPEntity(t *testing.T) (*openpgp.Entity, string) {
-	t.Helper()
-	entity, err := openpgp.NewEntity("Key Pair Test", "", "test@example.com", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := entity.Serialize(&buf); err != nil {
-		t.Fatal(err)
-	}
-	return entity, base64.StdEncoding.EncodeToString(buf.Bytes())
-}
-
 // With pgp_key, the state holds the private key only encrypted: decrypted
 // with the matching PGP private key, it belongs to the public key.
 func TestAccKeyPair_pgpKey(t *testing.T) {

@@ -22,8 +22,6 @@ import (
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/sshkey"
 )
 
-const keyPairAddr = "tencentcloud_key_pair.test"
-
 var keyIDPattern = apicontract.KeyPairIDPattern
 
 func TestAccKeyPair_basic(t *testing.T) {

@@ -10,7 +10,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,7 +18,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -28,32 +26,6 @@ import (
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
-
-// elementAttr returns the paths of the attributes of key_pairs[i].
-func elementAttr(i int) func(attr string) tfjsonpath.Path {
-	return func(attr string) tfjsonpath.Path {
-		return tfjsonpath.New("key_pairs").AtSliceIndex(i).AtMapKey(attr)
-	}
-}
-
-// expectKeyPairs checks that a tencentcloud_key_pairs lists exactly these
-// key pairs, in this order, with all their attributes, and ids to match.
-func expectKeyPairs(t *testing.T, addr string, kps ...*client.KeyPair) []statecheck.StateCheck {
-	t.Helper()
-	ids := make([]knownvalue.Check, len(kps))
-	for i, kp := range kps {
-		ids[i] = knownvalue.StringExact(kp.ID)
-	}
-	checks := []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(addr, tfjsonpath.New("ids"), knownvalue.ListExact(ids)),
-		statecheck.ExpectKnownValue(addr, tfjsonpath.New("key_pairs"), knownvalue.ListSizeExact(len(kps))),
-		statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{32}$`))),
-	}
-	for i, kp := range kps {
-		checks = append(checks, expectKeyPair(t, addr, elementAttr(i), kp)...)
-	}
-	return checks
-}
 
 // Each filter alone, several together, and filters that match nothing, on
 // key pairs made outside Terraform; one of them is bound to an instance.

@@ -2,13 +2,10 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -165,43 +162,6 @@ data "tencentcloud_key_pairs" "id_and_other_filters" {
 			},
 		},
 	})
-}
-
-// checkResultOutputFile checks that result_output_file holds key_pair_list
-// as the official provider writes it: a JSON array of objects with its
-// five keys, indented with tabs.
-func checkResultOutputFile(addr, file string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			return err
-		}
-		if !regexp.MustCompile(`^\[\n\t\{\n\t\t"create_time": "`).Match(b) {
-			return fmt.Errorf("%s is not written as the official provider writes it:\n%s", file, b)
-		}
-		var got []map[string]any
-		if err := json.Unmarshal(b, &got); err != nil {
-			return fmt.Errorf("%s: %w", file, err)
-		}
-		attrs := s.RootModule().Resources[addr].Primary.Attributes
-		if n, _ := strconv.Atoi(attrs["key_pair_list.#"]); n != len(got) {
-			return fmt.Errorf("%s lists %d key pairs, key_pair_list %d", file, len(got), n)
-		}
-		for i, item := range got {
-			if len(item) != 5 {
-				return fmt.Errorf("%s: item %d has the keys %v", file, i, item)
-			}
-			for _, k := range []string{"key_id", "key_name", "public_key", "create_time"} {
-				if want := attrs[fmt.Sprintf("key_pair_list.%d.%s", i, k)]; item[k] != want {
-					return fmt.Errorf("%s: item %d: %s is %v, key_pair_list has %q", file, i, k, item[k], want)
-				}
-			}
-			if want := attrs[fmt.Sprintf("key_pair_list.%d.project_id", i)]; fmt.Sprint(item["project_id"]) != want {
-				return fmt.Errorf("%s: item %d: project_id is %v, key_pair_list has %s", file, i, item["project_id"], want)
-			}
-		}
-		return nil
-	}
 }
 
 // The example configuration of the official provider's docs for

@@ -37,21 +37,6 @@ func isolateCredentials(t *testing.T) {
 	t.Setenv("HOME", t.TempDir())
 }
 
-// tccliProfile writes a tccli profile with the demo credentials and the
-// test region into a new directory and returns the directory.
-func tccliProfile(t *testing.T, name, secretID, secretKey string) string {
-	t.Helper()
-	dir := t.TempDir()
-	cred := fmt.Sprintf(`{"secretId": %q, "secretKey": %q}`, secretID, secretKey)
-	conf := fmt.Sprintf(`{"_sys_param": {"region": %q, "output": "json"}}`, acctest.Region)
-	for file, text := range map[string]string{name + ".credential": cred, name + ".configure": conf} {
-		if err := os.WriteFile(filepath.Join(dir, file), []byte(text), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 func keyPairOnly(name string) string {
 	return fmt.Sprintf("resource \"tencentcloud_key_pair\" \"test\" {\n  key_name = %q\n}\n", name)
 }
