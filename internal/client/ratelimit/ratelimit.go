@@ -1,12 +1,12 @@
 // Package ratelimit is adaptive client-side rate limiting, after the
 // adaptive retry mode of the AWS SDKs: the calls of each action leave
-// evenly spaced, at a rate that falls when the API answers
-// RequestLimitExceeded and climbs back, along a CUBIC curve (the
-// congestion control of Linux's TCP), while it does not, up to rate_limit. The API's limit is the account's: processes that share
-// an account (pipelines applying several workspaces at once) each learn
-// their share from its refusals, instead of each sending at the full limit
-// and most calls being refused. A process alone is never refused, and runs
-// at rate_limit.
+// evenly spaced, at a rate that halves when the API answers
+// RequestLimitExceeded and climbs back in a line while it does not, up to
+// rate_limit (AIMD, as TCP's congestion avoidance). The API's limit is the
+// account's: processes that share an account (pipelines applying several
+// workspaces at once) each learn their share from its refusals, instead of
+// each sending at the full limit and most calls being refused. A process
+// alone is never refused, and runs at rate_limit.
 //
 // It paces the calls of one action and follows what the caller reports of
 // the API's answers; it does not tell refusals apart from other errors,
@@ -16,59 +16,33 @@ package ratelimit
 import (
 	"context"
 	"fmt"
-	"math"
 	"sync"
 	"time"
 )
 
 const (
-	// cubicBeta is the share of its rate that an action keeps when the API
-	// refuses a call. The AWS SDKs keep 0.7; the processes that share a
-	// key pair account are few and their jobs short, and a deeper cut
-	// finds a process's share in fewer refusals (make bench: 4 and 8
-	// pipelines at once).
-	cubicBeta = 0.6
-	// cubicScale is CUBIC's C, relative to rate_limit: 1.6 calls/s per s³
-	// at the default 10/s, four times the AWS SDKs' 0.4. A pipeline's
-	// calls last seconds here, not hours: when the other pipelines are
-	// done, the last one must take up the rate they leave within a second
-	// or two, not four (the README's "Numbers" has the figures of
-	// TestAdaptiveRate_sharedAccount's simulation). After a cut, the curve
-	// is back at the rate W of the
-	// refusal in K = cbrt(W(1-β)/C) seconds (1.4 s for a refusal at 10/s,
-	// 0.9 s at 3/s), stays near it a while, then probes above it ever
-	// faster.
-	cubicScale = 0.16
+	// aimdBeta is the share of its rate that an action keeps when the API
+	// refuses a call.
+	aimdBeta = 0.5
+	// aimdClimb is how fast the rate climbs back while the API answers,
+	// as a share of rate_limit per second: from half of it back to all of
+	// it in a second, so that when the other pipelines are done, the last
+	// one takes up the rate they leave at once.
+	aimdClimb = 0.5
 	// minRate is the lowest rate, in calls per second.
 	minRate = 0.5
-	// grantWindow is how far back the share of calls the API accepts is
-	// reckoned, and grantSamples how many answers it takes at least.
-	grantWindow  = time.Second
-	grantSamples = 4
 )
 
 // adaptiveRate is the rate of one action: rate_limit until the API refuses
-// a call, then CUBIC. It holds no lock and reads no clock: the limiter does
+// a call, then AIMD. It holds no lock and reads no clock: the limiter does
 // both.
 type adaptiveRate struct {
 	max  float64 // rate_limit
 	rate float64 // calls per second now
 
-	// Since the last cut: the rate the curve comes back to (CUBIC's
-	// W_max), when the cut took place, and K, the seconds after it when
-	// the curve is back at wMax. adapting is false while the rate is max.
-	adapting bool
-	wMax, k  float64
-	lastCut  time.Time
-
-	// answers are the API's answers of the last grantWindow, oldest
-	// first: whether it accepted the call, and when.
-	answers []answer
-}
-
-type answer struct {
-	at       time.Time
-	accepted bool
+	// The rate the last cut left, and when it took place.
+	cutRate float64
+	lastCut time.Time
 }
 
 func newAdaptiveRate(rateLimit float64) adaptiveRate {
@@ -78,71 +52,21 @@ func newAdaptiveRate(rateLimit float64) adaptiveRate {
 // throttled takes in that the API refused, at now, a call that left at
 // sentAt. A refusal of a call that left before the last cut says nothing
 // new: it was sent at the rate that the cut already corrected (as TCP
-// halves its window once per loss event, not per lost segment). The cut
-// keeps cubicBeta of the rate, or less: the share of the last second's
-// calls that the API accepted, when it has answered enough of them to
-// tell. Processes that start together at the full rate (8 of them send
-// 80 calls a second to a limit of 10) then learn their share in one or two
-// refusals each instead of four or five.
+// halves its window once per loss event, not per lost segment).
 func (a *adaptiveRate) throttled(now, sentAt time.Time) {
-	a.record(now, false)
-	if a.adapting && sentAt.Before(a.lastCut) {
+	if sentAt.Before(a.lastCut) {
 		return
 	}
-	cut := a.rate * cubicBeta
-	if accepted, ok := a.accepted(); ok {
-		cut = min(cut, a.rate*accepted)
-	}
-	cut = max(cut, min(a.max, minRate))
-	a.adapting = true
-	// The curve comes back to where a cut by cubicBeta to this rate
-	// would have come from.
-	a.wMax = cut / cubicBeta
-	a.lastCut = now
-	a.k = math.Cbrt(a.wMax * (1 - cubicBeta) / (cubicScale * a.max))
-	a.rate = cut
+	a.rate = max(a.rate*aimdBeta, min(a.max, minRate))
+	a.cutRate, a.lastCut = a.rate, now
 }
 
 // answered takes in that the API answered a call, at now, without
-// refusing it: the rate climbs along the curve.
+// refusing it: the rate climbs in a line back to rate_limit.
 func (a *adaptiveRate) answered(now time.Time) {
-	a.record(now, true)
-	if !a.adapting {
-		return
+	if a.rate < a.max {
+		a.rate = min(a.max, a.cutRate+aimdClimb*a.max*now.Sub(a.lastCut).Seconds())
 	}
-	t := now.Sub(a.lastCut).Seconds() - a.k
-	cubic := cubicScale*a.max*t*t*t + a.wMax
-	if cubic >= a.max {
-		a.adapting = false
-		a.rate = a.max
-		return
-	}
-	// Not below where the last cut left it: the curve starts there.
-	a.rate = max(a.rate, cubic)
-}
-
-// record keeps an answer, and forgets those older than grantWindow.
-func (a *adaptiveRate) record(now time.Time, accepted bool) {
-	i := 0
-	for i < len(a.answers) && now.Sub(a.answers[i].at) >= grantWindow {
-		i++
-	}
-	a.answers = append(a.answers[i:], answer{at: now, accepted: accepted})
-}
-
-// accepted is the share of the recent answers that accepted the call, if
-// there are grantSamples of them.
-func (a *adaptiveRate) accepted() (float64, bool) {
-	if len(a.answers) < grantSamples {
-		return 0, false
-	}
-	n := 0
-	for _, ans := range a.answers {
-		if ans.accepted {
-			n++
-		}
-	}
-	return float64(n) / float64(len(a.answers)), true
 }
 
 // pace is when the calls of one action leave: one at a time, in the order
