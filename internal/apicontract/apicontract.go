@@ -1,5 +1,6 @@
-// Package apicontract is the Tencent Cloud key pair API's contract: rules,
-// limits, error codes.
+// Package apicontract is the Tencent Cloud key pair API's contract, and
+// that of the Secrets Manager actions that host key pairs: rules, limits,
+// error codes.
 //
 // It is the one place where the provider's plan-time validators and the
 // emulator read what the API accepts and how it refuses the rest, so that
@@ -22,10 +23,15 @@
 //   - Tag API DescribeProjects: https://cloud.tencent.com/document/api/651/78725
 //     (in English: https://www.tencentcloud.com/document/api/651/54679)
 //   - CVM API request structure (the regions): https://cloud.tencent.com/document/api/213/15692
+//   - Secrets Manager (ssm.go), on https://www.tencentcloud.com/document/api/1078/:
+//     CreateSSHKeyPairSecret 42262, GetSSHKeyPairValue 42261, DescribeSecret
+//     38653, ListSecrets 38646, UpdateDescription 38643, EnableSecret 38651,
+//     DisableSecret 38652, DeleteSecret 38655, RestoreSecret 38644
 //
 // The request models and error code lists of the Go SDK
-// (github.com/tencentcloud/tencentcloud-sdk-go, tencentcloud/cvm/v20170312
-// and tencentcloud/tag/v20180813, files models.go and errors.go) carry the
+// (github.com/tencentcloud/tencentcloud-sdk-go, tencentcloud/cvm/v20170312,
+// tencentcloud/tag/v20180813 and tencentcloud/ssm/v20190923, files
+// models.go, client.go and errors.go) carry the
 // same texts; they are cited where a page does not say it.
 package apicontract
 
