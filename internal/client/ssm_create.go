@@ -138,6 +138,11 @@ func (c *Client) createSSHKeyPairSecret(ctx context.Context, spec SecretSpec, to
 		}
 		return ""
 	})
+	if isNameTaken(err) {
+		// Secrets Manager makes the key pair through CVM, whose refusal
+		// of a taken key name it passes on.
+		return nil, false, &DuplicateNameError{Name: spec.KeyName, Err: err}
+	}
 	if err != nil {
 		return nil, false, ssmError(err, spec.Name)
 	}
