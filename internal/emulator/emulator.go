@@ -1,5 +1,6 @@
 // Package emulator is a local Tencent Cloud API endpoint for CVM key pairs
-// and the tags on them. It speaks the real wire protocol (TC3-HMAC-SHA256
+// and the tags on them, and for the Secrets Manager secrets that host key
+// pairs. It speaks the real wire protocol (TC3-HMAC-SHA256
 // signed JSON POSTs, the API 3.0 envelope) and applies the documented
 // validations, error codes, quota and rate limit, so that the provider's
 // tests and demos can run without a cloud account.
@@ -142,6 +143,14 @@ type Config struct {
 	// DisassociateInstancesKeyPairs). Without it, the instance stays
 	// STOPPED.
 	RestartAfterForceStop bool
+	// SSMRecoveryWindow lets DeleteSecret schedule the deletion of an SSH
+	// key pair secret (RecoveryWindowInDays 1 to 30: PendingDelete, then
+	// gone, unless RestoreSecret brings it back), which the documentation
+	// refuses: "For an SSH key secret, this field can only be 0"
+	// (DeleteSecret 1078/38655, and the SDK's DeleteSecretRequestParams).
+	// Off, such a call answers InvalidParameterValue, as documented. It is
+	// for tests of a client's handling of PendingDelete secrets.
+	SSMRecoveryWindow bool
 	// NumericKeyComments makes the public keys of CreateKeyPair end in
 	// skey_ and a number, like skey_112168 in the example of its page
 	// (213/15702), instead of skey_ and the key id's suffix.
@@ -202,6 +211,7 @@ type settings struct {
 	terminateLag          time.Duration
 	restartAfterForceStop bool
 	numericKeyComments    bool
+	ssmRecoveryWindow     bool
 }
 
 func (c Config) settings() (settings, error) {
@@ -229,6 +239,7 @@ func (c Config) settings() (settings, error) {
 	st.terminateLag = lag(c.TerminateLag, StrictTerminateLag)
 	st.restartAfterForceStop = c.RestartAfterForceStop || c.Strict
 	st.numericKeyComments = c.NumericKeyComments || c.Strict
+	st.ssmRecoveryWindow = c.SSMRecoveryWindow
 	return st, nil
 }
 
@@ -242,6 +253,8 @@ type Server struct {
 	limit    float64
 	pool     *keyPool
 	store    *persister // nil without a state file
+	// stateFile is Config.StateFile.
+	stateFile string
 	// projectsCreated is the CreateTime of every project: when the
 	// server started.
 	projectsCreated time.Time
@@ -260,6 +273,10 @@ type Server struct {
 	faults   faultSet
 	// lagsHeld: no lag is over by the clock (Config.HoldLags).
 	lagsHeld bool
+	// sealKey seals the private keys of the SSM secrets; it is kept
+	// beside the state file, never in it (see sealKeyLocked), and made on
+	// first use.
+	sealKey []byte
 
 	// What the control API and the HTTP server are guarded by: fixed
 	// after New.
@@ -342,6 +359,10 @@ func New(cfg Config) (*Server, error) {
 	s.st = newState()
 	if cfg.FirstKeyID != 0 {
 		s.st.NextID = cfg.FirstKeyID % keyIDSpace
+	}
+	s.stateFile = cfg.StateFile
+	if s.sealKey, err = loadSealKey(cfg.StateFile); err != nil {
+		return nil, err
 	}
 	if cfg.StateFile != "" {
 		st, err := loadState(cfg.StateFile)

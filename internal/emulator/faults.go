@@ -77,6 +77,15 @@ var faultSubjects = map[string][]string{
 	"DisassociateInstancesKeyPairs": {"KeyIds", "InstanceIds"},
 	"ModifyResourceTags":            {"Resource"},
 	"AssumeRole":                    {"RoleArn", "RoleSessionName"},
+	"CreateSSHKeyPairSecret":        {"SecretName"},
+	"GetSSHKeyPairValue":            {"SecretName", "SSHKeyId"},
+	"DescribeSecret":                {"SecretName"},
+	"ListSecrets":                   {"Offset", "Limit", "OrderType", "State", "SearchSecretName", "TagFilters", "SecretType"},
+	"UpdateDescription":             {"SecretName"},
+	"EnableSecret":                  {"SecretName"},
+	"DisableSecret":                 {"SecretName"},
+	"DeleteSecret":                  {"SecretName"},
+	"RestoreSecret":                 {"SecretName"},
 }
 
 // faultSubject is the canonical form of the parameters that say what a call

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -190,6 +191,29 @@ func wantCode(t testing.TB, err error, code string) {
 	if got := errCode(err); got != code {
 		t.Fatalf("error code = %q, want %q (error: %v)", got, code, err)
 	}
+}
+
+// throttledOf sends n calls at once and counts those answered
+// RequestLimitExceeded; any other error fails the test.
+func throttledOf(t testing.TB, n int, call func() error) (throttled int) {
+	t.Helper()
+	codes := make(chan string, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() { codes <- errCode(call()) })
+	}
+	wg.Wait()
+	close(codes)
+	for code := range codes {
+		switch code {
+		case "":
+		case "RequestLimitExceeded":
+			throttled++
+		default:
+			t.Fatalf("call: %s", code)
+		}
+	}
+	return throttled
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/crypto/ssh"
 
@@ -126,45 +127,17 @@ func (s *Server) createKeyPair(region string, body []byte) (map[string]any, *api
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	// Fail early without spending a key; the checks are repeated under
-	// the lock below because another call may have won in between.
-	if apiErr := s.checkRoom(region, name); apiErr != nil {
+	check := func() *apiError { return s.checkRoomLocked(region, name, "") }
+	gen, now, apiErr := s.generateChecked(check)
+	if apiErr != nil {
 		return nil, apiErr
 	}
-	priv, err := s.pool.get()
-	if err != nil {
-		return nil, newError(apicontract.CodeInternalServerError, "The key pair could not be generated.")
-	}
-	pub, err := ssh.NewPublicKey(&priv.PublicKey)
-	if err != nil {
-		return nil, newError(apicontract.CodeInternalServerError, "The key pair could not be generated.")
-	}
-	// The material comes from the same rule as an import's, so that an
-	// import of this key finds it.
-	generated, violation := apicontract.PublicKey(string(ssh.MarshalAuthorizedKey(pub)))
-	if violation != nil {
-		return nil, newError(apicontract.CodeInternalServerError, "The key pair could not be generated.")
-	}
-	privatePEM := string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(priv)}))
-
-	now := s.lockState()
 	defer s.mu.Unlock()
-	if apiErr := s.checkRoomLocked(region, name, ""); apiErr != nil {
+	if apiErr := check(); apiErr != nil {
 		return nil, apiErr
 	}
-	kp := &keyPair{
-		ID:        s.st.newKeyID(),
-		Name:      name,
-		Region:    region,
-		ProjectID: projectID,
-		Material:  generated.Material,
-		Created:   now.UTC(),
-		Tags:      []tag{},
-	}
-	s.setTags(kp, tags, now)
-	kp.PublicKey = generated.Line + " " + s.keyComment(kp.ID)
-	s.st.KeyPairs = append(s.st.KeyPairs, kp)
-	s.changed()
+	kp := s.addGeneratedLocked(s.st.newKeyID(), region, name, projectID, tags, gen, now)
+	privatePEM := gen.privatePEM
 	if s.set.leanCreate {
 		return map[string]any{"KeyPair": leanKeyPairView{
 			KeyId:      kp.ID,
@@ -179,6 +152,74 @@ func (s *Server) createKeyPair(region string, body []byte) (map[string]any, *api
 	v := s.view(kp, kp.Tags)
 	v.PrivateKey = privatePEM
 	return map[string]any{"KeyPair": v}, nil
+}
+
+// generatedKey is a key pair that the emulator generated: its public
+// key as an import of it would see it, and its private key as
+// CreateKeyPair answers it, a PKCS#1 PEM block.
+type generatedKey struct {
+	public     apicontract.RSAPublicKey
+	privatePEM string
+}
+
+// generateKey takes a key from the pool. The public key comes from the
+// same rule as an import's, so that an import of this key finds it.
+func (s *Server) generateKey() (generatedKey, *apiError) {
+	fail := newError(apicontract.CodeInternalServerError, "The key pair could not be generated.")
+	priv, err := s.pool.get()
+	if err != nil {
+		return generatedKey{}, fail
+	}
+	pub, err := ssh.NewPublicKey(&priv.PublicKey)
+	if err != nil {
+		return generatedKey{}, fail
+	}
+	public, violation := apicontract.PublicKey(string(ssh.MarshalAuthorizedKey(pub)))
+	if violation != nil {
+		return generatedKey{}, fail
+	}
+	privatePEM := string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(priv)}))
+	return generatedKey{public: public, privatePEM: privatePEM}, nil
+}
+
+// generateChecked takes a key from the pool for a new key pair once
+// check passes, so that a call that cannot succeed spends no key. It
+// returns with s.mu held and the time that lockState gave, for the
+// caller to check again, since another call may have won in between; on
+// an error s.mu is not held.
+func (s *Server) generateChecked(check func() *apiError) (generatedKey, time.Time, *apiError) {
+	s.lockState()
+	apiErr := check()
+	s.mu.Unlock()
+	if apiErr != nil {
+		return generatedKey{}, time.Time{}, apiErr
+	}
+	gen, apiErr := s.generateKey()
+	if apiErr != nil {
+		return generatedKey{}, time.Time{}, apiErr
+	}
+	return gen, s.lockState(), nil
+}
+
+// addGeneratedLocked adds a key pair of a generated key, with the given
+// id, to the state: what CreateKeyPair and CreateSSHKeyPairSecret make.
+// The caller has checked that it fits (checkRoomLocked). The private key
+// is not kept: CVM answers it once.
+func (s *Server) addGeneratedLocked(id, region, name string, projectID int64, tags []tag, gen generatedKey, now time.Time) *keyPair {
+	kp := &keyPair{
+		ID:        id,
+		Name:      name,
+		Region:    region,
+		ProjectID: projectID,
+		Material:  gen.public.Material,
+		Created:   now.UTC(),
+		Tags:      []tag{},
+	}
+	s.setTags(kp, tags, now)
+	kp.PublicKey = gen.public.Line + " " + s.keyComment(kp.ID)
+	s.st.KeyPairs = append(s.st.KeyPairs, kp)
+	s.changed()
+	return kp
 }
 
 // keyComment is the comment of a generated public key: skey_ and a
@@ -305,12 +346,6 @@ func tagsFromSpecs(specs []*tagSpecParam) ([]tag, *apiError) {
 		return nil, newError(apicontract.CodeCVMTagQuota, "A key pair may have at most %d tags, not %d.", apicontract.MaxTagsPerResource, len(tags))
 	}
 	return tags, nil
-}
-
-func (s *Server) checkRoom(region, name string) *apiError {
-	s.lockState()
-	defer s.mu.Unlock()
-	return s.checkRoomLocked(region, name, "")
 }
 
 // checkRoomLocked checks that a new key pair fits: the name and the key
@@ -556,6 +591,13 @@ func (s *Server) deleteKeyPairs(region string, body []byte) (map[string]any, *ap
 		}
 		doomed = append(doomed, kp)
 	}
+	s.removeKeyPairsLocked(doomed, now)
+	return nil, nil
+}
+
+// removeKeyPairsLocked deletes key pairs at now: they go at once, or,
+// under a visibility lag, stay listed as deleted until it is over.
+func (s *Server) removeKeyPairsLocked(doomed []*keyPair, now time.Time) {
 	if s.set.visibilityLag > 0 {
 		for _, kp := range doomed {
 			kp.Deleted = now.UTC()
@@ -564,7 +606,6 @@ func (s *Server) deleteKeyPairs(region string, body []byte) (map[string]any, *ap
 		s.st.KeyPairs = slices.DeleteFunc(s.st.KeyPairs, func(kp *keyPair) bool { return slices.Contains(doomed, kp) })
 	}
 	s.changed()
-	return nil, nil
 }
 
 // inUse is the refusal to delete a key pair that instances or images

@@ -27,6 +27,9 @@ func (s *Server) expireLocked(now time.Time) {
 		return !kp.Deleted.IsZero() && s.lagOver(kp.Deleted, s.set.visibilityLag, now)
 	})
 	changed := len(s.st.KeyPairs) != n
+	if s.expireSecretsLocked(now) {
+		changed = true
+	}
 	for id, in := range s.st.Instances {
 		if !in.Terminated.IsZero() && s.lagOver(in.Terminated, s.set.terminateLag, now) {
 			delete(s.st.Instances, id)

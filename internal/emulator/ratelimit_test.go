@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -18,26 +17,10 @@ func TestRateLimit(t *testing.T) {
 		e, _ := newBubbleEnv(t, Config{RateLimit: 10})
 		burst := func(region string, n int) (throttled int) {
 			c := e.cvm(region)
-			codes := make(chan string, n)
-			var wg sync.WaitGroup
-			for range n {
-				wg.Go(func() {
-					_, err := c.DescribeKeyPairs(cvm.NewDescribeKeyPairsRequest())
-					codes <- errCode(err)
-				})
-			}
-			wg.Wait()
-			close(codes)
-			for code := range codes {
-				switch code {
-				case "":
-				case "RequestLimitExceeded":
-					throttled++
-				default:
-					t.Fatalf("describe: %s", code)
-				}
-			}
-			return throttled
+			return throttledOf(t, n, func() error {
+				_, err := c.DescribeKeyPairs(cvm.NewDescribeKeyPairsRequest())
+				return err
+			})
 		}
 		// A burst of 10 passes, the other 30 are refused.
 		if n := burst(testRegion, 40); n != 30 {

@@ -75,6 +75,35 @@ var products = map[string]product{
 			"DeleteTag":                         apicontract.TagRateLimit,
 		},
 	},
+	// Secrets Manager, the SSH key pair secrets (ssm.go). Its actions
+	// need a region (documented: "Region Yes" on the newer pages).
+	"ssm": {
+		version:  "2019-09-23",
+		regional: true,
+		actions: map[string]handlerFunc{
+			"CreateSSHKeyPairSecret": (*Server).createSSHKeyPairSecret,
+			"GetSSHKeyPairValue":     (*Server).getSSHKeyPairValue,
+			"DescribeSecret":         (*Server).describeSecret,
+			"ListSecrets":            (*Server).listSecrets,
+			"UpdateDescription":      (*Server).updateDescription,
+			"EnableSecret":           (*Server).enableSecret,
+			"DisableSecret":          (*Server).disableSecret,
+			"DeleteSecret":           (*Server).deleteSecret,
+			"RestoreSecret":          (*Server).restoreSecret,
+		},
+		// Documented: each action's page (apicontract/ssm.go).
+		rates: map[string]float64{
+			"CreateSSHKeyPairSecret": apicontract.SSMCreateRateLimit,
+			"GetSSHKeyPairValue":     apicontract.SSMGetValueRateLimit,
+			"DescribeSecret":         apicontract.SSMDescribeRateLimit,
+			"ListSecrets":            apicontract.SSMListRateLimit,
+			"UpdateDescription":      apicontract.SSMUpdateDescriptionRateLimit,
+			"EnableSecret":           apicontract.SSMStateRateLimit,
+			"DisableSecret":          apicontract.SSMStateRateLimit,
+			"DeleteSecret":           apicontract.SSMStateRateLimit,
+			"RestoreSecret":          apicontract.SSMStateRateLimit,
+		},
+	},
 	"sts": {
 		version: "2018-08-13",
 		actions: map[string]handlerFunc{

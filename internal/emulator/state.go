@@ -29,6 +29,9 @@ type state struct {
 	// DeleteTag deletes it, sorted by key and value (see
 	// Server.accountTags).
 	Tags []tag `json:"tags,omitempty"`
+	// Secrets are the SSH key pair secrets of Secrets Manager, in
+	// creation order. Their private keys are sealed (see secret).
+	Secrets []*secret `json:"secrets,omitempty"`
 }
 
 type keyPair struct {

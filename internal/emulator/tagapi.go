@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
 )
@@ -24,7 +25,8 @@ type (
 	}
 )
 
-// modifyResourceTags replaces and deletes tags of one key pair. The
+// modifyResourceTags replaces and deletes tags of one key pair or
+// secret. The
 // official provider writes a key pair's tags with it (observed:
 // resource_tc_key_pair.go, through service_tencentcloud_tag.go's
 // ModifyTags, with the name qcs::cvm:<region>:uin/:keypair/<key-id>).
@@ -36,8 +38,10 @@ type (
 // DeleteTagsParamError, ResourceDescriptionError, the tag rule's,
 // ResourceAttachedTags, TagKey and TagValue. Guessed: the code of the
 // empty lists (InvalidParameterValue), of more than 10
-// (LimitExceeded.TagNumPerRequest) and of a key pair that does not exist
-// (ResourceNotFound).
+// (LimitExceeded.TagNumPerRequest) and of a resource that does not exist
+// (ResourceNotFound). Observed: the official provider writes an SSM
+// secret's tags with it too (resource_tc_ssm_ssh_key_pair_secret.go, the
+// name qcs::ssm:<region>:uin/:secret/creatorUin/<uin>/<name>).
 func (s *Server) modifyResourceTags(_ string, body []byte) (map[string]any, *apiError) {
 	var p modifyResourceTagsParams
 	if err := decodeParams(body, &p); err != nil {
@@ -46,7 +50,7 @@ func (s *Server) modifyResourceTags(_ string, body []byte) (map[string]any, *api
 	if p.Resource == nil {
 		return nil, missing("Resource")
 	}
-	region, keyID, apiErr := parseKeyPairResource(*p.Resource)
+	ref, apiErr := parseTaggedResource(*p.Resource)
 	if apiErr != nil {
 		return nil, apiErr
 	}
@@ -56,29 +60,15 @@ func (s *Server) modifyResourceTags(_ string, body []byte) (map[string]any, *api
 	var replace []tag
 	var remove []string
 	if p.ReplaceTags != nil {
-		if len(*p.ReplaceTags) == 0 {
+		list := *p.ReplaceTags
+		if len(list) == 0 {
 			return nil, newError(apicontract.CodeInvalidParameterValue, "ReplaceTags may be omitted but not empty.")
 		}
-		if len(*p.ReplaceTags) > apicontract.MaxTagsPerModify {
+		if len(list) > apicontract.MaxTagsPerModify {
 			return nil, newError(apicontract.CodeTagsPerRequest, "ReplaceTags may hold at most %d tags.", apicontract.MaxTagsPerModify)
 		}
-		for _, t := range *p.ReplaceTags {
-			var key, value string
-			if t != nil && t.TagKey != nil {
-				key = *t.TagKey
-			}
-			if t != nil && t.TagValue != nil {
-				value = *t.TagValue
-			}
-			if apiErr := checkTag(key, value); apiErr != nil {
-				return nil, apiErr
-			}
-			for _, r := range replace {
-				if r.Key == key {
-					return nil, newError(apicontract.CodeTagKeyDuplicate, "The tag key `%s` is given more than once.", key)
-				}
-			}
-			replace = append(replace, tag{Key: key, Value: value})
+		if replace, apiErr = tagPairs(len(list), func(i int) (string, string) { return list[i].pair() }, apicontract.CodeTagKeyDuplicate); apiErr != nil {
+			return nil, apiErr
 		}
 	}
 	if p.DeleteTags != nil {
@@ -103,16 +93,16 @@ func (s *Server) modifyResourceTags(_ string, body []byte) (map[string]any, *api
 
 	now := s.lockState()
 	defer s.mu.Unlock()
-	// In account scope the key pair is found whatever region the name
+	// In account scope a key pair is found whatever region the name
 	// gives, as the CVM actions find it.
-	kp := s.findKeyPair(region, keyID)
-	if kp == nil {
+	r, ok := s.findTagged(ref)
+	if !ok {
 		return nil, newError(apicontract.CodeResourceNotFound, "The resource `%s` does not exist.", *p.Resource)
 	}
 	// Work on a copy so that a rejected call changes nothing. Replaced
 	// keys keep their place; new ones go at the end.
-	tags := make([]tag, 0, len(kp.Tags)+len(replace))
-	for _, t := range kp.Tags {
+	tags := make([]tag, 0, len(r.tags)+len(replace))
+	for _, t := range r.tags {
 		if !slices.Contains(remove, t.Key) {
 			tags = append(tags, t)
 		}
@@ -131,38 +121,94 @@ func (s *Server) modifyResourceTags(_ string, body []byte) (map[string]any, *api
 	if apiErr := s.checkTagQuota(replace); apiErr != nil {
 		return nil, apiErr
 	}
-	s.setTags(kp, tags, now)
+	s.setResourceTags(r, tags, now)
 	s.changed()
 	return nil, nil
 }
 
-// parseKeyPairResource parses qcs::cvm:<region>:uin/<uin>:keypair/<key-id>,
-// where the uin may be empty (observed: the official provider's
-// BuildTagResourceName leaves it empty). Every Tag API write takes only
-// key pair names: a name of any other resource is refused, as no other
-// resource exists here. The reference leaves the codes for bad resource
-// names open; these are the Tag API's own codes (documented in its
-// errors.go; which case answers which is guessed):
-//   - a name that is not a six-segment CVM key pair name, or names an
-//     unknown region or a malformed key id:
-//     InvalidParameterValue.ResourceDescriptionError;
-//   - a uin other than the account's: InvalidParameterValue.UinInvalid;
-//   - a well-formed name of a key pair that does not exist (answered by
+// resourceRef is what a resource name of a Tag API write names: a key
+// pair or an SSM secret, by region and resource id.
+type resourceRef struct {
+	kind       tagKind
+	region, id string
+}
+
+// parseTaggedResource parses the name of a key pair,
+// qcs::cvm:<region>:uin/<uin>:keypair/<key-id>, or of an SSM secret,
+// qcs::ssm:<region>:uin/<uin>:secret/creatorUin/<uin>/<secret-name>,
+// where the first uin may be empty (observed: the official provider's
+// BuildTagResourceName leaves it empty, and its SSM resources name a
+// secret so). Every Tag API write takes only these names: a name of any
+// other resource is refused, as no other resource exists here. The
+// reference leaves the codes for bad resource names open; these are the
+// Tag API's own codes (documented in its errors.go; which case answers
+// which is guessed):
+//   - a name that is not a six-segment name of a key pair or a secret, or
+//     names an unknown region, a malformed key id or a secret id not of
+//     the form above: InvalidParameterValue.ResourceDescriptionError;
+//   - a uin other than the account's, in either place:
+//     InvalidParameterValue.UinInvalid;
+//   - a well-formed name of a resource that does not exist (answered by
 //     the caller): ResourceNotFound.
-func parseKeyPairResource(name string) (region, keyID string, _ *apiError) {
+func parseTaggedResource(name string) (resourceRef, *apiError) {
 	bad := newError(apicontract.CodeResourceDescription,
-		"The resource `%s` is not a key pair resource name qcs::cvm:<region>:uin/<uin>:keypair/<key-id>.", name)
+		"The resource `%s` is neither a key pair resource name qcs::cvm:<region>:uin/<uin>:keypair/<key-id> nor a secret's qcs::ssm:<region>:uin/<uin>:secret/creatorUin/<uin>/<name>.", name)
 	rn, ok := parseResourceName(name)
-	if !ok || rn.Service != serviceCVM || !regions[rn.Region] || rn.Account != "uin" {
-		return "", "", bad
+	if !ok || !rn.kind().known() || !regions[rn.Region] || rn.Account != "uin" {
+		return resourceRef{}, bad
+	}
+	uinInvalid := func(uin string) *apiError {
+		return newError(apicontract.CodeUinInvalid, "The uin `%s` in the resource name is not this account's.", uin)
 	}
 	if !rn.ours() {
-		return "", "", newError(apicontract.CodeUinInvalid, "The uin `%s` in the resource name is not this account's.", rn.Uin)
+		return resourceRef{}, uinInvalid(rn.Uin)
 	}
-	if rn.Prefix != keyPairResourceType || !apicontract.KeyPairIDPattern.MatchString(rn.ID) {
-		return "", "", bad
+	switch rn.kind() {
+	case keyPairKind:
+		if !apicontract.KeyPairIDPattern.MatchString(rn.ID) {
+			return resourceRef{}, bad
+		}
+	default:
+		creator, secretName, ok := strings.Cut(strings.TrimPrefix(rn.ID, "creatorUin/"), "/")
+		if !ok || !strings.HasPrefix(rn.ID, "creatorUin/") || apicontract.SecretName(secretName) != nil {
+			return resourceRef{}, bad
+		}
+		if creator != DemoUin {
+			return resourceRef{}, uinInvalid(creator)
+		}
 	}
-	return rn.Region, rn.ID, nil
+	return resourceRef{kind: rn.kind(), region: rn.Region, id: rn.ID}, nil
+}
+
+// findTagged finds the resource that a write names, with its current
+// tags: a key pair as findKeyPair finds it, a secret in its region, in
+// any status (guessed).
+func (s *Server) findTagged(ref resourceRef) (taggedResource, bool) {
+	if ref.kind == keyPairKind {
+		kp := s.findKeyPair(ref.region, ref.id)
+		return taggedResource{kp: kp, tags: tagsOf(kp)}, kp != nil
+	}
+	i := slices.IndexFunc(s.st.Secrets, func(sec *secret) bool { return sec.Region == ref.region && sec.resourceID() == ref.id })
+	if i < 0 {
+		return taggedResource{}, false
+	}
+	return taggedResource{sec: s.st.Secrets[i], tags: s.st.Secrets[i].Tags}, true
+}
+
+// tagsOf is a key pair's current tags, none for nil.
+func tagsOf(kp *keyPair) []tag {
+	if kp == nil {
+		return nil
+	}
+	return kp.Tags
+}
+
+// pair is the tag's key and value, "" for omitted ones (and a nil tag).
+func (t *tagParam) pair() (string, string) {
+	if t == nil {
+		return "", ""
+	}
+	return pair(t.TagKey, t.TagValue)
 }
 
 func indexOfTag(tags []tag, key string) int {

@@ -7,10 +7,11 @@ import (
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
 )
 
-// The Tag API's reads (version 2018-08-13). Only key pairs exist here:
-// asked about another service type or resource prefix, the reads answer
-// an empty list rather than an error, as they would for resources that
-// the account does not have (guessed). See tagstore.go for the labels.
+// The Tag API's reads (version 2018-08-13). Only key pairs (cvm,
+// keypair) and SSM secrets (ssm, secret) exist here: asked about another
+// service type or resource prefix, the reads answer an empty list rather
+// than an error, as they would for resources that the account does not
+// have (guessed). See tagstore.go for the labels.
 
 type (
 	describeResourceTagsByResourceIdsParams struct {
@@ -117,37 +118,37 @@ func (s *Server) describeResourceTagsByResourceIds(_ string, body []byte) (map[s
 		return nil, apiErr
 	}
 	region := *p.ResourceRegion
-	keyPairs := *p.ServiceType == serviceCVM && *p.ResourcePrefix == keyPairResourceType
-	if apiErr := checkResourceRegion(region, keyPairs); apiErr != nil {
+	kind := tagKind{*p.ServiceType, *p.ResourcePrefix}
+	if apiErr := checkResourceRegion(region, kind.known()); apiErr != nil {
 		return nil, apiErr
 	}
 	ids := stringsOf(p.ResourceIds)
-	if keyPairs {
+	if kind == keyPairKind {
 		if apiErr := checkKeyPairIDs(ids); apiErr != nil {
 			return nil, apiErr
 		}
 	}
 	rows := []tagResourceView{}
-	if keyPairs && custom {
-		rows = s.tagRowsOf(region, distinct(ids))
+	if kind.known() && custom {
+		rows = s.tagRowsOf(region, kind, distinct(ids))
 	}
 	return map[string]any{"TotalCount": len(rows), "Offset": offset, "Limit": limit, "Tags": pageOf(rows, offset, limit)}, nil
 }
 
-// tagRowsOf is the rows of the key pairs of ids that the reads see in
-// region, in the order of ids.
-func (s *Server) tagRowsOf(region string, ids []string) []tagResourceView {
+// tagRowsOf is the rows of the resources of a kind and of ids that the
+// reads see in region, in the order of ids.
+func (s *Server) tagRowsOf(region string, kind tagKind, ids []string) []tagResourceView {
 	now := s.lockState()
 	defer s.mu.Unlock()
-	shown := s.shownKeyPairs(region, now)
+	shown := s.shownResources(region, now)
 	rows := []tagResourceView{}
 	for _, id := range ids {
-		for _, sk := range shown {
-			if sk.kp.ID != id {
+		for _, r := range shown {
+			if r.kind() != kind || r.id() != id {
 				continue
 			}
-			for _, t := range sk.tags {
-				rows = append(rows, tagResourceRow(sk.kp, t))
+			for _, t := range r.tags {
+				rows = append(rows, tagResourceRow(r, t))
 			}
 		}
 	}
@@ -156,12 +157,12 @@ func (s *Server) tagRowsOf(region string, ids []string) []tagResourceView {
 
 // checkResourceRegion checks the ResourceRegion of a read: a region that
 // is not served is InvalidParameterValue.RegionInvalid (documented code);
-// so is an empty one for key pairs, which are regional ("不区分地域的资源该
-// 字段传空字符串，区分地域的资源必填", empty only for resources without a
-// region; documented), when keyPairs is set.
-func checkResourceRegion(region string, keyPairs bool) *apiError {
-	if region == "" && keyPairs {
-		return newError(apicontract.CodeTagRegionInvalid, "ResourceRegion is required for key pairs, which are regional.")
+// so is an empty one for key pairs and secrets, which are regional ("不区
+// 分地域的资源该字段传空字符串，区分地域的资源必填", empty only for resources
+// without a region; documented), when regional is set.
+func checkResourceRegion(region string, regional bool) *apiError {
+	if region == "" && regional {
+		return newError(apicontract.CodeTagRegionInvalid, "ResourceRegion is required for key pairs and secrets, which are regional.")
 	}
 	if region != "" && !regions[region] {
 		return newError(apicontract.CodeTagRegionInvalid, "The region `%s` is not supported.", region)
@@ -200,7 +201,7 @@ func distinct(ids []string) []string {
 // 651/37097): every parameter optional; Limit default 15; Offset a
 // multiple of Limit; CosResourceId 1 asks for COS resources and needs
 // ResourceId. Guessed: a CreateUin other than the account's, a region not
-// served, or a service type or prefix other than cvm and keypair match
+// served, or a service type or prefix of no resource here match
 // nothing (the action documents only FailedOperation); CosResourceId 1
 // matches nothing, there being no COS here; a CosResourceId other than 0
 // or 1 is InvalidParameter.
@@ -220,10 +221,14 @@ func (s *Server) describeResourceTags(_ string, body []byte) (map[string]any, *a
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	matches := !cos &&
-		(p.CreateUin == nil || *p.CreateUin == demoUinNumber) &&
-		(p.ServiceType == nil || *p.ServiceType == "" || *p.ServiceType == serviceCVM) &&
-		(p.ResourcePrefix == nil || *p.ResourcePrefix == "" || *p.ResourcePrefix == keyPairResourceType)
+	matches := !cos && (p.CreateUin == nil || *p.CreateUin == demoUinNumber)
+	var want tagKind
+	if p.ServiceType != nil {
+		want.service = *p.ServiceType
+	}
+	if p.ResourcePrefix != nil {
+		want.prefix = *p.ResourcePrefix
+	}
 	region := ""
 	if p.ResourceRegion != nil {
 		region = *p.ResourceRegion
@@ -235,23 +240,26 @@ func (s *Server) describeResourceTags(_ string, body []byte) (map[string]any, *a
 		if p.ResourceId != nil && *p.ResourceId != "" {
 			ids = []string{*p.ResourceId}
 		}
-		rows = s.tagRowsIn(region, ids)
+		rows = s.tagRowsIn(region, want, ids)
 	}
 	return map[string]any{"TotalCount": len(rows), "Offset": offset, "Limit": limit, "Rows": pageOf(rows, offset, limit)}, nil
 }
 
-// tagRowsIn is the rows of the key pairs that the reads see in region,
-// in creation order, those of ids when ids is not empty.
-func (s *Server) tagRowsIn(region string, ids []string) []tagResourceView {
+// tagRowsIn is the rows of the resources that the reads see in region,
+// in the order of shownResources: those of want's service type and
+// prefix where they are not empty, and of ids when ids is not empty.
+func (s *Server) tagRowsIn(region string, want tagKind, ids []string) []tagResourceView {
 	now := s.lockState()
 	defer s.mu.Unlock()
 	rows := []tagResourceView{}
-	for _, sk := range s.shownKeyPairs(region, now) {
-		if len(ids) > 0 && !slices.Contains(ids, sk.kp.ID) {
+	for _, r := range s.shownResources(region, now) {
+		k := r.kind()
+		if (want.service != "" && want.service != k.service) || (want.prefix != "" && want.prefix != k.prefix) ||
+			(len(ids) > 0 && !slices.Contains(ids, r.id())) {
 			continue
 		}
-		for _, t := range sk.tags {
-			rows = append(rows, tagResourceRow(sk.kp, t))
+		for _, t := range r.tags {
+			rows = append(rows, tagResourceRow(r, t))
 		}
 	}
 	return rows
@@ -302,37 +310,38 @@ func (s *Server) describeResourceTagsByTagKeys(_ string, body []byte) (map[strin
 		return nil, apiErr
 	}
 	region := *p.ResourceRegion
-	keyPairs := *p.ServiceType == serviceCVM && *p.ResourcePrefix == keyPairResourceType
-	if apiErr := checkResourceRegion(region, keyPairs); apiErr != nil {
+	kind := tagKind{*p.ServiceType, *p.ResourcePrefix}
+	if apiErr := checkResourceRegion(region, kind.known()); apiErr != nil {
 		return nil, apiErr
 	}
 	ids := stringsOf(p.ResourceIds)
-	if keyPairs {
+	if kind == keyPairKind {
 		if apiErr := checkKeyPairIDs(ids); apiErr != nil {
 			return nil, apiErr
 		}
 	}
 	rows := []resourceIDTagView{}
-	if keyPairs {
-		rows = s.rowsByTagKeys(region, distinct(ids), keys)
+	if kind.known() {
+		rows = s.rowsByTagKeys(region, kind, distinct(ids), keys)
 	}
 	return map[string]any{"TotalCount": len(rows), "Offset": offset, "Limit": limit, "Rows": pageOf(rows, offset, limit)}, nil
 }
 
-// rowsByTagKeys is, for each key pair of ids that the reads see in region
-// and that holds one of keys, a row of those of its tags.
-func (s *Server) rowsByTagKeys(region string, ids, keys []string) []resourceIDTagView {
+// rowsByTagKeys is, for each resource of a kind and of ids that the
+// reads see in region and that holds one of keys, a row of those of its
+// tags.
+func (s *Server) rowsByTagKeys(region string, kind tagKind, ids, keys []string) []resourceIDTagView {
 	now := s.lockState()
 	defer s.mu.Unlock()
-	shown := s.shownKeyPairs(region, now)
+	shown := s.shownResources(region, now)
 	rows := []resourceIDTagView{}
 	for _, id := range ids {
-		for _, sk := range shown {
-			if sk.kp.ID != id {
+		for _, r := range shown {
+			if r.kind() != kind || r.id() != id {
 				continue
 			}
 			var held []tag
-			for _, t := range sk.tags {
+			for _, t := range r.tags {
 				if slices.Contains(keys, t.Key) {
 					held = append(held, t)
 				}
@@ -421,22 +430,23 @@ func (s *Server) getResources(_ string, body []byte) (map[string]any, *apiError)
 	return map[string]any{"PaginationToken": next, "ResourceTagMappingList": page}, nil
 }
 
-// taggedResources is the key pairs that the reads see, with tags, that
-// match filters and, when named is not empty, one of its names.
+// taggedResources is the key pairs and secrets that the reads see, with
+// tags, that match filters and, when named is not empty, one of its
+// names.
 func (s *Server) taggedResources(named []resourceName, filters map[string][]string) []resourceTagMappingView {
 	now := s.lockState()
 	defer s.mu.Unlock()
 	found := []resourceTagMappingView{}
-	for _, sk := range s.shownKeyPairs("", now) {
-		if len(sk.tags) == 0 || !matchTagFilters(sk.tags, filters) {
+	for _, r := range s.shownResources("", now) {
+		if len(r.tags) == 0 || !matchTagFilters(r.tags, filters) {
 			continue
 		}
 		if len(named) > 0 && !slices.ContainsFunc(named, func(rn resourceName) bool {
-			return rn.isKeyPair() && rn.ours() && rn.ID == sk.kp.ID && regions[rn.Region] && s.inScope(sk.kp, rn.Region)
+			return rn.kind() == r.kind() && rn.ours() && rn.ID == r.id() && regions[rn.Region] && s.seenIn(r, rn.Region)
 		}) {
 			continue
 		}
-		found = append(found, resourceTagMappingView{Resource: keyPairResourceName(sk.kp), Tags: tagViews(sk.tags)})
+		found = append(found, resourceTagMappingView{Resource: r.name(), Tags: tagViews(r.tags)})
 	}
 	return found
 }

@@ -13,11 +13,12 @@ import (
 )
 
 // This file holds what the Tag API actions share: resource names, the
-// account's tag list, what the reads see of key pairs, the answers'
+// account's tag list, what the reads see of the resources, the answers'
 // objects and paging. The Tag API reads and writes the tags that the key
 // pairs hold (keyPair.Tags), the same store that CreateKeyPair,
 // ImportKeyPair and DescribeKeyPairs use, so a tag written through one is
-// read through all.
+// read through all; and the tags of the SSM secrets (secret.Tags), which
+// CreateSSHKeyPairSecret sets and ListSecrets filters by.
 //
 // Each behaviour is labelled in its comment: documented (the SDK's
 // tencentcloud/tag/v20180813 comments or a page, cited), observed (what the
@@ -25,9 +26,12 @@ import (
 // does against the real API) or guessed.
 
 const (
-	// serviceCVM and the keypair prefix are the only service type and
-	// resource prefix whose resources exist here.
-	serviceCVM = "cvm"
+	// serviceCVM and the keypair prefix, serviceSSM and the secret
+	// prefix, are the service types and resource prefixes whose resources
+	// exist here.
+	serviceCVM         = "cvm"
+	serviceSSM         = "ssm"
+	secretResourceType = "secret"
 	// customCategory is the Category of every tag here: the tags that
 	// users make are "Custom"; "System" ones are made by the service
 	// (documented: the SDK's Tag.Category).
@@ -64,23 +68,87 @@ func parseResourceName(name string) (resourceName, bool) {
 	return resourceName{Service: seg[2], Region: seg[3], Account: account, Uin: uin, Prefix: prefix, ID: id}, true
 }
 
-// isKeyPair reports whether the name is of the kind of resource that
-// exists here.
-func (r resourceName) isKeyPair() bool {
-	return r.Service == serviceCVM && r.Prefix == keyPairResourceType
+// tagKind is a kind of resource, by service type and resource prefix.
+type tagKind struct{ service, prefix string }
+
+// The kinds of resource that hold tags here.
+var (
+	keyPairKind = tagKind{serviceCVM, keyPairResourceType}
+	secretKind  = tagKind{serviceSSM, secretResourceType}
+)
+
+// known reports whether resources of the kind exist here.
+func (k tagKind) known() bool { return k == keyPairKind || k == secretKind }
+
+// kind is the kind of resource that the name names.
+func (r resourceName) kind() tagKind { return tagKind{r.Service, r.Prefix} }
+
+// taggedResource is a resource that holds tags, a key pair or an SSM
+// secret, with the tags that a read shows of it (for a write, its current
+// ones).
+type taggedResource struct {
+	kp   *keyPair
+	sec  *secret
+	tags []tag
+}
+
+func (r taggedResource) kind() tagKind {
+	if r.kp != nil {
+		return keyPairKind
+	}
+	return secretKind
+}
+
+// id is the resource id of the resource's name: a key id, or
+// creatorUin/<uin>/<name> for a secret.
+func (r taggedResource) id() string {
+	if r.kp != nil {
+		return r.kp.ID
+	}
+	return r.sec.resourceID()
+}
+
+func (r taggedResource) region() string {
+	if r.kp != nil {
+		return r.kp.Region
+	}
+	return r.sec.Region
+}
+
+// name is the name by which the Tag API answers the resource, with the
+// account's uin filled in (guessed: no source shows an answer's Resource
+// for a name asked with an empty uin).
+func (r taggedResource) name() string {
+	k := r.kind()
+	return "qcs::" + k.service + ":" + r.region() + ":uin/" + DemoUin + ":" + k.prefix + "/" + r.id()
+}
+
+// seenIn reports whether a call about region finds the resource: a key
+// pair where the CVM actions find it (in account scope, from any region),
+// a secret in its own region.
+func (s *Server) seenIn(r taggedResource, region string) bool {
+	if r.kp != nil {
+		return s.inScope(r.kp, region)
+	}
+	return r.sec.Region == region
+}
+
+// setResourceTags changes a resource's tags at now: a key pair's through
+// setTags, under the tag lag; a secret's at once (guessed: no lag is
+// known of SSM), joining the account's tag list.
+func (s *Server) setResourceTags(r taggedResource, tags []tag, now time.Time) {
+	if r.kp != nil {
+		s.setTags(r.kp, tags, now)
+		return
+	}
+	r.sec.Tags = tags
+	s.rememberTags(tags)
 }
 
 // ours reports whether the name is of this account: an empty uin or the
 // account's.
 func (r resourceName) ours() bool {
 	return r.Account == "uin" && (r.Uin == "" || r.Uin == DemoUin)
-}
-
-// keyPairResourceName is the name by which the Tag API answers a key
-// pair, with the account's uin filled in (guessed: no source shows an
-// answer's Resource for a name asked with an empty uin).
-func keyPairResourceName(kp *keyPair) string {
-	return "qcs::" + serviceCVM + ":" + kp.Region + ":uin/" + DemoUin + ":" + keyPairResourceType + "/" + kp.ID
 }
 
 // rememberTags adds tags to the account's tag list. A tag attached to a
@@ -106,8 +174,8 @@ func compareTags(a, b tag) int {
 }
 
 // accountTags is the account's tag list, sorted by key and value: the
-// remembered tags and the current tags of every key pair (which a state
-// file from before the list existed holds only there). The list shows a
+// remembered tags and the current tags of every key pair and secret
+// (which a state file from before the list existed holds only there). The list shows a
 // tag from the moment it is created or attached, whatever the tag lag:
 // the lag delays which resources show a tag, not the tag (guessed).
 func (s *Server) accountTags() []tag {
@@ -117,19 +185,23 @@ func (s *Server) accountTags() []tag {
 			all = append(all, kp.Tags...)
 		}
 	}
+	for _, sec := range s.st.Secrets {
+		all = append(all, sec.Tags...)
+	}
 	slices.SortFunc(all, compareTags)
 	return slices.Compact(all)
 }
 
-// attached reports whether a key pair holds the tag now: the writes see
-// the current tags at once, as they find new key pairs at once.
+// attached reports whether a key pair or a secret holds the tag now: the
+// writes see the current tags at once, as they find new key pairs at
+// once.
 func (s *Server) attached(t tag) bool {
 	for _, kp := range s.st.KeyPairs {
 		if kp.Deleted.IsZero() && slices.Contains(kp.Tags, t) {
 			return true
 		}
 	}
-	return false
+	return slices.ContainsFunc(s.st.Secrets, func(sec *secret) bool { return slices.Contains(sec.Tags, t) })
 }
 
 // checkTagQuota refuses tags that would take the account past
@@ -162,28 +234,28 @@ func (s *Server) checkTagQuota(tags []tag) *apiError {
 	return nil
 }
 
-// shownKeyPair is a key pair as the Tag API's reads see it, with the
-// tags that DescribeKeyPairs shows.
-type shownKeyPair struct {
-	kp   *keyPair
-	tags []tag
-}
-
-// shownKeyPairs lists, in creation order, the key pairs that the Tag
-// API's reads see at now, in region ("" for every region): those that
-// DescribeKeyPairs in that region lists, with the tags it shows. So under
-// --strict a new key pair's tags, and a change of them, show in the Tag
-// API when they show in DescribeKeyPairs (guessed: the official provider
-// reads tags through the Tag API, and no source says that the two differ).
-// In account scope every region sees every key pair, as DescribeKeyPairs
-// does.
-func (s *Server) shownKeyPairs(region string, now time.Time) []shownKeyPair {
-	var out []shownKeyPair
+// shownResources lists, each kind in creation order, the key pairs and
+// then the secrets that the Tag API's reads see at now, in region ("" for
+// every region). The key pairs are those that DescribeKeyPairs in that
+// region lists, with the tags it shows. So under --strict a new key
+// pair's tags, and a change of them, show in the Tag API when they show
+// in DescribeKeyPairs (guessed: the official provider reads tags through
+// the Tag API, and no source says that the two differ). In account scope
+// every region sees every key pair, as DescribeKeyPairs does. The secrets
+// are those of the region, PendingDelete ones included (guessed), with
+// their current tags.
+func (s *Server) shownResources(region string, now time.Time) []taggedResource {
+	var out []taggedResource
 	for _, kp := range s.st.KeyPairs {
 		if (region != "" && !s.inScope(kp, region)) || !s.visible(kp, now) {
 			continue
 		}
-		out = append(out, shownKeyPair{kp: kp, tags: s.shownTags(kp, now)})
+		out = append(out, taggedResource{kp: kp, tags: s.shownTags(kp, now)})
+	}
+	for _, sec := range s.st.Secrets {
+		if region == "" || sec.Region == region {
+			out = append(out, taggedResource{sec: sec, tags: sec.Tags})
+		}
 	}
 	return out
 }
@@ -243,14 +315,14 @@ func tagViews(tags []tag) []tagPairView {
 // DescribeResourceTagsByResourceIds. TagKeyMd5 and TagValueMd5 are the
 // hex MD5 of the key and the value (guessed from their names and the
 // 32-digit example of DescribeResourceTagsByResourceIds, 651/33022).
-func tagResourceRow(kp *keyPair, t tag) tagResourceView {
+func tagResourceRow(r taggedResource, t tag) tagResourceView {
 	return tagResourceView{
 		TagKey:      t.Key,
 		TagValue:    t.Value,
-		ResourceId:  kp.ID,
+		ResourceId:  r.id(),
 		TagKeyMd5:   md5Hex(t.Key),
 		TagValueMd5: md5Hex(t.Value),
-		ServiceType: serviceCVM,
+		ServiceType: r.kind().service,
 		Category:    customCategory,
 	}
 }

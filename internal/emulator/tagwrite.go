@@ -8,8 +8,9 @@ import (
 )
 
 // The Tag API's writes besides ModifyResourceTags (tagapi.go). They change
-// the tags that the key pairs hold, through setTags, so the tag lag hides
-// their changes from the reads as it hides ModifyResourceTags'. See
+// the tags that the key pairs and secrets hold, through setResourceTags,
+// so the tag lag hides their changes to key pairs from the reads as it
+// hides ModifyResourceTags'. See
 // tagstore.go for the labels.
 
 type (
@@ -36,9 +37,9 @@ type (
 	}
 )
 
-// tagResources attaches tags to key pairs: a key that a key pair has gets
-// the new value, another is added, and tags that the account does not
-// have are created.
+// tagResources attaches tags to key pairs and secrets: a key that a
+// resource has gets the new value, another is added, and tags that the
+// account does not have are created.
 //
 // Documented (the SDK's TagResourcesRequestParams and
 // TagResourcesResponseParams): ResourceList and Tags each 1 to 10 ("N取值
@@ -48,11 +49,11 @@ type (
 // FailedResources, which is empty when all succeed; the codes
 // ResourceNumPerRequest, TagNumPerRequest, TagKeyDuplicate, the tag
 // rule's, ResourceDescriptionError. Guessed: an empty list is
-// MissingParameter; a name that is not a key pair's fails the whole call
-// (parseKeyPairResource); a key pair that does not exist fails alone, in
-// FailedResources with ResourceNotFound, and so does one that would pass
-// 50 tags, with LimitExceeded.ResourceAttachedTags; the same key pair
-// named twice counts once.
+// MissingParameter; a name that is not a key pair's or a secret's fails
+// the whole call (parseTaggedResource); a resource that does not exist
+// fails alone, in FailedResources with ResourceNotFound, and so does one
+// that would pass 50 tags, with LimitExceeded.ResourceAttachedTags; the
+// same resource named twice counts once.
 func (s *Server) tagResources(_ string, body []byte) (map[string]any, *apiError) {
 	var p tagResourcesParams
 	if err := decodeParams(body, &p); err != nil {
@@ -68,22 +69,9 @@ func (s *Server) tagResources(_ string, body []byte) (map[string]any, *apiError)
 	case len(p.Tags) > apicontract.MaxTagsPerTagResources:
 		return nil, newError(apicontract.CodeTagsPerRequest, "Tags may hold at most %d tags, not %d.", apicontract.MaxTagsPerTagResources, len(p.Tags))
 	}
-	var add []tag
-	for _, t := range p.Tags {
-		var key, value string
-		if t != nil && t.TagKey != nil {
-			key = *t.TagKey
-		}
-		if t != nil && t.TagValue != nil {
-			value = *t.TagValue
-		}
-		if apiErr := checkTag(key, value); apiErr != nil {
-			return nil, apiErr
-		}
-		if indexOfTag(add, key) >= 0 {
-			return nil, newError(apicontract.CodeTagKeyDuplicate, "The tag key `%s` is given more than once.", key)
-		}
-		add = append(add, tag{Key: key, Value: value})
+	add, apiErr := tagPairs(len(p.Tags), func(i int) (string, string) { return p.Tags[i].pair() }, apicontract.CodeTagKeyDuplicate)
+	if apiErr != nil {
+		return nil, apiErr
 	}
 
 	now := s.lockState()
@@ -93,12 +81,12 @@ func (s *Server) tagResources(_ string, body []byte) (map[string]any, *apiError)
 	}
 	failed := []failedResourceView{}
 	for _, n := range names {
-		kp := s.findKeyPair(n.region, n.keyID)
-		if kp == nil {
-			failed = append(failed, failedResourceView{Resource: n.name, Code: apicontract.CodeResourceNotFound, Message: "The key pair " + n.keyID + " does not exist."})
+		r, ok := s.findTagged(n.ref)
+		if !ok {
+			failed = append(failed, notFoundResource(n))
 			continue
 		}
-		tags := slices.Clone(kp.Tags)
+		tags := slices.Clone(r.tags)
 		for _, a := range add {
 			if i := indexOfTag(tags, a.Key); i >= 0 {
 				tags[i].Value = a.Value
@@ -111,10 +99,16 @@ func (s *Server) tagResources(_ string, body []byte) (map[string]any, *apiError)
 				Message: "A resource may have at most " + strconv.Itoa(apicontract.MaxTagsPerResource) + " tags; this change would leave " + strconv.Itoa(len(tags)) + "."})
 			continue
 		}
-		s.setTags(kp, tags, now)
+		s.setResourceTags(r, tags, now)
 	}
 	s.changed()
 	return map[string]any{"FailedResources": failed}, nil
+}
+
+// notFoundResource is the FailedResource of a named resource that does
+// not exist.
+func notFoundResource(n namedResource) failedResourceView {
+	return failedResourceView{Resource: n.name, Code: apicontract.CodeResourceNotFound, Message: "The resource " + n.ref.id + " does not exist."}
 }
 
 // unTagResources detaches tag keys from key pairs; a key that a key pair
@@ -154,46 +148,47 @@ func (s *Server) unTagResources(_ string, body []byte) (map[string]any, *apiErro
 	defer s.mu.Unlock()
 	failed := []failedResourceView{}
 	for _, n := range names {
-		kp := s.findKeyPair(n.region, n.keyID)
-		if kp == nil {
-			failed = append(failed, failedResourceView{Resource: n.name, Code: apicontract.CodeResourceNotFound, Message: "The key pair " + n.keyID + " does not exist."})
+		r, ok := s.findTagged(n.ref)
+		if !ok {
+			failed = append(failed, notFoundResource(n))
 			continue
 		}
-		tags := slices.DeleteFunc(slices.Clone(kp.Tags), func(t tag) bool { return slices.Contains(keys, t.Key) })
-		if len(tags) != len(kp.Tags) {
-			s.setTags(kp, tags, now)
+		tags := slices.DeleteFunc(slices.Clone(r.tags), func(t tag) bool { return slices.Contains(keys, t.Key) })
+		if len(tags) != len(r.tags) {
+			s.setResourceTags(r, tags, now)
 		}
 	}
 	s.changed()
 	return map[string]any{"FailedResources": failed}, nil
 }
 
-// namedKeyPair is one entry of a ResourceList: the name as given and the
-// key pair it names.
-type namedKeyPair struct {
-	name, region, keyID string
+// namedResource is one entry of a ResourceList: the name as given and
+// what it names.
+type namedResource struct {
+	name string
+	ref  resourceRef
 }
 
 // resourceList checks the ResourceList of TagResources and
 // UnTagResources: 1 to MaxResourcesPerTagCall names (documented; more is
 // LimitExceeded.ResourceNumPerRequest, documented; none is
-// MissingParameter, guessed), each a key pair's (parseKeyPairResource).
-// A key pair named twice counts once.
-func resourceList(raw []*string) ([]namedKeyPair, *apiError) {
+// MissingParameter, guessed), each a key pair's or a secret's
+// (parseTaggedResource). A resource named twice counts once.
+func resourceList(raw []*string) ([]namedResource, *apiError) {
 	switch {
 	case len(raw) == 0:
 		return nil, missing("ResourceList")
 	case len(raw) > apicontract.MaxResourcesPerTagCall:
 		return nil, newError(apicontract.CodeResourceNumPerRequest, "ResourceList may hold at most %d names, not %d.", apicontract.MaxResourcesPerTagCall, len(raw))
 	}
-	var out []namedKeyPair
+	var out []namedResource
 	for _, name := range stringsOf(raw) {
-		region, keyID, apiErr := parseKeyPairResource(name)
+		ref, apiErr := parseTaggedResource(name)
 		if apiErr != nil {
 			return nil, apiErr
 		}
-		if !slices.ContainsFunc(out, func(n namedKeyPair) bool { return n.keyID == keyID }) {
-			out = append(out, namedKeyPair{name: name, region: region, keyID: keyID})
+		if !slices.ContainsFunc(out, func(n namedResource) bool { return n.ref.kind == ref.kind && n.ref.id == ref.id }) {
+			out = append(out, namedResource{name: name, ref: ref})
 		}
 	}
 	return out, nil
@@ -223,26 +218,26 @@ func (s *Server) addResourceTag(_ string, body []byte) (map[string]any, *apiErro
 	if apiErr := checkTag(*p.TagKey, *p.TagValue); apiErr != nil {
 		return nil, apiErr
 	}
-	region, keyID, apiErr := parseKeyPairResource(*p.Resource)
+	ref, apiErr := parseTaggedResource(*p.Resource)
 	if apiErr != nil {
 		return nil, apiErr
 	}
 	now := s.lockState()
 	defer s.mu.Unlock()
-	kp := s.findKeyPair(region, keyID)
+	r, ok := s.findTagged(ref)
 	switch {
-	case kp == nil:
+	case !ok:
 		return nil, newError(apicontract.CodeResourceNotFound, "The resource `%s` does not exist.", *p.Resource)
-	case indexOfTag(kp.Tags, *p.TagKey) >= 0:
-		return nil, newError(apicontract.CodeTagKeyAttached, "The key pair %s already has the tag key `%s`: change its value with ModifyResourceTags.", keyID, *p.TagKey)
-	case len(kp.Tags) >= apicontract.MaxTagsPerResource:
-		return nil, newError(apicontract.CodeResourceTagsLimit, "A resource may have at most %d tags; %s has %d.", apicontract.MaxTagsPerResource, keyID, len(kp.Tags))
+	case indexOfTag(r.tags, *p.TagKey) >= 0:
+		return nil, newError(apicontract.CodeTagKeyAttached, "The resource %s already has the tag key `%s`: change its value with ModifyResourceTags.", ref.id, *p.TagKey)
+	case len(r.tags) >= apicontract.MaxTagsPerResource:
+		return nil, newError(apicontract.CodeResourceTagsLimit, "A resource may have at most %d tags; %s has %d.", apicontract.MaxTagsPerResource, ref.id, len(r.tags))
 	}
 	t := tag{Key: *p.TagKey, Value: *p.TagValue}
 	if apiErr := s.checkTagQuota([]tag{t}); apiErr != nil {
 		return nil, apiErr
 	}
-	s.setTags(kp, append(slices.Clone(kp.Tags), t), now)
+	s.setResourceTags(r, append(slices.Clone(r.tags), t), now)
 	s.changed()
 	return nil, nil
 }
@@ -268,21 +263,21 @@ func (s *Server) deleteResourceTag(_ string, body []byte) (map[string]any, *apiE
 	if apiErr := checkTagKeyFilter(*p.TagKey); apiErr != nil {
 		return nil, apiErr
 	}
-	region, keyID, apiErr := parseKeyPairResource(*p.Resource)
+	ref, apiErr := parseTaggedResource(*p.Resource)
 	if apiErr != nil {
 		return nil, apiErr
 	}
 	now := s.lockState()
 	defer s.mu.Unlock()
-	kp := s.findKeyPair(region, keyID)
-	if kp == nil {
+	r, ok := s.findTagged(ref)
+	if !ok {
 		return nil, newError(apicontract.CodeResourceNotFound, "The resource `%s` does not exist.", *p.Resource)
 	}
-	i := indexOfTag(kp.Tags, *p.TagKey)
+	i := indexOfTag(r.tags, *p.TagKey)
 	if i < 0 {
-		return nil, newError(apicontract.CodeAttachedTagKeyNotFound, "The key pair %s has no tag key `%s`.", keyID, *p.TagKey)
+		return nil, newError(apicontract.CodeAttachedTagKeyNotFound, "The resource %s has no tag key `%s`.", ref.id, *p.TagKey)
 	}
-	s.setTags(kp, slices.Delete(slices.Clone(kp.Tags), i, i+1), now)
+	s.setResourceTags(r, slices.Delete(slices.Clone(r.tags), i, i+1), now)
 	s.changed()
 	return nil, nil
 }
