@@ -2,21 +2,18 @@ package client
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
 	"errors"
 	"fmt"
 	"maps"
 	"net"
 	"net/http"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
 
-	"golang.org/x/crypto/ssh"
+	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/sshkey"
@@ -428,8 +425,11 @@ func TestClient_importSurvivesLostAnswers(t *testing.T) {
 	if err := ctl.SetFaults(ctx, emulator.Faults{Rules: []emulator.FaultRule{{Action: "ImportKeyPair", DropAfterCommit: 1}}}); err != nil {
 		t.Fatal(err)
 	}
-	pub := testPublicKey(t)
-	imported, err := c.ImportKeyPair(ctx, "imported", 0, pub+" me@host", nil)
+	pub, _, err := acctest.RandSSHKeyPair("me@host")
+	if err != nil {
+		t.Fatal(err)
+	}
+	imported, err := c.ImportKeyPair(ctx, "imported", 0, pub, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -440,19 +440,6 @@ func TestClient_importSurvivesLostAnswers(t *testing.T) {
 	if s := stats(t, ctl); s.Calls["ImportKeyPair"] != 1 {
 		t.Errorf("%d ImportKeyPair calls, want 1: the committed import is adopted, not sent again", s.Calls["ImportKeyPair"])
 	}
-}
-
-func testPublicKey(t *testing.T) string {
-	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 1024)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub, err := ssh.NewPublicKey(&key.PublicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.TrimSpace(string(ssh.MarshalAuthorizedKey(pub)))
 }
 
 // A change whose answer is lost, with no retry left, is read back: made,

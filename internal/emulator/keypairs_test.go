@@ -1,8 +1,6 @@
 package emulator
 
 import (
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
@@ -13,6 +11,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 	"golang.org/x/crypto/ssh"
 )
@@ -222,22 +221,15 @@ func TestImportKeyPair(t *testing.T) {
 	}
 }
 
-// generatePublicKey returns a fresh ssh-rsa key without comment.
+// generatePublicKey returns a fresh ssh-rsa key without comment, from
+// terraform-plugin-testing's acctest.RandSSHKeyPair.
 func generatePublicKey(t testing.TB) string {
 	t.Helper()
-	priv, err := rsaKey()
+	pub, _, err := acctest.RandSSHKeyPair("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub, err := ssh.NewPublicKey(&priv.PublicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.TrimSpace(string(ssh.MarshalAuthorizedKey(pub)))
-}
-
-func rsaKey() (*rsa.PrivateKey, error) {
-	return rsa.GenerateKey(rand.Reader, 1024)
+	return strings.TrimSpace(pub)
 }
 
 func TestDescribeKeyPairs(t *testing.T) {

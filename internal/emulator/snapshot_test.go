@@ -345,7 +345,10 @@ func (r *replayer) value(placeholder string) string {
 }
 
 // makePublicKey makes a new public key of an OpenSSH type, in the form
-// the recorder keys placeholders by: the type and the base64 key.
+// the recorder keys placeholders by: the type and the base64 key. It
+// generates the keys itself: a snapshot may hold ed25519 and ECDSA keys,
+// and terraform-plugin-testing's acctest.RandSSHKeyPair makes RSA keys
+// only.
 func (r *replayer) makePublicKey(typ string) string {
 	var pub any
 	switch typ {

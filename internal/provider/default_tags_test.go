@@ -16,15 +16,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
-
-// providerConfigWith is providerConfig with more in the provider block.
-func (e *testEnv) providerConfigWith(body string) string {
-	base := e.providerConfig()
-	i := strings.LastIndex(base, "}")
-	return base[:i] + body + "\n" + base[i:]
-}
 
 // hcl renders tags as an HCL map.
 func hcl(tags map[string]string) string {
@@ -51,7 +45,7 @@ func knownTags(tags map[string]string) knownvalue.Check {
 // checkAPITags asks the API for the key pair's tags.
 func (e *testEnv) checkAPITags(want map[string]string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		kp, err := e.client().DescribeKeyPair(context.Background(), s.RootModule().Resources[keyPairAddr].Primary.ID)
+		kp, err := e.Client().DescribeKeyPair(context.Background(), s.RootModule().Resources[keyPairAddr].Primary.ID)
 		if err != nil {
 			return err
 		}
@@ -65,11 +59,11 @@ func (e *testEnv) checkAPITags(want map[string]string) resource.TestCheckFunc {
 func TestAccKeyPair_defaultTags(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	name := keyName("acc_default_tags")
+	name := acctest.KeyName("acc_default_tags")
 	step := func(defaults, own, wantTags, wantAll map[string]string, action plancheck.ResourceActionType) resource.TestStep {
-		provider := env.providerConfig()
+		provider := env.ProviderConfig()
 		if defaults != nil {
-			provider = env.providerConfigWith("  default_tags {\n    tags = " + hcl(defaults) + "\n  }")
+			provider = env.ProviderConfigWith("  default_tags {\n    tags = " + hcl(defaults) + "\n  }")
 		}
 		tags := ""
 		if own != nil {
@@ -91,7 +85,7 @@ func TestAccKeyPair_defaultTags(t *testing.T) {
 	type tags = map[string]string
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroyed,
+		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			// Default tags only: set in the create call.
 			step(tags{"env": "prod", "team": "platform"}, nil,
@@ -134,12 +128,12 @@ func TestAccKeyPair_defaultTagsLimit(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: env.providerConfigWith("  default_tags {\n    tags = "+hcl(defaults)+"\n  }") +
-				fmt.Sprintf("resource \"tencentcloud_key_pair\" \"test\" {\n  key_name = %q\n  tags = %s\n}\n", keyName("acc_too_many"), hcl(own)),
+			Config: env.ProviderConfigWith("  default_tags {\n    tags = "+hcl(defaults)+"\n  }") +
+				fmt.Sprintf("resource \"tencentcloud_key_pair\" \"test\" {\n  key_name = %q\n  tags = %s\n}\n", acctest.KeyName("acc_too_many"), hcl(own)),
 			ExpectError: regexp.MustCompile(`(?s)Too many tags.*60 tags.*at most 49`),
 		}},
 	})
-	if n := env.totalCalls(); n != 0 {
+	if n := env.TotalCalls(); n != 0 {
 		t.Errorf("%d API calls for a plan that fails", n)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -14,7 +13,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -23,8 +21,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
-	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/sshkey"
 )
 
 // faultSuiteSize is the number of key pairs and of apply/rename rounds of
@@ -44,59 +42,13 @@ func faultSuiteSize() (n, rounds int) {
 }
 
 func countedKeyPairsConfig(env *testEnv, n int, prefix string) string {
-	return env.providerConfig() + fmt.Sprintf(`
+	return env.ProviderConfig() + fmt.Sprintf(`
 resource "tencentcloud_key_pair" "test" {
   count    = %d
   key_name = "%s_${count.index}"
   tags     = { suite = "faults" }
 }
 `, n, prefix)
-}
-
-// checkStateMatchesEmulator checks that the emulator holds exactly the key
-// pairs of the state, no orphan and none missing, and that every private
-// key in the state belongs to its public key.
-func (e *testEnv) checkStateMatchesEmulator(want int) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		inState := map[string]map[string]string{}
-		for _, rs := range s.RootModule().Resources {
-			if rs.Type == "tencentcloud_key_pair" {
-				inState[rs.Primary.ID] = rs.Primary.Attributes
-			}
-		}
-		if len(inState) != want {
-			return fmt.Errorf("state holds %d key pairs, want %d", len(inState), want)
-		}
-		all, err := e.client().ListKeyPairs(context.Background(), nil)
-		if err != nil {
-			return err
-		}
-		var problems []string
-		seen := map[string]bool{}
-		for _, kp := range all {
-			seen[kp.ID] = true
-			attrs, ok := inState[kp.ID]
-			if !ok {
-				problems = append(problems, fmt.Sprintf("orphan %s (%s)", kp.ID, kp.Name))
-				continue
-			}
-			if attrs["key_name"] != kp.Name {
-				problems = append(problems, fmt.Sprintf("%s: name %q in state, %q in the API", kp.ID, attrs["key_name"], kp.Name))
-			}
-			if err := sshkey.CheckPrivateKey(attrs["private_key"], kp.PublicKey); err != nil {
-				problems = append(problems, fmt.Sprintf("%s: %v", kp.ID, err))
-			}
-		}
-		for id := range inState {
-			if !seen[id] {
-				problems = append(problems, fmt.Sprintf("%s in state but not in the API", id))
-			}
-		}
-		if len(problems) > 0 {
-			return errors.New(strings.Join(problems, "; "))
-		}
-		return nil
-	}
 }
 
 // With 20% of calls failing (InternalError, RequestLimitExceeded, and,
@@ -109,7 +61,7 @@ func TestAccFaults_suite(t *testing.T) {
 	t.Parallel()
 	n, rounds := faultSuiteSize()
 	env := newTestEnv(t, emulator.Config{Quota: max(100, n)})
-	ctl := env.control()
+	ctl := env.Control()
 	rules := []emulator.FaultRule{{
 		Action: "*", InternalError: 0.04, Throttle: 0.04, DropAfterCommit: 0.04, ResetMidBody: 0.04, BadGateway: 0.04,
 		Latency: 0.05, LatencyMS: 2000,
@@ -127,7 +79,7 @@ func TestAccFaults_suite(t *testing.T) {
 					}
 				},
 				Config: countedKeyPairsConfig(env, n, prefix),
-				Check:  env.checkStateMatchesEmulator(n),
+				Check:  env.CheckStateMatchesAPI(n),
 			})
 		}
 	}
@@ -136,7 +88,7 @@ func TestAccFaults_suite(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: clients.factories(),
 		CheckDestroy: func(s *terraform.State) error {
-			left, err := env.client().ListKeyPairs(context.Background(), nil)
+			left, err := env.Client().ListKeyPairs(context.Background(), nil)
 			if err != nil {
 				return err
 			}
@@ -255,10 +207,10 @@ func faultedCreates(t *testing.T, seed uint64, n int) (faults, calls int, outcom
 		}
 	})
 	env := newTestEnvAt(t, hs.URL)
-	ctl := env.control()
+	ctl := env.Control()
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroyed,
+		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{{
 			PreConfig: func() {
 				err := ctl.SetFaults(context.Background(), emulator.Faults{Seed: seed, Rules: []emulator.FaultRule{{
@@ -270,7 +222,7 @@ func faultedCreates(t *testing.T, seed uint64, n int) (faults, calls int, outcom
 			},
 			Config: countedKeyPairsConfig(env, n, "replay"),
 			Check: resource.ComposeTestCheckFunc(
-				env.checkStateMatchesEmulator(n),
+				env.CheckStateMatchesAPI(n),
 				func(*terraform.State) error {
 					stats, err := ctl.Stats(context.Background())
 					if err != nil {
@@ -295,8 +247,8 @@ func faultedCreates(t *testing.T, seed uint64, n int) (faults, calls int, outcom
 // fresh emulator draws anew, in batches that timing makes up.
 func TestAccFaults_seedReplays(t *testing.T) {
 	t.Parallel()
-	testAccPreCheck(t)
-	if cloudMode() {
+	acctest.PreCheck(t)
+	if acctest.CloudMode() {
 		t.Skip("needs the emulator's faults")
 	}
 	const n, seed = 20, 2024
@@ -449,8 +401,8 @@ func (r *restartableEmulator) restarted() error {
 // with no orphan.
 func TestAccFaults_emulatorRestart(t *testing.T) {
 	t.Parallel()
-	testAccPreCheck(t)
-	if cloudMode() {
+	acctest.PreCheck(t)
+	if acctest.CloudMode() {
 		t.Skip("restarts the emulator")
 	}
 	const n = 30
@@ -461,7 +413,7 @@ func TestAccFaults_emulatorRestart(t *testing.T) {
 	config := countedKeyPairsConfig(env, n, "restart")
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroyed,
+		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
 				// Restart once 10 creates have reached the emulator.
@@ -469,12 +421,12 @@ func TestAccFaults_emulatorRestart(t *testing.T) {
 				Config:    config,
 				Check: resource.ComposeTestCheckFunc(
 					func(*terraform.State) error { return emu.restarted() },
-					env.checkStateMatchesEmulator(n),
+					env.CheckStateMatchesAPI(n),
 					func(*terraform.State) error {
 						// The restarted emulator counts from zero: some but not
 						// all creates reached it, so the apply straddled the
 						// restart.
-						stats, err := env.control().Stats(context.Background())
+						stats, err := env.Control().Stats(context.Background())
 						if err != nil {
 							return err
 						}
@@ -490,7 +442,7 @@ func TestAccFaults_emulatorRestart(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: env.checkStateMatchesEmulator(n),
+				Check: env.CheckStateMatchesAPI(n),
 			},
 		},
 	})

@@ -16,16 +16,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
 
 // The behaviours of the real service that the docs leave open, modelled by
 // the strict emulator as their worse case: the provider must survive each.
-
-// stateID returns the id of a resource in the state.
-func stateID(s *terraform.State, addr string) string {
-	return s.RootModule().Resources[addr].Primary.ID
-}
 
 // A key pair bound to an instance that was terminated stays bound for a
 // while, and unbinding the instance answers that it does not exist: the
@@ -39,8 +35,8 @@ func stateID(s *terraform.State, addr string) string {
 // only the lag under test is held.
 func TestAccFidelity_destroyBoundToTerminatedInstance(t *testing.T) {
 	t.Parallel()
-	testAccPreCheck(t)
-	if cloudMode() {
+	acctest.PreCheck(t)
+	if acctest.CloudMode() {
 		t.Skip("needs the emulator's lags")
 	}
 	srv, err := emulator.New(emulator.Config{
@@ -63,14 +59,14 @@ func TestAccFidelity_destroyBoundToTerminatedInstance(t *testing.T) {
 		}
 	})
 	env := newTestEnvAt(t, hs.URL)
-	env.setInstance("ins-doomed01", "STOPPED")
+	env.SetInstance("ins-doomed01", "STOPPED")
 	config := keyPairConfig(env, "acc_terminated", false)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
 			// The destroy met the binding: DeleteKeyPairs was refused
 			// before the unbinding, and answered after the lag ended.
-			stats, err := env.control().Stats(context.Background())
+			stats, err := env.Control().Stats(context.Background())
 			if err != nil {
 				return err
 			}
@@ -78,15 +74,15 @@ func TestAccFidelity_destroyBoundToTerminatedInstance(t *testing.T) {
 				return fmt.Errorf("%d DeleteKeyPairs calls, lag ended %v: want a refused one, the unbinding that ends the lag, and one after it",
 					stats.Calls["DeleteKeyPairs"], ended.Load())
 			}
-			return env.checkDestroyed(s)
+			return env.CheckDestroyed(s)
 		},
 		Steps: []resource.TestStep{
 			{
 				Config: config,
 				Check: resource.ComposeTestCheckFunc(
-					env.associate(keyPairAddr, "ins-doomed01"),
+					env.Associate(keyPairAddr, "ins-doomed01"),
 					func(*terraform.State) error {
-						return env.control().Terminate(context.Background(), "ins-doomed01", testRegion)
+						return env.Control().Terminate(context.Background(), "ins-doomed01", acctest.Region)
 					},
 				),
 			},
@@ -108,17 +104,17 @@ func TestAccFidelity_destroyBoundToTerminatedInstance(t *testing.T) {
 func TestAccFidelity_destroyUsedByImage(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	env.skipInCloud()
+	env.SkipInCloud()
 	config := keyPairConfig(env, "acc_imaged", false)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroyed,
+		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
 				Config: config,
 				Check: func(s *terraform.State) error {
-					return env.control().SetImage(context.Background(), emulator.Image{
-						ImageID: "img-abcd1234", Region: testRegion, KeyIDs: []string{stateID(s, keyPairAddr)},
+					return env.Control().SetImage(context.Background(), emulator.Image{
+						ImageID: "img-abcd1234", Region: acctest.Region, KeyIDs: []string{acctest.StateID(s, keyPairAddr)},
 					})
 				},
 			},
@@ -130,7 +126,7 @@ func TestAccFidelity_destroyUsedByImage(t *testing.T) {
 			{
 				Config: config,
 				PreConfig: func() {
-					if err := env.control().DeleteImage(context.Background(), "img-abcd1234"); err != nil {
+					if err := env.Control().DeleteImage(context.Background(), "img-abcd1234"); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -147,9 +143,9 @@ func TestAccFidelity_destroyUsedByImage(t *testing.T) {
 func TestAccFidelity_partialDelete(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{Strict: true})
-	env.skipInCloud()
-	env.setInstance("ins-partial1", "STOPPED")
-	config := env.providerConfig() + `
+	env.SkipInCloud()
+	env.SetInstance("ins-partial1", "STOPPED")
+	config := env.ProviderConfig() + `
 resource "tencentcloud_key_pair" "test" {
   count    = 4
   key_name = "acc_partial_${count.index}"
@@ -158,18 +154,18 @@ resource "tencentcloud_key_pair" "test" {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
-			left, err := env.client().ListKeyPairs(context.Background(), nil)
+			left, err := env.Client().ListKeyPairs(context.Background(), nil)
 			if err != nil {
 				return err
 			}
 			for _, kp := range left {
 				return fmt.Errorf("key pair %s (%s, bound to %v) left after destroy", kp.ID, kp.Name, kp.AssociatedInstanceIDs)
 			}
-			return env.checkDestroyed(s)
+			return env.CheckDestroyed(s)
 		},
 		Steps: []resource.TestStep{{
 			Config: config,
-			Check:  env.associate("tencentcloud_key_pair.test.2", "ins-partial1"),
+			Check:  env.Associate("tencentcloud_key_pair.test.2", "ins-partial1"),
 		}},
 	})
 }
@@ -181,21 +177,21 @@ resource "tencentcloud_key_pair" "test" {
 func TestAccFidelity_regionChanged(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{Scope: emulator.ScopeRegion})
-	env.skipInCloud()
+	env.SkipInCloud()
 	keyPair := `
 resource "tencentcloud_key_pair" "test" {
   key_name = "acc_region_moved"
 }
 `
-	elsewhere := strings.Replace(env.providerConfig(), testRegion, "ap-shanghai", 1)
+	elsewhere := strings.Replace(env.ProviderConfig(), acctest.Region, "ap-shanghai", 1)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroyed,
+		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
-				Config: env.providerConfig() + keyPair,
+				Config: env.ProviderConfig() + keyPair,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("region"), knownvalue.StringExact(testRegion)),
+					statecheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("region"), knownvalue.StringExact(acctest.Region)),
 				},
 			},
 			{
@@ -206,7 +202,7 @@ resource "tencentcloud_key_pair" "test" {
 			{
 				// Back in its region, the key pair is there, and the
 				// destroy finds it.
-				Config: env.providerConfig() + keyPair,
+				Config: env.ProviderConfig() + keyPair,
 			},
 		},
 	})
@@ -222,9 +218,9 @@ func TestAccFidelity_moreConditionsThanFilters(t *testing.T) {
 	for i := range 12 {
 		tags[fmt.Sprintf("k%02d", i)] = "v"
 	}
-	match := env.seedKeyPair(keyName("acc_filters_all"), 0, "", tags)
+	match := env.SeedKeyPair(acctest.KeyName("acc_filters_all"), 0, "", tags)
 	delete(tags, "k11") // the 12th condition, which no filter carries
-	env.seedKeyPair(keyName("acc_filters_most"), 0, "", tags)
+	env.SeedKeyPair(acctest.KeyName("acc_filters_most"), 0, "", tags)
 	var conditions []string
 	for i := range 12 {
 		conditions = append(conditions, fmt.Sprintf("k%02d = \"v\"", i))
@@ -232,7 +228,7 @@ func TestAccFidelity_moreConditionsThanFilters(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: env.providerConfig() + fmt.Sprintf(`
+			Config: env.ProviderConfig() + fmt.Sprintf(`
 data "tencentcloud_key_pairs" "test" {
   project_id = 0
   tags       = { %s }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/sshkey"
 )
@@ -51,7 +52,7 @@ func heldCreateProxy(t *testing.T, target string) (endpoint string, held <-chan 
 // waitFor waits until cond holds, polling, and fails the test after a
 // watchdog of several minutes (which only a broken test reaches), killing
 // the command first.
-func waitFor(t *testing.T, cmd *exec.Cmd, out *lockedBuffer, what string, cond func() bool) {
+func waitFor(t *testing.T, cmd *exec.Cmd, out *acctest.Output, what string, cond func() bool) {
 	t.Helper()
 	for watchdog := time.Now().Add(5 * time.Minute); !cond(); time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(watchdog) {
@@ -70,20 +71,19 @@ func waitFor(t *testing.T, cmd *exec.Cmd, out *lockedBuffer, what string, cond f
 func TestAccInterrupt_sigintDuringCreates(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	env.skipInCloud()
+	env.SkipInCloud()
 	const n = 6
-	endpoint, held, release := heldCreateProxy(t, env.endpoint)
-	tf := newTFCLI(t, ourAddress)
-	tf.write("main.tf", providerBlocks(endpoint, testRegion, ourProvider)+fmt.Sprintf(`
+	endpoint, held, release := heldCreateProxy(t, env.Endpoint)
+	tf := acctest.NewCLI(t, acctest.OurAddress)
+	tf.Write("main.tf", acctest.ProviderBlocks(endpoint, acctest.Region, acctest.OurProvider)+fmt.Sprintf(`
 resource "tencentcloud_key_pair" "test" {
   count    = %d
   key_name = "interrupted_${count.index}"
 }
 `, n))
 
-	apply := exec.Command(tf.terraform, "apply", "-no-color", "-auto-approve", "-input=false", "-parallelism=3")
-	apply.Dir, apply.Env = tf.dir, tf.env
-	out := &lockedBuffer{}
+	apply := tf.Command("apply", "-no-color", "-auto-approve", "-input=false", "-parallelism=3")
+	out := &acctest.Output{}
 	apply.Stdout, apply.Stderr = out, out
 	if err := apply.Start(); err != nil {
 		t.Fatal(err)
@@ -106,17 +106,17 @@ resource "tencentcloud_key_pair" "test" {
 	_ = apply.Wait()
 
 	// Everything in the cloud is in the state, with its private key.
-	inState := map[string]stateResource{}
-	for _, r := range tf.resources() {
+	inState := map[string]acctest.StateResource{}
+	for _, r := range tf.Resources() {
 		inState[fmt.Sprint(r.Values["id"])] = r
 	}
-	all, err := env.client().ListKeyPairs(context.Background(), nil)
+	all, err := env.Client().ListKeyPairs(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// At least one create was in flight at the interrupt: it must have
 	// finished into the state, not been cut short and cleared away.
-	stats, err := env.control().Stats(context.Background())
+	stats, err := env.Control().Stats(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,12 +141,12 @@ resource "tencentcloud_key_pair" "test" {
 	}
 
 	// The next apply makes the rest, and then there is nothing to do.
-	tf.run([]int{0}, "apply", "-no-color", "-auto-approve", "-input=false")
-	if code, _, all := tf.run([]int{0, 2}, "plan", "-no-color", "-detailed-exitcode", "-input=false"); code != 0 {
+	tf.Run([]int{0}, "apply", "-no-color", "-auto-approve", "-input=false")
+	if code, _, all := tf.Run([]int{0, 2}, "plan", "-no-color", "-detailed-exitcode", "-input=false"); code != 0 {
 		t.Errorf("plan after the second apply is not empty:\n%s", all)
 	}
-	if got := len(tf.resources()); got != n {
+	if got := len(tf.Resources()); got != n {
 		t.Errorf("%d key pairs in the state, want %d", got, n)
 	}
-	tf.run([]int{0}, "destroy", "-no-color", "-auto-approve", "-input=false")
+	tf.Run([]int{0}, "destroy", "-no-color", "-auto-approve", "-input=false")
 }

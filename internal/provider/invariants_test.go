@@ -25,9 +25,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
-	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/testcloud"
 )
 
 // hostileAnswer is what hostileProxy does with one call.
@@ -152,44 +152,16 @@ func hostileProxy(t *testing.T, target string, pick func(action string, n int) h
 	}
 }
 
-// providerConfigAt is the provider block for endpoint (a proxy in front of
-// the test's emulator), with more arguments in it.
-func providerConfigAt(endpoint, more string) string {
-	return fmt.Sprintf(`
-provider "tencentcloud" {
-  endpoint   = %q
-  secret_id  = %q
-  secret_key = %q
-  region     = %q
-%s
-}
-`, endpoint, emulator.DemoSecretID, emulator.DemoSecretKey, testRegion, more)
-}
-
-// createForeign makes a key pair as the console or another tool would:
-// with a plain SDK call, without this provider's create token.
-func (e *testEnv) createForeign(name string, tags map[string]string) string {
-	e.t.Helper()
-	id, err := testcloud.CreateKeyPair(e.endpoint, emulator.DemoSecretID, emulator.DemoSecretKey, testRegion, name, tags)
-	if err != nil {
-		e.t.Fatalf("create key pair %s: %v", name, err)
-	}
-	if _, err := e.client().WaitForKeyPair(e.t.Context(), id, client.HasTags(tags)); err != nil {
-		e.t.Fatalf("read key pair %s: %v", id, err)
-	}
-	return id
-}
-
 // (b) With pgp_key, no state holds the private key in plain text, also
 // when reading the new key pair back fails and the state keeps it tainted,
 // and not the backup of the state that replaces it.
 func TestAccInvariants_pgpKeyNeverPlainWhenReadBackFails(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	env.skipInCloud()
+	env.SkipInCloud()
 	var failReads sync.Mutex
 	reading := true
-	endpoint, _ := hostileProxy(t, env.endpoint, func(action string, _ int) hostileAnswer {
+	endpoint, _ := hostileProxy(t, env.Endpoint, func(action string, _ int) hostileAnswer {
 		failReads.Lock()
 		defer failReads.Unlock()
 		if action == "DescribeKeyPairs" && reading {
@@ -198,8 +170,8 @@ func TestAccInvariants_pgpKeyNeverPlainWhenReadBackFails(t *testing.T) {
 		return passAnswer
 	})
 	_, pgpKey := newPGPEntity(t)
-	tf := newTFCLI(t, ourAddress)
-	tf.write("main.tf", fmt.Sprintf(`
+	tf := acctest.NewCLI(t, acctest.OurAddress)
+	tf.Write("main.tf", fmt.Sprintf(`
 terraform {
   required_providers {
     tencentcloud = { source = %q }
@@ -211,24 +183,24 @@ resource "tencentcloud_key_pair" "test" {
   pgp_key  = %q
   tags     = { team = "ops" }
 }
-`, ourSource, providerConfigAt(endpoint, "  max_retries = 0"), pgpKey))
+`, acctest.OurSource, acctest.ProviderConfig(endpoint, "  max_retries = 0"), pgpKey))
 
-	_, _, out := tf.run([]int{1}, "apply", "-no-color", "-auto-approve", "-input=false")
+	_, _, out := tf.Run([]int{1}, "apply", "-no-color", "-auto-approve", "-input=false")
 	if !strings.Contains(out, "created but not readable") {
 		t.Fatalf("the apply did not fail reading back:\n%s", out)
 	}
-	checkNoPlainPrivateKey(t, tf.dir, "terraform.tfstate")
-	if got := tf.resources()["tencentcloud_key_pair.test"].Values["encrypted_private_key"]; got == nil || got == "" {
+	checkNoPlainPrivateKey(t, tf.Dir, "terraform.tfstate")
+	if got := tf.Resources()["tencentcloud_key_pair.test"].Values["encrypted_private_key"]; got == nil || got == "" {
 		t.Errorf("the tainted state lost the encrypted private key: %v", got)
 	}
 
 	failReads.Lock()
 	reading = false
 	failReads.Unlock()
-	tf.run([]int{0}, "apply", "-no-color", "-auto-approve", "-input=false")
-	checkNoPlainPrivateKey(t, tf.dir, "terraform.tfstate", "terraform.tfstate.backup")
+	tf.Run([]int{0}, "apply", "-no-color", "-auto-approve", "-input=false")
+	checkNoPlainPrivateKey(t, tf.Dir, "terraform.tfstate", "terraform.tfstate.backup")
 	checkCloudMatchesCLIState(t, env, tf)
-	tf.run([]int{0}, "destroy", "-no-color", "-auto-approve", "-input=false")
+	tf.Run([]int{0}, "destroy", "-no-color", "-auto-approve", "-input=false")
 }
 
 // checkNoPlainPrivateKey fails when a file of dir holds a private key in
@@ -248,13 +220,13 @@ func checkNoPlainPrivateKey(t *testing.T, dir string, names ...string) {
 
 // checkCloudMatchesCLIState checks that the emulator holds exactly the key
 // pairs of a tfCLI state: nothing orphaned, nothing lost.
-func checkCloudMatchesCLIState(t *testing.T, env *testEnv, tf *tfCLI) {
+func checkCloudMatchesCLIState(t *testing.T, env *testEnv, tf *acctest.CLI) {
 	t.Helper()
 	inState := map[string]bool{}
-	for _, r := range tf.resources() {
+	for _, r := range tf.Resources() {
 		inState[fmt.Sprint(r.Values["id"])] = true
 	}
-	all, err := env.client().ListKeyPairs(context.Background(), nil)
+	all, err := env.Client().ListKeyPairs(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,8 +249,8 @@ func checkCloudMatchesCLIState(t *testing.T, env *testEnv, tf *tfCLI) {
 func TestAccInvariants_recoveryOutlastsThrottling(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	env.skipInCloud()
-	endpoint, calls := hostileProxy(t, env.endpoint, func(action string, n int) hostileAnswer {
+	env.SkipInCloud()
+	endpoint, calls := hostileProxy(t, env.Endpoint, func(action string, n int) hostileAnswer {
 		switch {
 		case action == "CreateKeyPair" && n == 1:
 			return dropAfterCommit
@@ -290,7 +262,7 @@ func TestAccInvariants_recoveryOutlastsThrottling(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: providerConfigAt(endpoint, "  max_retries = 0") + `
+			Config: acctest.ProviderConfig(endpoint, "  max_retries = 0") + `
 resource "tencentcloud_key_pair" "test" {
   key_name = "recovered"
 }
@@ -298,7 +270,7 @@ resource "tencentcloud_key_pair" "test" {
 			ExpectError: regexp.MustCompile(`CreateKeyPair: ClientError.NetworkError`),
 		}},
 	})
-	left, err := env.client().ListKeyPairs(context.Background(), nil)
+	left, err := env.Client().ListKeyPairs(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,8 +289,8 @@ resource "tencentcloud_key_pair" "test" {
 func TestAccInvariants_recoveryThenCreateAgain(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	env.skipInCloud()
-	endpoint, calls := hostileProxy(t, env.endpoint, func(action string, n int) hostileAnswer {
+	env.SkipInCloud()
+	endpoint, calls := hostileProxy(t, env.Endpoint, func(action string, n int) hostileAnswer {
 		switch {
 		case action == "CreateKeyPair" && n == 1:
 			return dropAfterCommit
@@ -330,13 +302,13 @@ func TestAccInvariants_recoveryThenCreateAgain(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: providerConfigAt(endpoint, "") + `
+			Config: acctest.ProviderConfig(endpoint, "") + `
 resource "tencentcloud_key_pair" "test" {
   key_name = "recovered"
 }
 `,
 			Check: resource.ComposeTestCheckFunc(
-				env.checkStateMatchesEmulator(1),
+				env.CheckStateMatchesAPI(1),
 				func(*terraform.State) error {
 					if got := calls("CreateKeyPair"); got != 2 {
 						return fmt.Errorf("%d CreateKeyPair calls, want 2 (the lost one, then one again)", got)
@@ -354,15 +326,15 @@ resource "tencentcloud_key_pair" "test" {
 func TestAccInvariants_importNeverAdoptsAnothers(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	env.skipInCloud()
-	publicKey := testPublicKey(t)
+	env.SkipInCloud()
+	publicKey := acctest.PublicKey(t)
 	// Workspace B, with this provider's client.
-	theirKeyPair, err := env.client().ImportKeyPair(t.Context(), "shared_import", 0, publicKey, map[string]string{"workspace": "b"})
+	theirKeyPair, err := env.Client().ImportKeyPair(t.Context(), "shared_import", 0, publicKey, map[string]string{"workspace": "b"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	theirs := theirKeyPair.ID
-	endpoint, _ := hostileProxy(t, env.endpoint, func(action string, n int) hostileAnswer {
+	endpoint, _ := hostileProxy(t, env.Endpoint, func(action string, n int) hostileAnswer {
 		if action == "ImportKeyPair" && n == 1 {
 			return internalErrorBefore
 		}
@@ -371,7 +343,7 @@ func TestAccInvariants_importNeverAdoptsAnothers(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: providerConfigAt(endpoint, "") + fmt.Sprintf(`
+			Config: acctest.ProviderConfig(endpoint, "") + fmt.Sprintf(`
 resource "tencentcloud_key_pair" "test" {
   key_name   = "shared_import"
   public_key = %q
@@ -380,7 +352,7 @@ resource "tencentcloud_key_pair" "test" {
 			ExpectError: regexp.MustCompile(`(?s)shared_import.*` + theirs),
 		}},
 	})
-	if _, err := env.client().DescribeKeyPair(context.Background(), theirs); err != nil {
+	if _, err := env.Client().DescribeKeyPair(context.Background(), theirs); err != nil {
 		t.Errorf("the other workspace's key pair %s: %v", theirs, err)
 	}
 }
@@ -394,10 +366,10 @@ resource "tencentcloud_key_pair" "test" {
 func TestAccInvariants_emptyAndIncompleteAnswers(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	env.skipInCloud()
+	env.SkipInCloud()
 	var mu sync.Mutex
 	hostileReads := 0
-	endpoint, calls := hostileProxy(t, env.endpoint, func(action string, n int) hostileAnswer {
+	endpoint, calls := hostileProxy(t, env.Endpoint, func(action string, n int) hostileAnswer {
 		mu.Lock()
 		defer mu.Unlock()
 		if action == "CreateKeyPair" {
@@ -421,7 +393,7 @@ func TestAccInvariants_emptyAndIncompleteAnswers(t *testing.T) {
 		}
 		return passAnswer
 	})
-	config := providerConfigAt(endpoint, "") + `
+	config := acctest.ProviderConfig(endpoint, "") + `
 resource "tencentcloud_key_pair" "test" {
   key_name = "incomplete_answers"
 }
@@ -432,7 +404,7 @@ resource "tencentcloud_key_pair" "test" {
 			{
 				Config: config,
 				Check: resource.ComposeTestCheckFunc(
-					env.checkStateMatchesEmulator(1),
+					env.CheckStateMatchesAPI(1),
 					func(*terraform.State) error {
 						if got := calls("CreateKeyPair"); got != 5 {
 							return fmt.Errorf("%d CreateKeyPair calls, want 5 (4 lost answers, then one)", got)
@@ -451,7 +423,7 @@ resource "tencentcloud_key_pair" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: env.checkStateMatchesEmulator(1),
+				Check: env.CheckStateMatchesAPI(1),
 			},
 		},
 	})
@@ -463,10 +435,10 @@ resource "tencentcloud_key_pair" "test" {
 func TestAccInvariants_emptyReadsKeepKeyPair(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	env.skipInCloud()
+	env.SkipInCloud()
 	var mu sync.Mutex
 	empty := 0
-	endpoint, _ := hostileProxy(t, env.endpoint, func(action string, _ int) hostileAnswer {
+	endpoint, _ := hostileProxy(t, env.Endpoint, func(action string, _ int) hostileAnswer {
 		mu.Lock()
 		defer mu.Unlock()
 		if action == "DescribeKeyPairs" && empty > 0 {
@@ -475,7 +447,7 @@ func TestAccInvariants_emptyReadsKeepKeyPair(t *testing.T) {
 		}
 		return passAnswer
 	})
-	config := providerConfigAt(endpoint, "") + `
+	config := acctest.ProviderConfig(endpoint, "") + `
 resource "tencentcloud_key_pair" "test" {
   key_name = "empty_reads"
 }
@@ -493,7 +465,7 @@ resource "tencentcloud_key_pair" "test" {
 				RefreshState: true,
 				Check: resource.ComposeTestCheckFunc(
 					resource.TestCheckResourceAttrSet("tencentcloud_key_pair.test", "private_key"),
-					env.checkStateMatchesEmulator(1),
+					env.CheckStateMatchesAPI(1),
 				),
 			},
 		},
@@ -507,8 +479,8 @@ resource "tencentcloud_key_pair" "test" {
 func TestAccInvariants_slowTagsAfterLostCreate(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{TagLag: 8 * time.Second})
-	env.skipInCloud()
-	endpoint, _ := hostileProxy(t, env.endpoint, func(action string, n int) hostileAnswer {
+	env.SkipInCloud()
+	endpoint, _ := hostileProxy(t, env.Endpoint, func(action string, n int) hostileAnswer {
 		if action == "CreateKeyPair" && n == 1 {
 			return dropAfterCommit
 		}
@@ -517,13 +489,13 @@ func TestAccInvariants_slowTagsAfterLostCreate(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: providerConfigAt(endpoint, "") + `
+			Config: acctest.ProviderConfig(endpoint, "") + `
 resource "tencentcloud_key_pair" "test" {
   key_name = "slow_tags"
   tags     = { team = "ops" }
 }
 `,
-			Check: env.checkStateMatchesEmulator(1),
+			Check: env.CheckStateMatchesAPI(1),
 		}},
 	})
 }
@@ -535,19 +507,19 @@ resource "tencentcloud_key_pair" "test" {
 func TestAccInvariants_nameHeldByProviderMadeKeyPair(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	env.skipInCloud()
-	left, err := env.client().CreateKeyPair(t.Context(), "left_behind", 0, nil)
+	env.SkipInCloud()
+	left, err := env.Client().CreateKeyPair(t.Context(), "left_behind", 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Its token shows, as it will once the tag lag is over.
-	if _, err := env.client().WaitForKeyPair(t.Context(), left.ID, func(kp *client.KeyPair) bool { return kp.CreateToken != "" }); err != nil {
+	if _, err := env.Client().WaitForKeyPair(t.Context(), left.ID, func(kp *client.KeyPair) bool { return kp.CreateToken != "" }); err != nil {
 		t.Fatal(err)
 	}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: env.providerConfig() + `
+			Config: env.ProviderConfig() + `
 resource "tencentcloud_key_pair" "test" {
   key_name = "left_behind"
 }

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -13,8 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"golang.org/x/crypto/ssh"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
@@ -27,113 +26,21 @@ var keyPairAttrs = []string{
 	"id", "key_name", "project_id", "description", "public_key", "fingerprint", "tags", "created_time", "associated_instance_ids",
 }
 
-// seedKeyPair makes a key pair outside Terraform, as another team or the
-// console would, and returns it as DescribeKeyPairs describes it.
-func (e *testEnv) seedKeyPair(name string, projectID int64, description string, tags map[string]string) *client.KeyPair {
-	e.t.Helper()
-	kp, err := e.client().CreateKeyPair(e.t.Context(), name, projectID, tags)
-	if err != nil {
-		e.t.Fatalf("create key pair %s: %v", name, err)
-	}
-	return e.finishSeed(kp.ID, description, tags)
-}
-
-// seedImportedKeyPair imports a public key outside Terraform.
-func (e *testEnv) seedImportedKeyPair(name, publicKey string) *client.KeyPair {
-	e.t.Helper()
-	kp, err := e.client().ImportKeyPair(e.t.Context(), name, 0, publicKey, nil)
-	if err != nil {
-		e.t.Fatalf("import key pair %s: %v", name, err)
-	}
-	return e.finishSeed(kp.ID, "", nil)
-}
-
-// finishSeed sets the description of a key pair made outside Terraform,
-// and waits until DescribeKeyPairs shows it with its tags (the API may
-// take a moment).
-func (e *testEnv) finishSeed(id, description string, tags map[string]string) *client.KeyPair {
-	e.t.Helper()
-	if e.endpoint == "" {
-		// The emulator goes away with the test; the cloud does not. The
-		// test's context is done by the time cleanups run.
-		e.t.Cleanup(func() { _ = e.client().DeleteKeyPair(context.Background(), id) })
-	}
-	if description != "" {
-		if err := e.client().ModifyKeyPair(e.t.Context(), id, nil, &description); err != nil {
-			e.t.Fatalf("set the description of key pair %s: %v", id, err)
-		}
-	}
-	kp, err := e.client().WaitForKeyPair(e.t.Context(), id, client.HasTags(tags))
-	if err != nil {
-		e.t.Fatalf("read key pair %s: %v", id, err)
-	}
-	return kp
-}
-
-// describeKeyPair reads a key pair again, after a change made outside
-// Terraform.
-func (e *testEnv) describeKeyPair(id string) *client.KeyPair {
-	e.t.Helper()
-	kp, err := e.client().DescribeKeyPair(e.t.Context(), id)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return kp
-}
-
-// expectKeyPair checks every attribute of a key pair that a data source
-// returns, at the paths at gives, against what the API says of it. The
-// fingerprint is computed here from the public key.
-func expectKeyPair(t *testing.T, addr string, at func(attr string) tfjsonpath.Path, kp *client.KeyPair) []statecheck.StateCheck {
-	t.Helper()
-	pub, _, _, _, err := ssh.ParseAuthorizedKey([]byte(kp.PublicKey))
-	if err != nil {
-		t.Fatalf("public key of %s does not parse: %v", kp.ID, err)
-	}
-	var description knownvalue.Check = knownvalue.Null()
-	if kp.Description != "" {
-		description = knownvalue.StringExact(kp.Description)
-	}
-	var tags knownvalue.Check = knownvalue.Null()
-	if len(kp.Tags) > 0 {
-		want := map[string]knownvalue.Check{}
-		for k, v := range kp.Tags {
-			want[k] = knownvalue.StringExact(v)
-		}
-		tags = knownvalue.MapExact(want)
-	}
-	instances := []knownvalue.Check{}
-	for _, id := range kp.AssociatedInstanceIDs {
-		instances = append(instances, knownvalue.StringExact(id))
-	}
-	return []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(addr, at("id"), knownvalue.StringExact(kp.ID)),
-		statecheck.ExpectKnownValue(addr, at("key_name"), knownvalue.StringExact(kp.Name)),
-		statecheck.ExpectKnownValue(addr, at("project_id"), knownvalue.Int64Exact(kp.ProjectID)),
-		statecheck.ExpectKnownValue(addr, at("description"), description),
-		statecheck.ExpectKnownValue(addr, at("public_key"), knownvalue.StringExact(kp.PublicKey)),
-		statecheck.ExpectKnownValue(addr, at("fingerprint"), knownvalue.StringExact(ssh.FingerprintSHA256(pub))),
-		statecheck.ExpectKnownValue(addr, at("tags"), tags),
-		statecheck.ExpectKnownValue(addr, at("created_time"), knownvalue.StringExact(kp.CreatedTime)),
-		statecheck.ExpectKnownValue(addr, at("associated_instance_ids"), knownvalue.SetExact(instances)),
-	}
-}
-
 // rootAttr is the path of a top-level attribute.
 func rootAttr(attr string) tfjsonpath.Path { return tfjsonpath.New(attr) }
 
 func TestAccKeyPairDataSource_byName(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{Projects: []int64{1001}})
-	env.skipInCloud() // project 1001
-	kp := env.seedKeyPair("acc_ds_name", 1001, "made in the console", map[string]string{"team": "infra", "env": "prod"})
+	env.SkipInCloud() // project 1001
+	kp := env.SeedKeyPair("acc_ds_name", 1001, "made in the console", map[string]string{"team": "infra", "env": "prod"})
 	// Names that the real API's fuzzy key-name filter might also match.
-	env.seedKeyPair("acc_ds_name_old", 1001, "", nil)
-	env.seedKeyPair("acc_ds_nam", 0, "", nil)
+	env.SeedKeyPair("acc_ds_name_old", 1001, "", nil)
+	env.SeedKeyPair("acc_ds_nam", 0, "", nil)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: env.providerConfig() + `
+			Config: env.ProviderConfig() + `
 data "tencentcloud_key_pair" "test" {
   key_name = "acc_ds_name"
 }
@@ -150,12 +57,12 @@ func TestAccKeyPairDataSource_byID(t *testing.T) {
 	env := newTestEnv(t, emulator.Config{})
 	// Imported with a comment and surrounding whitespace: the data source
 	// returns the key as the API stores it, comment included.
-	imported := env.seedImportedKeyPair(keyName("acc_ds_imported"), "  "+testPublicKey(t)+"  alice@example\n")
+	imported := env.SeedImportedKeyPair(acctest.KeyName("acc_ds_imported"), "  "+acctest.PublicKey(t)+"  alice@example\n")
 	if !strings.HasSuffix(imported.PublicKey, " alice@example") {
 		t.Fatalf("the API stores the public key as %q, without its comment", imported.PublicKey)
 	}
 	// No description, no tags: both null, as in the resource.
-	bare := env.seedKeyPair(keyName("acc_ds_bare"), 0, "", nil)
+	bare := env.SeedKeyPair(acctest.KeyName("acc_ds_bare"), 0, "", nil)
 	const importedAddr, bareAddr = "data.tencentcloud_key_pair.imported", "data.tencentcloud_key_pair.bare"
 	checks := append(expectKeyPair(t, importedAddr, rootAttr, imported), expectKeyPair(t, bareAddr, rootAttr, bare)...)
 	checks = append(checks,
@@ -165,7 +72,7 @@ func TestAccKeyPairDataSource_byID(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: env.providerConfig() + fmt.Sprintf(`
+			Config: env.ProviderConfig() + fmt.Sprintf(`
 data "tencentcloud_key_pair" "imported" {
   key_id = %q
 }
@@ -184,18 +91,18 @@ data "tencentcloud_key_pair" "bare" {
 func TestAccKeyPairDataSource_associatedInstances(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	env.skipInCloud()
-	env.setInstance("ins-dsbound1", "STOPPED")
-	env.setInstance("ins-dsbound2", "STOPPED")
-	kp := env.seedKeyPair("acc_ds_bound", 0, "", nil)
-	if err := env.client().AssociateInstances(t.Context(), []string{kp.ID}, []string{"ins-dsbound1", "ins-dsbound2"}, false); err != nil {
+	env.SkipInCloud()
+	env.SetInstance("ins-dsbound1", "STOPPED")
+	env.SetInstance("ins-dsbound2", "STOPPED")
+	kp := env.SeedKeyPair("acc_ds_bound", 0, "", nil)
+	if err := env.Client().AssociateInstances(t.Context(), []string{kp.ID}, []string{"ins-dsbound1", "ins-dsbound2"}, false); err != nil {
 		t.Fatal(err)
 	}
-	kp = env.describeKeyPair(kp.ID)
+	kp = env.DescribeKeyPair(kp.ID)
 	if len(kp.AssociatedInstanceIDs) != 2 {
 		t.Fatalf("the API lists instances %v, want 2", kp.AssociatedInstanceIDs)
 	}
-	config := env.providerConfig() + `
+	config := env.ProviderConfig() + `
 data "tencentcloud_key_pair" "test" {
   key_name = "acc_ds_bound"
 }
@@ -209,7 +116,7 @@ data "tencentcloud_key_pair" "test" {
 			},
 			{
 				PreConfig: func() {
-					if err := env.client().DisassociateInstances(t.Context(), []string{kp.ID}, []string{"ins-dsbound2"}, false); err != nil {
+					if err := env.Client().DisassociateInstances(t.Context(), []string{kp.ID}, []string{"ins-dsbound2"}, false); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -250,9 +157,9 @@ func TestAccKeyPairDataSource_matchesResource(t *testing.T) {
 	)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroyed,
+		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{{
-			Config: env.providerConfig() + fmt.Sprintf(`
+			Config: env.ProviderConfig() + fmt.Sprintf(`
 resource "tencentcloud_key_pair" "full" {
   key_name    = %q
   description = "deploy key"
@@ -270,7 +177,7 @@ data "tencentcloud_key_pair" "by_id" {
 data "tencentcloud_key_pair" "by_name" {
   key_name = tencentcloud_key_pair.bare.key_name
 }
-`, keyName("acc_ds_full"), keyName("acc_ds_plain")),
+`, acctest.KeyName("acc_ds_full"), acctest.KeyName("acc_ds_plain")),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
@@ -282,12 +189,12 @@ data "tencentcloud_key_pair" "by_name" {
 func TestAccKeyPairDataSource_notFound(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	env.seedKeyPair(keyName("acc_ds_present"), 0, "", nil)
+	env.SeedKeyPair(acctest.KeyName("acc_ds_present"), 0, "", nil)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: env.providerConfig() + `
+				Config: env.ProviderConfig() + `
 data "tencentcloud_key_pair" "test" {
   key_id = "skey-zzzzzzzz"
 }
@@ -295,7 +202,7 @@ data "tencentcloud_key_pair" "test" {
 				ExpectError: regexp.MustCompile(`(?s)Key pair not found.*No key pair has the id skey-zzzzzzzz in region`),
 			},
 			{
-				Config: env.providerConfig() + `
+				Config: env.ProviderConfig() + `
 data "tencentcloud_key_pair" "test" {
   key_name = "acc_ds_absent"
 }
@@ -311,7 +218,7 @@ data "tencentcloud_key_pair" "test" {
 func TestAccKeyPairDataSource_validation(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	env.skipInCloud()
+	env.SkipInCloud()
 	cases := []struct {
 		name, body, want string
 	}{
@@ -324,9 +231,9 @@ func TestAccKeyPairDataSource_validation(t *testing.T) {
 		{"both", `key_id = "skey-12345678"` + "\n" + `key_name = "ok"`, `(?s)Invalid Attribute Combination.*Exactly one of these attributes must be configured: \[key_id,key_name\]`},
 		{"neither", ``, `(?s)Missing Attribute Configuration.*Exactly one of these attributes must be configured: \[key_id,key_name\]`},
 	}
-	var configs []planErrorCase
+	var configs []acctest.PlanError
 	for _, c := range cases {
-		configs = append(configs, planErrorCase{config: fmt.Sprintf("data \"tencentcloud_key_pair\" \"test\" {\n%s\n}\n", c.body), want: c.want})
+		configs = append(configs, acctest.PlanError{Config: fmt.Sprintf("data \"tencentcloud_key_pair\" \"test\" {\n%s\n}\n", c.body), Want: c.want})
 	}
 	env.expectPlanErrors(configs)
 }

@@ -111,12 +111,12 @@ func (s recordingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6
 func TestAccKeyPair_forceStopWarnings(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{Projects: []int64{1001}})
-	env.skipInCloud()
-	env.setInstance("ins-running1", "STOPPED")
-	env.setInstance("ins-stopped1", "STOPPED")
+	env.SkipInCloud()
+	env.SetInstance("ins-running1", "STOPPED")
+	env.SetInstance("ins-stopped1", "STOPPED")
 	rec := &warningRecorder{}
 	config := func(project int, description string) string {
-		return env.providerConfig() + fmt.Sprintf(`
+		return env.ProviderConfig() + fmt.Sprintf(`
 resource "tencentcloud_key_pair" "test" {
   key_name    = "acc_force_stop"
   project_id  = %d
@@ -128,11 +128,11 @@ resource "tencentcloud_key_pair" "test" {
 	// bind binds the key pair to both instances (while they are stopped,
 	// as the API wants), then starts one of them.
 	bind := func(s *terraform.State) error {
-		env.setInstance("ins-running1", "STOPPED")
-		if err := env.associate(keyPairAddr, "ins-running1", "ins-stopped1")(s); err != nil {
+		env.SetInstance("ins-running1", "STOPPED")
+		if err := env.Associate(keyPairAddr, "ins-running1", "ins-stopped1")(s); err != nil {
 			return err
 		}
-		env.setInstance("ins-running1", "RUNNING")
+		env.SetInstance("ins-running1", "RUNNING")
 		return nil
 	}
 	destroyWarning := `(?s)^plan: Destroying the key pair stops its running instances: Key pair skey-\w+ \(acc_force_stop\) has force_stop = true and is bound to instances ins-running1, ins-stopped1\. To delete it, .*force-stops those of them that are running`
@@ -143,7 +143,7 @@ resource "tencentcloud_key_pair" "test" {
 	}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(),
-		CheckDestroy:             env.checkDestroyed,
+		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
 				Config: config(0, "first"),

@@ -8,8 +8,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
 
@@ -21,11 +23,11 @@ import (
 func TestAccKeyPair_importByName(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	name := keyName("acc_by_name")
+	name := acctest.KeyName("acc_by_name")
 	// A name that holds the imported one, which DescribeKeyPairs' key-name
 	// filter also answers (it matches part of a name): the import takes
 	// the key pair of exactly the name, never this one.
-	env.seedKeyPair(name+"_b", 0, "", nil)
+	env.SeedKeyPair(name+"_b", 0, "", nil)
 	var id string
 	isID := knownvalue.StringFunc(func(v string) error {
 		if v != id {
@@ -35,17 +37,23 @@ func TestAccKeyPair_importByName(t *testing.T) {
 	})
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroyed,
+		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
-				Config: env.providerConfig() + fmt.Sprintf(`
+				Config: env.ProviderConfig() + fmt.Sprintf(`
 resource "tencentcloud_key_pair" "test" {
   key_name    = %q
   description = "found by name"
   tags        = { team = "infra" }
 }
 `, name),
-				Check: saveID(keyPairAddr, &id),
+				// The id that the imports by name below must find.
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("id"), knownvalue.StringFunc(func(v string) error {
+						id = v
+						return nil
+					})),
+				},
 			},
 			{
 				ResourceName:            keyPairAddr,
@@ -85,7 +93,7 @@ resource "tencentcloud_key_pair" "test" {
 				ResourceName:  keyPairAddr,
 				ImportState:   true,
 				ImportStateId: "acc_no_such_name",
-				ExpectError:   regexp.MustCompile(`(?s)No key pair is named "acc_no_such_name" in region ` + testRegion + `.*key pair id \(skey-`),
+				ExpectError:   regexp.MustCompile(`(?s)No key pair is named "acc_no_such_name" in region ` + acctest.Region + `.*key pair id \(skey-`),
 			},
 			{
 				ResourceName:  keyPairAddr,

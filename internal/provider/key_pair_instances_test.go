@@ -16,37 +16,20 @@ import (
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
 
-// associate binds the key pair in state to instances, out of band.
-func (e *testEnv) associate(addr string, instanceIDs ...string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		id := s.RootModule().Resources[addr].Primary.ID
-		return e.client().AssociateInstances(context.Background(), []string{id}, instanceIDs, false)
-	}
-}
-
 // instanceState returns the State the emulator holds for an instance.
 func (e *testEnv) instanceState(id string) string {
-	e.t.Helper()
-	instances, err := e.control().Instances(context.Background())
+	e.T.Helper()
+	instances, err := e.Control().Instances(context.Background())
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	for _, in := range instances {
 		if in.InstanceID == id {
 			return in.State
 		}
 	}
-	e.t.Fatalf("instance %s not found", id)
+	e.T.Fatalf("instance %s not found", id)
 	return ""
-}
-
-func keyPairConfig(env *testEnv, name string, forceStop bool) string {
-	return env.providerConfig() + fmt.Sprintf(`
-resource "tencentcloud_key_pair" "test" {
-  key_name   = %q
-  force_stop = %t
-}
-`, name, forceStop)
 }
 
 // A key pair bound to stopped instances is unbound and deleted; the
@@ -54,15 +37,15 @@ resource "tencentcloud_key_pair" "test" {
 func TestAccKeyPair_destroyBoundToStoppedInstances(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	env.skipInCloud()
-	env.setInstance("ins-stopped1", "STOPPED")
-	env.setInstance("ins-stopped2", "STOPPED")
+	env.SkipInCloud()
+	env.SetInstance("ins-stopped1", "STOPPED")
+	env.SetInstance("ins-stopped2", "STOPPED")
 	config := keyPairConfig(env, "acc_bound_stopped", false)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroyed,
+		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{
-			{Config: config, Check: env.associate(keyPairAddr, "ins-stopped1", "ins-stopped2")},
+			{Config: config, Check: env.Associate(keyPairAddr, "ins-stopped1", "ins-stopped2")},
 			{
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -83,21 +66,21 @@ func TestAccKeyPair_destroyBoundToStoppedInstances(t *testing.T) {
 func TestAccKeyPair_destroyBoundToRunningInstance(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	env.skipInCloud()
-	env.setInstance("ins-running1", "RUNNING")
+	env.SkipInCloud()
+	env.SetInstance("ins-running1", "RUNNING")
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroyed,
+		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
 				Config: keyPairConfig(env, "acc_bound_running", false),
 				Check: func(s *terraform.State) error {
 					// Bound while stopped, then started again.
-					env.setInstance("ins-running1", "STOPPED")
-					if err := env.associate(keyPairAddr, "ins-running1")(s); err != nil {
+					env.SetInstance("ins-running1", "STOPPED")
+					if err := env.Associate(keyPairAddr, "ins-running1")(s); err != nil {
 						return err
 					}
-					env.setInstance("ins-running1", "RUNNING")
+					env.SetInstance("ins-running1", "RUNNING")
 					return nil
 				},
 			},
@@ -119,7 +102,7 @@ func TestAccKeyPair_destroyBoundToRunningInstance(t *testing.T) {
 					// Tencent Cloud stops it to unbind the key pair; the real
 					// service (and the strict emulator) starts it again.
 					want := "STOPPED"
-					if env.cfg.Strict || env.cfg.RestartAfterForceStop {
+					if env.Config.Strict || env.Config.RestartAfterForceStop {
 						want = "RUNNING"
 					}
 					if got := env.instanceState("ins-running1"); got != want {

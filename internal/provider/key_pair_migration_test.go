@@ -10,41 +10,11 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/sshkey"
 )
-
-const (
-	officialAddress = "registry.terraform.io/tencentcloudstack/tencentcloud"
-	ourAddress      = "registry.terraform.io/keypairlabs/tencentcloud"
-)
-
-// stateInstance is one resource of a terraform.tfstate (format 4) at
-// schema version 0: the official provider's layout, or this provider's
-// before version 1.
-func stateInstance(name, provider string, attributes map[string]any) map[string]any {
-	return stateInstanceAt(name, provider, 0, attributes)
-}
-
-// stateInstanceAt is stateInstance at another schema version.
-func stateInstanceAt(name, provider string, version int, attributes map[string]any) map[string]any {
-	return map[string]any{
-		"mode": "managed", "type": "tencentcloud_key_pair", "name": name,
-		"provider": fmt.Sprintf("provider[%q]", provider),
-		"instances": []any{map[string]any{
-			"schema_version": version, "attributes": attributes,
-			"sensitive_attributes": []any{}, "private": "bnVsbA==",
-		}},
-	}
-}
-
-// firstTwoFields is the public key as the official provider stores it:
-// without the comment.
-func firstTwoFields(publicKey string) string {
-	f := strings.Fields(publicKey)
-	return f[0] + " " + f[1]
-}
 
 // Key pairs managed by the official provider move to this one with
 // `terraform state replace-provider` and then a plan without changes: the
@@ -61,24 +31,24 @@ func firstTwoFields(publicKey string) string {
 func TestAccKeyPair_migrationFromOfficialProvider(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	env.skipInCloud()
+	env.SkipInCloud()
 	ctx := context.Background()
-	generated, err := env.client().CreateKeyPair(ctx, "legacy_generated", 0, map[string]string{"team": "platform"})
+	generated, err := env.Client().CreateKeyPair(ctx, "legacy_generated", 0, map[string]string{"team": "platform"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// With a comment, which the official provider drops from the state.
-	bareKey := testPublicKey(t)
+	bareKey := acctest.PublicKey(t)
 	userKey := bareKey + " alice@laptop"
-	imported, err := env.client().ImportKeyPair(ctx, "legacy_imported", 0, userKey, nil)
+	imported, err := env.Client().ImportKeyPair(ctx, "legacy_imported", 0, userKey, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	own, err := env.client().CreateKeyPair(ctx, "own_v0", 0, nil)
+	own, err := env.Client().CreateKeyPair(ctx, "own_v0", 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	recent, err := env.client().CreateKeyPair(ctx, "recent_v1", 0, nil)
+	recent, err := env.Client().CreateKeyPair(ctx, "recent_v1", 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +59,7 @@ func TestAccKeyPair_migrationFromOfficialProvider(t *testing.T) {
 		kp   **client.KeyPair
 		tags map[string]string
 	}{{&generated, map[string]string{"team": "platform"}}, {&own, nil}, {&recent, nil}} {
-		shown, err := env.client().WaitForKeyPair(ctx, (*made.kp).ID, client.HasTags(made.tags))
+		shown, err := env.Client().WaitForKeyPair(ctx, (*made.kp).ID, client.HasTags(made.tags))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -97,9 +67,9 @@ func TestAccKeyPair_migrationFromOfficialProvider(t *testing.T) {
 		*made.kp = shown
 	}
 
-	tf := newTFCLI(t, ourAddress)
+	tf := acctest.NewCLI(t, acctest.OurAddress)
 	config := func(publicKey string) string {
-		return providerBlocks(env.endpoint, testRegion, ourProvider) + fmt.Sprintf(`
+		return acctest.ProviderBlocks(env.Endpoint, acctest.Region, acctest.OurProvider) + fmt.Sprintf(`
 resource "tencentcloud_key_pair" "generated" {
   key_name = "legacy_generated"
   tags     = { team = "platform" }
@@ -121,8 +91,8 @@ resource "tencentcloud_key_pair" "recent" {
 }
 `, publicKey)
 	}
-	tf.write("main.tf", config(bareKey))
-	if err := env.client().ModifyKeyPair(ctx, own.ID, nil, ptrTo("kept")); err != nil {
+	tf.Write("main.tf", config(bareKey))
+	if err := env.Client().ModifyKeyPair(ctx, own.ID, nil, ptrTo("kept")); err != nil {
 		t.Fatal(err)
 	}
 
@@ -131,28 +101,28 @@ resource "tencentcloud_key_pair" "recent" {
 		"outputs": map[string]any{}, "check_results": nil,
 		"resources": []any{
 			// The official provider's layout, as SDKv2 writes it.
-			stateInstance("generated", officialAddress, map[string]any{
+			stateInstance("generated", acctest.OfficialAddress, map[string]any{
 				"id": generated.ID, "key_name": "legacy_generated", "public_key": firstTwoFields(generated.PublicKey),
 				"project_id": 0, "tags": map[string]string{"team": "platform"}, "private_key": generated.PrivateKey,
 				"created_time": generated.CreatedTime, "force_stop": false,
 			}),
-			stateInstance("imported", officialAddress, map[string]any{
+			stateInstance("imported", acctest.OfficialAddress, map[string]any{
 				"id": imported.ID, "key_name": "legacy_imported", "public_key": firstTwoFields(userKey),
 				"project_id": 0, "tags": map[string]string{}, "private_key": "",
 				"created_time": imported.CreatedTime, "force_stop": false,
 			}),
 			// This provider's own layout before version 1.
-			stateInstance("own", ourAddress, map[string]any{
+			stateInstance("own", acctest.OurAddress, map[string]any{
 				"id": own.ID, "key_name": "own_v0", "project_id": 0, "description": "kept", "public_key": own.PublicKey,
 				"private_key": own.PrivateKey, "fingerprint": nil, "tags": nil, "created_time": own.CreatedTime,
 				"associated_instance_ids": []string{}, "force_stop": true, "timeouts": nil,
 			}),
 			// This provider's layout of version 1, before key_name_prefix and
 			// private_key_openssh.
-			stateInstanceAt("recent", ourAddress, 1, map[string]any{
+			stateInstanceAt("recent", acctest.OurAddress, 1, map[string]any{
 				"id": recent.ID, "key_name": "recent_v1", "project_id": 0, "description": nil, "public_key": recent.PublicKey,
 				"private_key": recent.PrivateKey, "fingerprint": sshkey.Fingerprint(recent.PublicKey), "tags": nil, "tags_all": map[string]string{},
-				"created_time": recent.CreatedTime, "region": testRegion, "associated_instance_ids": []string{}, "force_stop": false,
+				"created_time": recent.CreatedTime, "region": acctest.Region, "associated_instance_ids": []string{}, "force_stop": false,
 				"pgp_key": nil, "encrypted_private_key": nil, "key_fingerprint": nil, "timeouts": nil,
 			}),
 		},
@@ -161,25 +131,25 @@ resource "tencentcloud_key_pair" "recent" {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tf.write("terraform.tfstate", string(b))
+	tf.Write("terraform.tfstate", string(b))
 
-	_, _, out := tf.run([]int{0}, "state", "replace-provider", "-auto-approve", officialAddress, ourAddress)
+	_, _, out := tf.Run([]int{0}, "state", "replace-provider", "-auto-approve", acctest.OfficialAddress, acctest.OurAddress)
 	if !strings.Contains(out, "Successfully replaced provider for 2 resources") {
 		t.Fatalf("replace-provider:\n%s", out)
 	}
-	if code, _, out := tf.run([]int{0, 2}, "plan", "-no-color", "-detailed-exitcode", "-input=false"); code != 0 {
+	if code, _, out := tf.Run([]int{0, 2}, "plan", "-no-color", "-detailed-exitcode", "-input=false"); code != 0 {
 		t.Fatalf("the plan after replace-provider is not empty:\n%s", out)
 	}
 	// An apply writes the upgraded state; then nothing changes either.
-	tf.run([]int{0}, "apply", "-no-color", "-auto-approve", "-input=false")
-	if code, _, out := tf.run([]int{0, 2}, "plan", "-no-color", "-detailed-exitcode", "-input=false"); code != 0 {
+	tf.Run([]int{0}, "apply", "-no-color", "-auto-approve", "-input=false")
+	if code, _, out := tf.Run([]int{0, 2}, "plan", "-no-color", "-detailed-exitcode", "-input=false"); code != 0 {
 		t.Fatalf("the plan after the apply is not empty:\n%s", out)
 	}
 
-	rs := tf.resources()
+	rs := tf.Resources()
 	for _, addr := range []string{"tencentcloud_key_pair.generated", "tencentcloud_key_pair.imported", "tencentcloud_key_pair.own", "tencentcloud_key_pair.recent"} {
 		r := rs[addr]
-		if r.ProviderName != ourAddress || r.SchemaVersion != 1 {
+		if r.ProviderName != acctest.OurAddress || r.SchemaVersion != 1 {
 			t.Errorf("%s: provider %q, schema version %d", addr, r.ProviderName, r.SchemaVersion)
 		}
 		if fp, _ := r.Values["fingerprint"].(string); !strings.HasPrefix(fp, "SHA256:") {
@@ -218,12 +188,12 @@ resource "tencentcloud_key_pair" "recent" {
 
 	// A comment in public_key, which the state from the official provider
 	// lacks, is no change: the key is the same.
-	tf.write("main.tf", config(userKey))
-	if code, _, out := tf.run([]int{0, 2}, "plan", "-no-color", "-detailed-exitcode", "-input=false"); code != 0 {
+	tf.Write("main.tf", config(userKey))
+	if code, _, out := tf.Run([]int{0, 2}, "plan", "-no-color", "-detailed-exitcode", "-input=false"); code != 0 {
 		t.Fatalf("a comment in public_key planned a change:\n%s", out)
 	}
 
-	s, err := env.control().Stats(ctx)
+	s, err := env.Control().Stats(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,5 +204,3 @@ resource "tencentcloud_key_pair" "recent" {
 		}
 	}
 }
-
-func ptrTo[T any](v T) *T { return &v }

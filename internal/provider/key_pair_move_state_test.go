@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
 
@@ -31,24 +32,24 @@ import (
 func TestAccKeyPair_moveFromOfficialProvider(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	env.skipInCloud()
-	tf := newTFCLI(t, ourAddress, officialAddress)
+	env.SkipInCloud()
+	tf := acctest.NewCLI(t, acctest.OurAddress, acctest.OfficialAddress)
 	plan := func() (int, string) {
-		code, _, out := tf.run([]int{0, 2}, "plan", "-no-color", "-detailed-exitcode", "-input=false")
+		code, _, out := tf.Run([]int{0, 2}, "plan", "-no-color", "-detailed-exitcode", "-input=false")
 		return code, out
 	}
 
 	// The official provider's configuration, as its docs write it.
-	tf.write("main.tf", providerBlocks(env.endpoint, testRegion, tfProvider{"tencentcloud", officialSource})+`
+	tf.Write("main.tf", acctest.ProviderBlocks(env.Endpoint, acctest.Region, acctest.Provider{Name: "tencentcloud", Source: acctest.OfficialSource})+`
 resource "tencentcloud_key_pair" "old" {
   key_name = "moved_kp"
   tags     = { team = "platform" }
 }
 `)
-	tf.run([]int{0}, "apply", "-no-color", "-auto-approve", "-input=false")
-	before := tf.resources()["tencentcloud_key_pair.old"]
-	if before.ProviderName != officialAddress {
-		t.Fatalf("the key pair is managed by %q, want %q", before.ProviderName, officialAddress)
+	tf.Run([]int{0}, "apply", "-no-color", "-auto-approve", "-input=false")
+	before := tf.Resources()["tencentcloud_key_pair.old"]
+	if before.ProviderName != acctest.OfficialAddress {
+		t.Fatalf("the key pair is managed by %q, want %q", before.ProviderName, acctest.OfficialAddress)
 	}
 	id, _ := before.Values["id"].(string)
 	privateKey, _ := before.Values["private_key"].(string)
@@ -56,7 +57,7 @@ resource "tencentcloud_key_pair" "old" {
 	if id == "" || !strings.Contains(privateKey, "PRIVATE KEY") {
 		t.Fatalf("the stand-in made no generated key pair: id %q", id)
 	}
-	toOfficialLayout(t, filepath.Join(tf.dir, "terraform.tfstate"), "old", map[string]any{
+	toOfficialLayout(t, filepath.Join(tf.Dir, "terraform.tfstate"), "old", map[string]any{
 		"id": id, "key_name": "moved_kp", "public_key": firstTwoFields(publicKey), "project_id": 0,
 		"tags": map[string]string{"team": "platform"}, "private_key": privateKey,
 		"created_time": before.Values["created_time"], "force_stop": false,
@@ -64,8 +65,8 @@ resource "tencentcloud_key_pair" "old" {
 
 	// The official provider stays; the key pair moves to this one, under
 	// the local name kp.
-	tf.write("main.tf", providerBlocks(env.endpoint, testRegion,
-		tfProvider{"tencentcloud", officialSource}, tfProvider{"kp", ourSource})+`
+	tf.Write("main.tf", acctest.ProviderBlocks(env.Endpoint, acctest.Region,
+		acctest.Provider{Name: "tencentcloud", Source: acctest.OfficialSource}, acctest.Provider{Name: "kp", Source: acctest.OurSource})+`
 resource "tencentcloud_key_pair" "new" {
   provider = kp
   key_name = "moved_kp"
@@ -87,17 +88,17 @@ output "private_key" {
 		!strings.Contains(out, "0 to add, 0 to change, 0 to destroy") {
 		t.Fatalf("the plan of the move:\n%s", out)
 	}
-	tf.run([]int{0}, "apply", "-no-color", "-auto-approve", "-input=false")
+	tf.Run([]int{0}, "apply", "-no-color", "-auto-approve", "-input=false")
 	if code, out := plan(); code != 0 {
 		t.Fatalf("the plan after the move is not empty:\n%s", out)
 	}
 
-	rs := tf.resources()
+	rs := tf.Resources()
 	if _, ok := rs["tencentcloud_key_pair.old"]; ok {
 		t.Error("tencentcloud_key_pair.old is still in the state")
 	}
 	moved := rs["tencentcloud_key_pair.new"]
-	if moved.ProviderName != ourAddress || moved.SchemaVersion != 1 {
+	if moved.ProviderName != acctest.OurAddress || moved.SchemaVersion != 1 {
 		t.Errorf("the moved key pair: provider %q, schema version %d", moved.ProviderName, moved.SchemaVersion)
 	}
 	v := moved.Values
@@ -107,15 +108,15 @@ output "private_key" {
 	if fp, _ := v["fingerprint"].(string); !strings.HasPrefix(fp, "SHA256:") {
 		t.Errorf("fingerprint %v", v["fingerprint"])
 	}
-	if tags, _ := v["tags_all"].(map[string]any); tags["team"] != "platform" || v["region"] != testRegion {
+	if tags, _ := v["tags_all"].(map[string]any); tags["team"] != "platform" || v["region"] != acctest.Region {
 		t.Errorf("tags_all %v, region %v", v["tags_all"], v["region"])
 	}
-	_, stdout, _ := tf.run([]int{0}, "output", "-raw", "private_key")
+	_, stdout, _ := tf.Run([]int{0}, "output", "-raw", "private_key")
 	if stdout != privateKey {
 		t.Error("the private_key output is not the key pair's private key")
 	}
 
-	s, err := env.control().Stats(context.Background())
+	s, err := env.Control().Stats(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +144,7 @@ func toOfficialLayout(t *testing.T, file, name string, attributes map[string]any
 	found := false
 	for i, r := range resources {
 		if m, _ := r.(map[string]any); m["type"] == "tencentcloud_key_pair" && m["name"] == name {
-			resources[i] = stateInstance(name, officialAddress, attributes)
+			resources[i] = stateInstance(name, acctest.OfficialAddress, attributes)
 			found = true
 		}
 	}
@@ -176,7 +177,7 @@ func TestKeyPair_moveStateFromOfficialProvider(t *testing.T) {
 		}, resp)
 		return resp
 	}
-	for _, address := range []string{officialAddress, "mirror.example.com/tencentcloudstack/tencentcloud"} {
+	for _, address := range []string{acctest.OfficialAddress, "mirror.example.com/tencentcloudstack/tencentcloud"} {
 		resp := move(address, "tencentcloud_key_pair", 0)
 		var m keyPairResourceModel
 		resp.Diagnostics.Append(resp.TargetState.Get(ctx, &m)...)
@@ -186,14 +187,14 @@ func TestKeyPair_moveStateFromOfficialProvider(t *testing.T) {
 	}
 	for _, c := range []struct{ address, typeName string }{
 		{"registry.terraform.io/hashicorp/random", "tencentcloud_key_pair"},
-		{officialAddress, "tencentcloud_instance"},
+		{acctest.OfficialAddress, "tencentcloud_instance"},
 		{"registry.terraform.io/someone/tencentcloudstack", "tencentcloud_key_pair"},
 	} {
 		if resp := move(c.address, c.typeName, 0); resp.Diagnostics.HasError() || !resp.TargetState.Raw.IsNull() {
 			t.Errorf("%s %s: moved (%v), want it left alone", c.address, c.typeName, resp.Diagnostics)
 		}
 	}
-	if resp := move(officialAddress, "tencentcloud_key_pair", 1); !resp.Diagnostics.HasError() ||
+	if resp := move(acctest.OfficialAddress, "tencentcloud_key_pair", 1); !resp.Diagnostics.HasError() ||
 		!strings.Contains(resp.Diagnostics.Errors()[0].Detail(), "schema version 1") {
 		t.Errorf("schema version 1: %v, want an error naming it", resp.Diagnostics)
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
 
@@ -94,11 +95,11 @@ func writeLogProxy(t *testing.T, target string) (string, *writeLog) {
 func TestAccKeyPair_keyNamePrefixRotation(t *testing.T) {
 	t.Parallel()
 	emu := newTestEnv(t, emulator.Config{})
-	emu.skipInCloud()
-	endpoint, log := writeLogProxy(t, emu.endpoint)
+	emu.SkipInCloud()
+	endpoint, log := writeLogProxy(t, emu.Endpoint)
 	env := newTestEnvAt(t, endpoint)
 	config := func(rotation int) string {
-		return env.providerConfig() + fmt.Sprintf(`
+		return env.ProviderConfig() + fmt.Sprintf(`
 resource "terraform_data" "rotation" {
   input = %d
 }
@@ -124,7 +125,7 @@ resource "tencentcloud_key_pair" "test" {
 	newID := statecheck.CompareValue(compare.ValuesDiffer())
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroyed,
+		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
 				Config: config(1),
@@ -163,7 +164,7 @@ resource "tencentcloud_key_pair" "test" {
 						if rotated.name == old.name || made < 0 || deleted < 0 || made > deleted {
 							return fmt.Errorf("the rotation from %v to %v did not create before it deleted: %q", old, rotated, entries)
 						}
-						all, err := env.client().ListKeyPairs(context.Background(), nil)
+						all, err := env.Client().ListKeyPairs(context.Background(), nil)
 						if err != nil {
 							return err
 						}
@@ -185,19 +186,19 @@ func TestAccKeyPair_keyNamePrefix(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
 	config := func(name, description string) string {
-		return env.providerConfig() + fmt.Sprintf(`
+		return env.ProviderConfig() + fmt.Sprintf(`
 resource "tencentcloud_key_pair" "test" {
   %s
   description = %q
 }
 `, name, description)
 	}
-	fixed, fixedAgain := keyName("acc_fixed"), keyName("acc_fixed_again")
+	fixed, fixedAgain := acctest.KeyName("acc_fixed"), acctest.KeyName("acc_fixed_again")
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	sameName := statecheck.CompareValue(compare.ValuesSame())
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroyed,
+		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
 				Config: config(fmt.Sprintf("key_name = %q", fixed), "one"),
@@ -221,7 +222,7 @@ resource "tencentcloud_key_pair" "test" {
 					statecheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("key_name"), knownvalue.StringRegexp(nameFrom("acc_pfx_"))),
 					sameName.AddStateValue(keyPairAddr, tfjsonpath.New("key_name")),
 				},
-				Check: env.checkMatchesAPI(),
+				Check: env.CheckMatchesAPI(keyPairAddr),
 			},
 			{
 				// Another change keeps the name made from the prefix.
@@ -249,7 +250,7 @@ resource "tencentcloud_key_pair" "test" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("key_name"), knownvalue.StringRegexp(nameFrom("acc_other_"))),
 				},
-				Check: env.checkMatchesAPI(),
+				Check: env.CheckMatchesAPI(keyPairAddr),
 			},
 			{
 				// From key_name_prefix back to key_name: a rename in place.
@@ -264,7 +265,7 @@ resource "tencentcloud_key_pair" "test" {
 					statecheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("key_name"), knownvalue.StringExact(fixedAgain)),
 					statecheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("key_name_prefix"), knownvalue.Null()),
 				},
-				Check: env.checkMatchesAPI(),
+				Check: env.CheckMatchesAPI(keyPairAddr),
 			},
 		},
 	})
@@ -275,16 +276,16 @@ resource "tencentcloud_key_pair" "test" {
 func TestAccKeyPair_keyNamePrefixValidation(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	env.skipInCloud()
+	env.SkipInCloud()
 	resourceWith := func(body string) string {
 		return "resource \"tencentcloud_key_pair\" \"test\" {\n" + body + "\n}\n"
 	}
-	env.expectPlanErrors([]planErrorCase{
-		{config: resourceWith(`key_name_prefix = "` + strings.Repeat("p", 18) + `"`), want: `(?s)key_name_prefix.*1 to 17 letters, digits and underscores.*adds 8 characters`},
-		{config: resourceWith(`key_name_prefix = "has-dash_"`), want: `(?s)key_name_prefix.*1 to 17 letters, digits and underscores`},
-		{config: resourceWith(`key_name_prefix = ""`), want: `(?s)key_name_prefix.*1 to 17 letters`},
-		{config: resourceWith("key_name = \"ok\"\nkey_name_prefix = \"ok_\""), want: `(?s)Invalid Attribute Combination.*2\s+attributes\s+specified\s+when\s+one\s+\(and\s+only\s+one\)\s+of\s+\[key_name,key_name_prefix\]\s+is\s+required`},
-		{config: resourceWith(`description = "no name"`), want: `(?s)Invalid Attribute Combination.*No\s+attribute\s+specified\s+when\s+one\s+\(and\s+only\s+one\)\s+of\s+\[key_name,key_name_prefix\]\s+is\s+required`},
+	env.expectPlanErrors([]acctest.PlanError{
+		{Config: resourceWith(`key_name_prefix = "` + strings.Repeat("p", 18) + `"`), Want: `(?s)key_name_prefix.*1 to 17 letters, digits and underscores.*adds 8 characters`},
+		{Config: resourceWith(`key_name_prefix = "has-dash_"`), Want: `(?s)key_name_prefix.*1 to 17 letters, digits and underscores`},
+		{Config: resourceWith(`key_name_prefix = ""`), Want: `(?s)key_name_prefix.*1 to 17 letters`},
+		{Config: resourceWith("key_name = \"ok\"\nkey_name_prefix = \"ok_\""), Want: `(?s)Invalid Attribute Combination.*2\s+attributes\s+specified\s+when\s+one\s+\(and\s+only\s+one\)\s+of\s+\[key_name,key_name_prefix\]\s+is\s+required`},
+		{Config: resourceWith(`description = "no name"`), Want: `(?s)Invalid Attribute Combination.*No\s+attribute\s+specified\s+when\s+one\s+\(and\s+only\s+one\)\s+of\s+\[key_name,key_name_prefix\]\s+is\s+required`},
 	})
 }
 
@@ -296,7 +297,7 @@ func TestAccKeyPair_keyNameUnknownAtPlan(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
 	config := func(prefix string) string {
-		return env.providerConfig() + fmt.Sprintf(`
+		return env.ProviderConfig() + fmt.Sprintf(`
 resource "tencentcloud_key_pair" "first" {
   key_name_prefix = "first_"
 }
@@ -309,7 +310,7 @@ resource "tencentcloud_key_pair" "second" {
 	}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroyed,
+		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
 				Config:      config(`key_name_prefix = "second_"`),

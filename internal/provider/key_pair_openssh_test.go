@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/sshkey"
 )
@@ -31,14 +32,14 @@ func TestAccKeyPair_privateKeyOpenSSH(t *testing.T) {
 	env := newTestEnv(t, emulator.Config{})
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroyed,
+		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
-				Config: env.providerConfig() + fmt.Sprintf(`
+				Config: env.ProviderConfig() + fmt.Sprintf(`
 resource "tencentcloud_key_pair" "test" {
   key_name = %q
 }
-`, keyName("acc_openssh")),
+`, acctest.KeyName("acc_openssh")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectUnknownValue(keyPairAddr, tfjsonpath.New("private_key_openssh")),

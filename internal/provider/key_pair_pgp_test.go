@@ -16,24 +16,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/sshkey"
 )
-
-// newPGPEntity makes a PGP key pair and returns it with its public half,
-// base64-encoded as pgp_key takes it.
-func newPGPEntity(t *testing.T) (*openpgp.Entity, string) {
-	t.Helper()
-	entity, err := openpgp.NewEntity("Key Pair Test", "", "test@example.com", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := entity.Serialize(&buf); err != nil {
-		t.Fatal(err)
-	}
-	return entity, base64.StdEncoding.EncodeToString(buf.Bytes())
-}
 
 // With pgp_key, the state holds the private key only encrypted: decrypted
 // with the matching PGP private key, it belongs to the public key.
@@ -43,14 +29,14 @@ func TestAccKeyPair_pgpKey(t *testing.T) {
 	entity, pgpKey := newPGPEntity(t)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroyed,
+		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{{
-			Config: env.providerConfig() + fmt.Sprintf(`
+			Config: env.ProviderConfig() + fmt.Sprintf(`
 resource "tencentcloud_key_pair" "test" {
   key_name = %q
   pgp_key  = %q
 }
-`, keyName("acc_pgp"), pgpKey),
+`, acctest.KeyName("acc_pgp"), pgpKey),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("private_key"), knownvalue.Null()),
@@ -90,14 +76,14 @@ resource "tencentcloud_key_pair" "test" {
 func TestAccKeyPair_pgpKeyValidation(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	env.skipInCloud()
+	env.SkipInCloud()
 	_, pgpKey := newPGPEntity(t)
 	config := func(body string) string {
 		return "resource \"tencentcloud_key_pair\" \"test\" {\n  key_name = \"ok\"\n" + body + "\n}\n"
 	}
-	env.expectPlanErrors([]planErrorCase{
-		{config: config(`pgp_key = "not base64!"`), want: `(?s)pgp_key.*not base64`},
-		{config: config(`pgp_key = "` + base64.StdEncoding.EncodeToString([]byte("hello")) + `"`), want: `(?s)pgp_key.*not a PGP public key`},
-		{config: config(fmt.Sprintf("pgp_key = %q\npublic_key = %q", pgpKey, testPublicKey(t))), want: `(?s)pgp_key.*public_key`},
+	env.expectPlanErrors([]acctest.PlanError{
+		{Config: config(`pgp_key = "not base64!"`), Want: `(?s)pgp_key.*not base64`},
+		{Config: config(`pgp_key = "` + base64.StdEncoding.EncodeToString([]byte("hello")) + `"`), Want: `(?s)pgp_key.*not a PGP public key`},
+		{Config: config(fmt.Sprintf("pgp_key = %q\npublic_key = %q", pgpKey, acctest.PublicKey(t))), Want: `(?s)pgp_key.*public_key`},
 	})
 }

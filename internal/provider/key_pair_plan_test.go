@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
 
@@ -21,9 +22,9 @@ func TestAccKeyPair_quietPlans(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
 	const generated, imported = "tencentcloud_key_pair.generated", "tencentcloud_key_pair.imported"
-	pub := testPublicKey(t)
+	pub := acctest.PublicKey(t)
 	config := func(publicKey, description string) string {
-		return env.providerConfig() + fmt.Sprintf(`
+		return env.ProviderConfig() + fmt.Sprintf(`
 resource "tencentcloud_key_pair" "generated" {
   key_name    = %[1]q
   description = %[4]q
@@ -34,7 +35,7 @@ resource "tencentcloud_key_pair" "imported" {
   public_key  = %[3]q
   description = %[4]q
 }
-`, keyName("acc_quiet_generated"), keyName("acc_quiet_imported"), publicKey, description)
+`, acctest.KeyName("acc_quiet_generated"), acctest.KeyName("acc_quiet_imported"), publicKey, description)
 	}
 	null := func(addr string, attrs ...string) []plancheck.PlanCheck {
 		var checks []plancheck.PlanCheck
@@ -47,11 +48,11 @@ resource "tencentcloud_key_pair" "imported" {
 	quiet := func() []plancheck.PlanCheck {
 		checks := append(null(generated, "encrypted_private_key", "key_fingerprint"),
 			null(imported, "encrypted_private_key", "key_fingerprint", "private_key", "private_key_openssh")...)
-		return append(checks, plancheck.ExpectKnownValue(imported, tfjsonpath.New("fingerprint"), knownvalue.StringExact(fingerprintOf(t, pub))))
+		return append(checks, plancheck.ExpectKnownValue(imported, tfjsonpath.New("fingerprint"), knownvalue.StringExact(acctest.Fingerprint(t, pub))))
 	}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroyed,
+		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
 				Config: config(pub+" alice@example", "first"),

@@ -14,9 +14,14 @@ import (
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
@@ -28,7 +33,7 @@ import (
 func TestAccKeyPair_projectCheckedAtPlan(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{Projects: []int64{1001, 1002}})
-	env.skipInCloud()
+	env.SkipInCloud()
 	var rec clientRecorder
 	keyPair := func(name string, project int64) string {
 		return fmt.Sprintf("resource \"tencentcloud_key_pair\" %q {\n  key_name   = %q\n  project_id = %d\n}\n", name, name, project)
@@ -41,7 +46,7 @@ func TestAccKeyPair_projectCheckedAtPlan(t *testing.T) {
 	// apply, ...).
 	type counts struct{ describeProjects, creates, deletes, clients int }
 	count := func() counts {
-		s, err := env.control().Stats(context.Background())
+		s, err := env.Control().Stats(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,7 +66,7 @@ func TestAccKeyPair_projectCheckedAtPlan(t *testing.T) {
 			t.Errorf("a failed plan sent %d CreateKeyPair and %d DeleteKeyPairs calls, want none",
 				now.creates-before.creates, now.deletes-before.deletes)
 		}
-		kp, err := env.client().DescribeKeyPair(context.Background(), firstID)
+		kp, err := env.Client().DescribeKeyPair(context.Background(), firstID)
 		var notFound *client.NotFoundError
 		switch {
 		case errors.As(err, &notFound):
@@ -86,23 +91,34 @@ func TestAccKeyPair_projectCheckedAtPlan(t *testing.T) {
 		return regexp.MustCompile(fmt.Sprintf(`(?s)Project not found.*Project %d does not exist.*nothing was destroyed`, id))
 	}
 
+	// proj_a is replaced by the last step only.
+	const projA = "tencentcloud_key_pair.proj_a"
+	replaced := statecheck.CompareValue(compare.ValuesDiffer())
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(),
-		CheckDestroy:             env.checkDestroyed,
+		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
 				// Three creates into two projects that exist.
 				PreConfig: mark,
-				Config:    env.providerConfig() + keep,
-				Check: resource.ComposeTestCheckFunc(saveID("tencentcloud_key_pair.proj_a", &firstID), func(*terraform.State) error {
+				Config:    env.ProviderConfig() + keep,
+				ConfigStateChecks: []statecheck.StateCheck{
+					// The id that nothingChanged asks the API about.
+					statecheck.ExpectKnownValue(projA, tfjsonpath.New("id"), knownvalue.StringFunc(func(v string) error {
+						firstID = v
+						return nil
+					})),
+					replaced.AddStateValue(projA, tfjsonpath.New("id")),
+				},
+				Check: func(*terraform.State) error {
 					listedOncePerCommand()
 					return nil
-				}),
+				},
 			},
 			{
 				// A replacement into a project that does not exist.
 				PreConfig:   mark,
-				Config:      env.providerConfig() + strings.Replace(keep, "project_id = 1001", "project_id = 2002", 1),
+				Config:      env.ProviderConfig() + strings.Replace(keep, "project_id = 1001", "project_id = 2002", 1),
 				ExpectError: notFound(2002),
 			},
 			{
@@ -112,7 +128,7 @@ func TestAccKeyPair_projectCheckedAtPlan(t *testing.T) {
 					nothingChanged()
 					mark()
 				},
-				Config:      env.providerConfig() + keep + keyPair("proj_new", 3003),
+				Config:      env.ProviderConfig() + keep + keyPair("proj_new", 3003),
 				ExpectError: notFound(3003),
 			},
 			{
@@ -121,7 +137,7 @@ func TestAccKeyPair_projectCheckedAtPlan(t *testing.T) {
 					nothingChanged()
 					mark()
 				},
-				Config:   env.providerConfig() + keep,
+				Config:   env.ProviderConfig() + keep,
 				PlanOnly: true,
 			},
 			{
@@ -132,12 +148,10 @@ func TestAccKeyPair_projectCheckedAtPlan(t *testing.T) {
 					}
 					mark()
 				},
-				Config: env.providerConfig() + strings.Replace(keep, "project_id = 1001", "project_id = 1002", 1),
-				Check: func(s *terraform.State) error {
+				Config:            env.ProviderConfig() + strings.Replace(keep, "project_id = 1001", "project_id = 1002", 1),
+				ConfigStateChecks: []statecheck.StateCheck{replaced.AddStateValue(projA, tfjsonpath.New("id"))},
+				Check: func(*terraform.State) error {
 					listedOncePerCommand()
-					if id := s.RootModule().Resources["tencentcloud_key_pair.proj_a"].Primary.ID; id == firstID {
-						return fmt.Errorf("proj_a was not replaced: still %s", id)
-					}
 					return nil
 				},
 			},
@@ -150,7 +164,7 @@ func TestAccKeyPair_projectCheckedAtPlan(t *testing.T) {
 func TestCheckProjectAtPlan_listingFails(t *testing.T) {
 	t.Parallel()
 	_, url := emulator.NewTestServer(t, emulator.Config{Projects: []int64{1001}})
-	c, err := client.New(client.Config{SecretID: emulator.DemoSecretID, SecretKey: "not the secret key", Region: testRegion,
+	c, err := client.New(client.Config{SecretID: emulator.DemoSecretID, SecretKey: "not the secret key", Region: acctest.Region,
 		Endpoint: url, RateLimit: client.DefaultRateLimit})
 	if err != nil {
 		t.Fatal(err)
@@ -176,7 +190,7 @@ func TestCheckProjectAtPlan_skips(t *testing.T) {
 	t.Parallel()
 	_, url := emulator.NewTestServer(t, emulator.Config{Projects: []int64{1001}})
 	ctl := emulator.ControlClient{URL: url}
-	c, err := client.New(client.Config{SecretID: emulator.DemoSecretID, SecretKey: emulator.DemoSecretKey, Region: testRegion,
+	c, err := client.New(client.Config{SecretID: emulator.DemoSecretID, SecretKey: emulator.DemoSecretKey, Region: acctest.Region,
 		Endpoint: url, RateLimit: client.DefaultRateLimit})
 	if err != nil {
 		t.Fatal(err)

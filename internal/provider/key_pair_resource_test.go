@@ -2,13 +2,12 @@ package provider
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
 	"fmt"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -17,25 +16,24 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/sshkey"
 )
-
-const keyPairAddr = "tencentcloud_key_pair.test"
 
 var keyIDPattern = apicontract.KeyPairIDPattern
 
 func TestAccKeyPair_basic(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	name := keyName("acc_basic")
+	name := acctest.KeyName("acc_basic")
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroyed,
+		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
-				Config: env.providerConfig() + fmt.Sprintf(`
+				Config: env.ProviderConfig() + fmt.Sprintf(`
 resource "tencentcloud_key_pair" "test" {
   key_name = %q
 }
@@ -65,7 +63,7 @@ resource "tencentcloud_key_pair" "test" {
 				Check: resource.ComposeTestCheckFunc(
 					checkPrivateKeyMatchesPublicKey(keyPairAddr),
 					checkFingerprint(keyPairAddr),
-					env.checkMatchesAPI(),
+					env.CheckMatchesAPI(keyPairAddr),
 				),
 			},
 			{
@@ -94,10 +92,10 @@ resource "tencentcloud_key_pair" "test" {
 func TestAccKeyPair_importedPublicKey(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	name := keyName("acc_imported")
-	pub := testPublicKey(t)
+	name := acctest.KeyName("acc_imported")
+	pub := acctest.PublicKey(t)
 	config := func(publicKey string) string {
-		return env.providerConfig() + fmt.Sprintf(`
+		return env.ProviderConfig() + fmt.Sprintf(`
 resource "tencentcloud_key_pair" "test" {
   key_name   = %q
   public_key = %q
@@ -106,7 +104,7 @@ resource "tencentcloud_key_pair" "test" {
 	}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroyed,
+		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
 				Config: config(pub + " alice@example"),
@@ -121,7 +119,7 @@ resource "tencentcloud_key_pair" "test" {
 					statecheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(keyIDPattern)),
 					statecheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("public_key"), knownvalue.StringExact(pub+" alice@example")),
 					statecheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("private_key"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("fingerprint"), knownvalue.StringExact(fingerprintOf(t, pub))),
+					statecheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("fingerprint"), knownvalue.StringExact(acctest.Fingerprint(t, pub))),
 				},
 			},
 			{
@@ -141,7 +139,7 @@ resource "tencentcloud_key_pair" "test" {
 			},
 			{
 				// A different key replaces the key pair.
-				Config: config(testPublicKey(t)),
+				Config: config(acctest.PublicKey(t)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(keyPairAddr, plancheck.ResourceActionDestroyBeforeCreate),
@@ -156,20 +154,23 @@ resource "tencentcloud_key_pair" "test" {
 func TestAccKeyPair_updateInPlace(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{Projects: []int64{1001}})
-	name := keyName("acc_update")
-	renamed := keyName("acc_renamed")
+	name := acctest.KeyName("acc_update")
+	renamed := acctest.KeyName("acc_renamed")
 	config := func(name, extra string) string {
-		return env.providerConfig() + fmt.Sprintf(`
+		return env.ProviderConfig() + fmt.Sprintf(`
 resource "tencentcloud_key_pair" "test" {
   key_name = %q
 %s
 }
 `, name, extra)
 	}
-	var firstID string
+	// The first three steps change the key pair in place, keeping its id;
+	// the last replaces it.
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	replaced := statecheck.CompareValue(compare.ValuesDiffer())
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroyed,
+		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
 				Config: config(name, `
@@ -181,8 +182,9 @@ resource "tencentcloud_key_pair" "test" {
 					statecheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{
 						"team": knownvalue.StringExact("infra"), "env": knownvalue.StringExact("dev"),
 					})),
+					sameID.AddStateValue(keyPairAddr, tfjsonpath.New("id")),
 				},
-				Check: resource.ComposeTestCheckFunc(env.checkMatchesAPI(), saveID(keyPairAddr, &firstID)),
+				Check: env.CheckMatchesAPI(keyPairAddr),
 			},
 			{
 				Config: config(renamed, `
@@ -199,8 +201,9 @@ resource "tencentcloud_key_pair" "test" {
 					statecheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{
 						"team": knownvalue.StringExact("platform"), "owner": knownvalue.StringExact("me"),
 					})),
+					sameID.AddStateValue(keyPairAddr, tfjsonpath.New("id")),
 				},
-				Check: resource.ComposeTestCheckFunc(env.checkMatchesAPI(), checkSameID(keyPairAddr, &firstID)),
+				Check: env.CheckMatchesAPI(keyPairAddr),
 			},
 			{
 				// Removing the description and the tags clears them in place.
@@ -209,7 +212,11 @@ resource "tencentcloud_key_pair" "test" {
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyPairAddr, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: resource.ComposeTestCheckFunc(env.checkMatchesAPI(), checkSameID(keyPairAddr, &firstID)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(keyPairAddr, tfjsonpath.New("id")),
+					replaced.AddStateValue(keyPairAddr, tfjsonpath.New("id")),
+				},
+				Check: env.CheckMatchesAPI(keyPairAddr),
 			},
 			{
 				// A new project replaces the key pair.
@@ -220,8 +227,9 @@ resource "tencentcloud_key_pair" "test" {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("project_id"), knownvalue.Int64Exact(1001)),
+					replaced.AddStateValue(keyPairAddr, tfjsonpath.New("id")),
 				},
-				Check: env.checkMatchesAPI(),
+				Check: env.CheckMatchesAPI(keyPairAddr),
 			},
 		},
 	})
@@ -230,14 +238,14 @@ resource "tencentcloud_key_pair" "test" {
 func TestAccKeyPair_disappears(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	config := env.providerConfig() + fmt.Sprintf(`
+	config := env.ProviderConfig() + fmt.Sprintf(`
 resource "tencentcloud_key_pair" "test" {
   key_name = %q
 }
-`, keyName("acc_disappears"))
+`, acctest.KeyName("acc_disappears"))
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroyed,
+		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
 				Config:             config,
@@ -251,7 +259,7 @@ resource "tencentcloud_key_pair" "test" {
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyPairAddr, plancheck.ResourceActionCreate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: env.checkMatchesAPI(),
+				Check: env.CheckMatchesAPI(keyPairAddr),
 			},
 		},
 	})
@@ -260,8 +268,8 @@ resource "tencentcloud_key_pair" "test" {
 func TestAccKeyPair_driftOutOfBand(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	name := keyName("acc_drift")
-	config := env.providerConfig() + fmt.Sprintf(`
+	name := acctest.KeyName("acc_drift")
+	config := env.ProviderConfig() + fmt.Sprintf(`
 resource "tencentcloud_key_pair" "test" {
   key_name    = %q
   description = "managed"
@@ -270,7 +278,7 @@ resource "tencentcloud_key_pair" "test" {
 `, name)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroyed,
+		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -278,10 +286,10 @@ resource "tencentcloud_key_pair" "test" {
 					id := s.RootModule().Resources[keyPairAddr].Primary.ID
 					ctx := context.Background()
 					other, desc := "renamed_elsewhere", "edited elsewhere"
-					if err := env.client().ModifyKeyPair(ctx, id, &other, &desc); err != nil {
+					if err := env.Client().ModifyKeyPair(ctx, id, &other, &desc); err != nil {
 						return err
 					}
-					return env.client().ModifyTags(ctx, id, map[string]string{"team": "other"}, nil)
+					return env.Client().ModifyTags(ctx, id, map[string]string{"team": "other"}, nil)
 				},
 				ExpectNonEmptyPlan: true,
 			},
@@ -295,7 +303,7 @@ resource "tencentcloud_key_pair" "test" {
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: env.checkMatchesAPI(),
+				Check: env.CheckMatchesAPI(keyPairAddr),
 			},
 		},
 	})
@@ -304,16 +312,16 @@ resource "tencentcloud_key_pair" "test" {
 func TestAccKeyPair_duplicateName(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	name := keyName("acc_duplicate")
+	name := acctest.KeyName("acc_duplicate")
 	// The holder is made as the console would, without this provider's
 	// create token (TestAccInvariants_nameHeldByProviderMadeKeyPair has
 	// one with it).
-	env.skipInCloud()
-	holder := struct{ ID string }{env.createForeign(name, nil)}
+	env.SkipInCloud()
+	holder := struct{ ID string }{env.CreateForeign(name, nil)}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: env.providerConfig() + fmt.Sprintf(`
+			Config: env.ProviderConfig() + fmt.Sprintf(`
 resource "tencentcloud_key_pair" "test" {
   key_name = %q
 }
@@ -347,74 +355,9 @@ func checkFingerprint(addr string) resource.TestCheckFunc {
 	}
 }
 
-// checkMatchesAPI compares the state of tencentcloud_key_pair.test with
-// what DescribeKeyPairs says.
-func (e *testEnv) checkMatchesAPI() resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		attrs := s.RootModule().Resources[keyPairAddr].Primary.Attributes
-		kp, err := e.client().DescribeKeyPair(context.Background(), attrs["id"])
-		if err != nil {
-			return err
-		}
-		if kp.Name != attrs["key_name"] || fmt.Sprint(kp.ProjectID) != attrs["project_id"] || kp.Description != attrs["description"] ||
-			kp.CreatedTime != attrs["created_time"] || !sshkey.Same(kp.PublicKey, attrs["public_key"]) {
-			return fmt.Errorf("state (name %q, project %s, description %q, created %s, public key %q) does not match the API's %+v",
-				attrs["key_name"], attrs["project_id"], attrs["description"], attrs["created_time"], attrs["public_key"], kp)
-		}
-		if got := attrs["tags.%"]; got != fmt.Sprint(len(kp.Tags)) && (got != "" || len(kp.Tags) != 0) {
-			return fmt.Errorf("state has %s tags, the API %d", got, len(kp.Tags))
-		}
-		for k, v := range kp.Tags {
-			if attrs["tags."+k] != v {
-				return fmt.Errorf("tag %s: state %q, API %q", k, attrs["tags."+k], v)
-			}
-		}
-		return nil
-	}
-}
-
 // deleteOutOfBand deletes the key pair behind Terraform's back.
 func (e *testEnv) deleteOutOfBand(addr string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		return e.client().DeleteKeyPair(context.Background(), s.RootModule().Resources[addr].Primary.ID)
+		return e.Client().DeleteKeyPair(context.Background(), s.RootModule().Resources[addr].Primary.ID)
 	}
-}
-
-func saveID(addr string, id *string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		*id = s.RootModule().Resources[addr].Primary.ID
-		return nil
-	}
-}
-
-func checkSameID(addr string, id *string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		if got := s.RootModule().Resources[addr].Primary.ID; got != *id {
-			return fmt.Errorf("key pair was replaced: id %s, was %s", got, *id)
-		}
-		return nil
-	}
-}
-
-// testPublicKey returns a fresh OpenSSH RSA public key, without comment.
-func testPublicKey(t *testing.T) string {
-	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub, err := ssh.NewPublicKey(&key.PublicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.TrimSpace(string(ssh.MarshalAuthorizedKey(pub)))
-}
-
-func fingerprintOf(t *testing.T, line string) string {
-	t.Helper()
-	fp := sshkey.Fingerprint(line)
-	if fp == "" {
-		t.Fatalf("%q does not parse", line)
-	}
-	return fp
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
 
@@ -13,8 +14,8 @@ import (
 func TestAccKeyPair_validation(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	env.skipInCloud()
-	rsaKey := testPublicKey(t)
+	env.SkipInCloud()
+	rsaKey := acctest.PublicKey(t)
 	cases := []struct {
 		name, body string
 		want       string
@@ -36,9 +37,9 @@ func TestAccKeyPair_validation(t *testing.T) {
 		{"public key ed25519", `key_name = "ok"` + "\n" + `public_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGsb9k0LlZvwT8wBfJ3yYRPUw3CRWdxHXLqVM2lgZUZ3 x"`, `(?s)public_key.*only ssh-rsa`},
 		{"public key two keys", `key_name = "ok"` + "\n" + `public_key = "` + rsaKey + `\n` + rsaKey + `"`, `(?s)public_key.*more than one key`},
 	}
-	var configs []planErrorCase
+	var configs []acctest.PlanError
 	for _, c := range cases {
-		configs = append(configs, planErrorCase{config: fmt.Sprintf("resource \"tencentcloud_key_pair\" \"test\" {\n%s\n}\n", c.body), want: c.want})
+		configs = append(configs, acctest.PlanError{Config: fmt.Sprintf("resource \"tencentcloud_key_pair\" \"test\" {\n%s\n}\n", c.body), Want: c.want})
 	}
 	env.expectPlanErrors(configs)
 }

@@ -10,7 +10,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,59 +18,33 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
-
-// elementAttr returns the paths of the attributes of key_pairs[i].
-func elementAttr(i int) func(attr string) tfjsonpath.Path {
-	return func(attr string) tfjsonpath.Path {
-		return tfjsonpath.New("key_pairs").AtSliceIndex(i).AtMapKey(attr)
-	}
-}
-
-// expectKeyPairs checks that a tencentcloud_key_pairs lists exactly these
-// key pairs, in this order, with all their attributes, and ids to match.
-func expectKeyPairs(t *testing.T, addr string, kps ...*client.KeyPair) []statecheck.StateCheck {
-	t.Helper()
-	ids := make([]knownvalue.Check, len(kps))
-	for i, kp := range kps {
-		ids[i] = knownvalue.StringExact(kp.ID)
-	}
-	checks := []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(addr, tfjsonpath.New("ids"), knownvalue.ListExact(ids)),
-		statecheck.ExpectKnownValue(addr, tfjsonpath.New("key_pairs"), knownvalue.ListSizeExact(len(kps))),
-		statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{32}$`))),
-	}
-	for i, kp := range kps {
-		checks = append(checks, expectKeyPair(t, addr, elementAttr(i), kp)...)
-	}
-	return checks
-}
 
 // Each filter alone, several together, and filters that match nothing, on
 // key pairs made outside Terraform; one of them is bound to an instance.
 func TestAccKeyPairsDataSource_filters(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{Projects: []int64{1001}})
-	env.skipInCloud() // the unfiltered list would hold the account's own key pairs
-	env.setInstance("ins-listbnd1", "STOPPED")
+	env.SkipInCloud() // the unfiltered list would hold the account's own key pairs
+	env.SetInstance("ins-listbnd1", "STOPPED")
 	// Made out of name order, so that the sorting shows.
-	other := env.seedKeyPair("other_one", 0, "", map[string]string{"team": "infra"})
-	gamma := env.seedKeyPair("kp_gamma", 1001, "", map[string]string{"team": "web"})
-	alpha2 := env.seedKeyPair("kp_alpha2", 0, "", map[string]string{"team": "infra", "env": "prod"})
-	beta := env.seedKeyPair("kp_beta", 1001, "", map[string]string{"team": "infra", "env": "dev"})
-	alpha := env.seedKeyPair("kp_alpha", 0, "the first", map[string]string{"team": "infra", "env": "prod"})
-	delta := env.seedKeyPair("kp_delta", 0, "", nil)
-	if err := env.client().AssociateInstances(t.Context(), []string{delta.ID}, []string{"ins-listbnd1"}, false); err != nil {
+	other := env.SeedKeyPair("other_one", 0, "", map[string]string{"team": "infra"})
+	gamma := env.SeedKeyPair("kp_gamma", 1001, "", map[string]string{"team": "web"})
+	alpha2 := env.SeedKeyPair("kp_alpha2", 0, "", map[string]string{"team": "infra", "env": "prod"})
+	beta := env.SeedKeyPair("kp_beta", 1001, "", map[string]string{"team": "infra", "env": "dev"})
+	alpha := env.SeedKeyPair("kp_alpha", 0, "the first", map[string]string{"team": "infra", "env": "prod"})
+	delta := env.SeedKeyPair("kp_delta", 0, "", nil)
+	if err := env.Client().AssociateInstances(t.Context(), []string{delta.ID}, []string{"ins-listbnd1"}, false); err != nil {
 		t.Fatal(err)
 	}
-	delta = env.describeKeyPair(delta.ID)
+	delta = env.DescribeKeyPair(delta.ID)
 
 	const prefix = "data.tencentcloud_key_pairs."
 	checks := slices.Concat(
@@ -98,7 +71,7 @@ func TestAccKeyPairsDataSource_filters(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: env.providerConfig() + `
+			Config: env.ProviderConfig() + `
 data "tencentcloud_key_pairs" "all" {}
 
 data "tencentcloud_key_pairs" "by_name" {
@@ -193,9 +166,9 @@ func TestAccKeyPairsDataSource_moreThan100(t *testing.T) {
 	// The emulator's rate limit is raised so that the setup's 130 creates
 	// need not wait; the provider keeps its own default of 10 calls/s.
 	env := newTestEnv(t, emulator.Config{Quota: 150, RateLimit: 1000})
-	env.skipInCloud()
+	env.SkipInCloud()
 	fast, err := client.New(client.Config{
-		SecretID: emulator.DemoSecretID, SecretKey: emulator.DemoSecretKey, Region: testRegion, Endpoint: env.endpoint,
+		SecretID: emulator.DemoSecretID, SecretKey: emulator.DemoSecretKey, Region: acctest.Region, Endpoint: env.Endpoint,
 		RateLimit: 1000, MaxRetries: client.DefaultMaxRetries,
 	})
 	if err != nil {
@@ -218,7 +191,7 @@ func TestAccKeyPairsDataSource_moreThan100(t *testing.T) {
 		// New key pairs, and their tags, take a moment to show in
 		// listings (the strict emulator's lags): the test ends the lags
 		// rather than wait for them, which a busy machine makes long.
-		if _, err := env.control().EndLags(t.Context()); err != nil {
+		if _, err := env.Control().EndLags(t.Context()); err != nil {
 			t.Fatal(err)
 		}
 		var err error
@@ -246,14 +219,14 @@ func TestAccKeyPairsDataSource_moreThan100(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: env.providerConfig() + `
+				Config: env.ProviderConfig() + `
 data "tencentcloud_key_pairs" "all" {}
 `,
 				ConfigStateChecks: expectKeyPairs(t, "data.tencentcloud_key_pairs.all"),
 			},
 			{
 				PreConfig: create,
-				Config: env.providerConfig() + `
+				Config: env.ProviderConfig() + `
 data "tencentcloud_key_pairs" "all" {}
 
 data "tencentcloud_key_pairs" "group_a" {
@@ -298,7 +271,7 @@ func (f statecheckFunc) CheckState(ctx context.Context, req statecheck.CheckStat
 func TestAccKeyPairsDataSource_validation(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	env.skipInCloud()
+	env.SkipInCloud()
 	cases := []struct {
 		name, body, want string
 	}{
@@ -317,9 +290,9 @@ func TestAccKeyPairsDataSource_validation(t *testing.T) {
 		{"empty tag key", `tags = { "" = "x" }`, `(?s)tags.*between 1 and 127`},
 		{"empty tag value", `tags = { team = "" }`, `(?s)tags.*between 1 and 255`},
 	}
-	var configs []planErrorCase
+	var configs []acctest.PlanError
 	for _, c := range cases {
-		configs = append(configs, planErrorCase{config: fmt.Sprintf("data \"tencentcloud_key_pairs\" \"test\" {\n%s\n}\n", c.body), want: c.want})
+		configs = append(configs, acctest.PlanError{Config: fmt.Sprintf("data \"tencentcloud_key_pairs\" \"test\" {\n%s\n}\n", c.body), Want: c.want})
 	}
 	env.expectPlanErrors(configs)
 }
@@ -420,15 +393,15 @@ func TestKeyPairsDataSource_query(t *testing.T) {
 	}
 
 	sameAgain := keyPairQuery{KeyName: &name, NameRegex: &re, ProjectID: &project, Tags: map[string]string{"env": "prod", "team": "infra"}}
-	if q.hash(testRegion) != sameAgain.hash(testRegion) {
+	if q.hash(acctest.Region) != sameAgain.hash(acctest.Region) {
 		t.Error("the same query has two ids")
 	}
 	for _, other := range []keyPairQuery{{}, {KeyName: &name}, {NameRegex: &name}, {KeyID: &name}, {Tags: map[string]string{"team": "infra"}}} {
-		if other.hash(testRegion) == q.hash(testRegion) {
+		if other.hash(acctest.Region) == q.hash(acctest.Region) {
 			t.Errorf("%+v has the id of %+v", other, q)
 		}
 	}
-	if (keyPairQuery{KeyID: &name}).hash(testRegion) == (keyPairQuery{KeyName: &name}).hash(testRegion) {
+	if (keyPairQuery{KeyID: &name}).hash(acctest.Region) == (keyPairQuery{KeyName: &name}).hash(acctest.Region) {
 		t.Error("key_id and key_name of the same value give the same id")
 	}
 	if (keyPairQuery{}).hash("ap-guangzhou") == (keyPairQuery{}).hash("ap-shanghai") {
@@ -474,7 +447,7 @@ func TestKeyPairsDataSource_apiCalls(t *testing.T) {
 		_ = srv.Close()
 	})
 	c, err := client.New(client.Config{
-		SecretID: emulator.DemoSecretID, SecretKey: emulator.DemoSecretKey, Region: testRegion, Endpoint: hs.URL, RateLimit: 1000,
+		SecretID: emulator.DemoSecretID, SecretKey: emulator.DemoSecretKey, Region: acctest.Region, Endpoint: hs.URL, RateLimit: 1000,
 	})
 	if err != nil {
 		t.Fatal(err)

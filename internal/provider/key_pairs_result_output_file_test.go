@@ -46,14 +46,14 @@ func checkReplacedSymlink(file, victim, victimText string) error {
 func TestAccKeyPairsDataSource_resultOutputFileSymlink(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	env.skipInCloud()
-	env.seedKeyPair("symlink_target", 0, "", nil)
+	env.SkipInCloud()
+	env.SeedKeyPair("symlink_target", 0, "", nil)
 	dir, outside := t.TempDir(), t.TempDir()
 	output := filepath.Join(dir, "key_pairs.json")
 	victim := filepath.Join(outside, "authorized_keys")
 	absent := filepath.Join(outside, "absent")
 	const victimText = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPlanted victim\n"
-	config := env.providerConfig() + fmt.Sprintf(`
+	config := env.ProviderConfig() + fmt.Sprintf(`
 data "tencentcloud_key_pairs" "all" {
   result_output_file = %q
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
 
@@ -26,11 +27,11 @@ func TestAccLogging_onlyWhenAsked(t *testing.T) {
 		t.Skip("the stand-in for the provider binary is a shell script")
 	}
 	env := newTestEnv(t, emulator.Config{})
-	env.skipInCloud()
-	tf := newTFCLI(t, ourAddress)
+	env.SkipInCloud()
+	tf := acctest.NewCLI(t, acctest.OurAddress)
 	// newTFCLI builds the provider into plugins/, beside the working
 	// directory.
-	binary := filepath.Join(filepath.Dir(tf.dir), "plugins", "terraform-provider-tencentcloud")
+	binary := filepath.Join(filepath.Dir(tf.Dir), "plugins", "terraform-provider-tencentcloud")
 	if err := os.Rename(binary, binary+".real"); err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +39,7 @@ func TestAccLogging_onlyWhenAsked(t *testing.T) {
 	if err := os.WriteFile(binary, []byte(script), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	tf.write("main.tf", `
+	tf.Write("main.tf", `
 terraform {
   required_providers {
     tencentcloud = {
@@ -46,20 +47,20 @@ terraform {
     }
   }
 }
-`+env.providerConfig()+`
+`+env.ProviderConfig()+`
 resource "tencentcloud_key_pair" "test" {
   key_name = "logging"
 }
 `)
-	baseEnv := tf.env
+	baseEnv := tf.Env
 	// run runs terraform with extra variables, and returns the log lines
 	// of the provider processes it started, by module.
 	run := func(name string, extra []string, args ...string) map[string]int {
 		t.Helper()
-		stderr := filepath.Join(filepath.Dir(tf.dir), name+".stderr")
-		tf.env = append(append(append([]string(nil), baseEnv...), "KP_PROVIDER_STDERR="+stderr), extra...)
-		defer func() { tf.env = baseEnv }()
-		tf.run([]int{0}, args...)
+		stderr := filepath.Join(filepath.Dir(tf.Dir), name+".stderr")
+		tf.Env = append(append(append([]string(nil), baseEnv...), "KP_PROVIDER_STDERR="+stderr), extra...)
+		defer func() { tf.Env = baseEnv }()
+		tf.Run([]int{0}, args...)
 		data, err := os.ReadFile(stderr)
 		if err != nil {
 			t.Fatalf("terraform %s started no provider: %v", args[0], err)
@@ -92,7 +93,7 @@ resource "tencentcloud_key_pair" "test" {
 	if got := run("apply", nil, "apply", "-no-color", "-auto-approve", "-input=false"); logged(got) != 0 {
 		t.Errorf("without TF_LOG, the provider logged; lines by module: %v", got)
 	}
-	id := tf.resources()["tencentcloud_key_pair.test"].Values["id"]
+	id := tf.Resources()["tencentcloud_key_pair.test"].Values["id"]
 	if id == nil || id == "" {
 		t.Fatal("the apply made no key pair")
 	}
@@ -107,7 +108,7 @@ resource "tencentcloud_key_pair" "test" {
 	}
 
 	// TF_LOG_PATH alone asks Terraform for nothing.
-	logPath := filepath.Join(filepath.Dir(tf.dir), "terraform.log")
+	logPath := filepath.Join(filepath.Dir(tf.Dir), "terraform.log")
 	if got := run("plan-path", []string{"TF_LOG_PATH=" + logPath}, "plan", "-no-color", "-input=false"); logged(got) != 0 {
 		t.Errorf("with TF_LOG_PATH alone, the provider logged; lines by module: %v", got)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
 
@@ -30,8 +31,8 @@ data "tencentcloud_key_pairs" "all" {}
 // says where it went and why.
 func TestAccNetwork_closedPort(t *testing.T) {
 	t.Parallel()
-	testAccPreCheck(t)
-	if cloudMode() {
+	acctest.PreCheck(t)
+	if acctest.CloudMode() {
 		t.Skip("needs a local endpoint")
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -74,8 +75,8 @@ func (r *clientRecorder) expectGaveUpEarly(t *testing.T) {
 // fails after a few request timeouts, naming the endpoint.
 func TestAccNetwork_silentEndpoint(t *testing.T) {
 	t.Parallel()
-	testAccPreCheck(t)
-	if cloudMode() {
+	acctest.PreCheck(t)
+	if acctest.CloudMode() {
 		t.Skip("needs a local endpoint")
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

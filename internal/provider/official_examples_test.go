@@ -2,13 +2,10 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -34,11 +31,11 @@ const officialPublicKey = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDjd8fTnp7Dcuj4m
 func TestAccKeyPairsDataSource_officialConfigurations(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{Projects: []int64{1001}})
-	env.skipInCloud() // the key pairs of the examples have fixed names
-	test := env.seedKeyPair("test", 0, "", nil)
-	testOld := env.seedKeyPair("test_old", 1001, "", map[string]string{"team": "infra"})
-	myTest := env.seedKeyPair("my_test", 1001, "", nil)
-	other := env.seedKeyPair("other", 0, "", nil)
+	env.SkipInCloud() // the key pairs of the examples have fixed names
+	test := env.SeedKeyPair("test", 0, "", nil)
+	testOld := env.SeedKeyPair("test_old", 1001, "", map[string]string{"team": "infra"})
+	myTest := env.SeedKeyPair("my_test", 1001, "", nil)
+	other := env.SeedKeyPair("other", 0, "", nil)
 	output := filepath.Join(t.TempDir(), "key_pairs.json")
 
 	const ds = "data.tencentcloud_key_pairs."
@@ -61,11 +58,11 @@ func TestAccKeyPairsDataSource_officialConfigurations(t *testing.T) {
 
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroyed,
+		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
 				// The official acceptance test, as it is written.
-				Config: env.providerConfig() + `
+				Config: env.ProviderConfig() + `
 
 data "tencentcloud_key_pairs" "data_key" {
     key_id = tencentcloud_key_pair.key.id
@@ -98,7 +95,7 @@ resource "tencentcloud_key_pair" "key" {
 			{
 				// The examples of the official docs: an id that does not
 				// exist lists nothing; ^test$ is the name test alone.
-				Config: env.providerConfig() + `
+				Config: env.ProviderConfig() + `
 data "tencentcloud_key_pairs" "key_id" {
   key_id = "skey-ie97i3ml"
 }
@@ -120,7 +117,7 @@ data "tencentcloud_key_pairs" "key_name" {
 				// provider's attribute) finds the name anywhere and in
 				// key_pairs and ids (this provider's) is the whole name;
 				// anchored at one end; result_output_file.
-				Config: env.providerConfig() + fmt.Sprintf(`
+				Config: env.ProviderConfig() + fmt.Sprintf(`
 data "tencentcloud_key_pairs" "by_id" {
   key_id = %q
 }
@@ -167,43 +164,6 @@ data "tencentcloud_key_pairs" "id_and_other_filters" {
 	})
 }
 
-// checkResultOutputFile checks that result_output_file holds key_pair_list
-// as the official provider writes it: a JSON array of objects with its
-// five keys, indented with tabs.
-func checkResultOutputFile(addr, file string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			return err
-		}
-		if !regexp.MustCompile(`^\[\n\t\{\n\t\t"create_time": "`).Match(b) {
-			return fmt.Errorf("%s is not written as the official provider writes it:\n%s", file, b)
-		}
-		var got []map[string]any
-		if err := json.Unmarshal(b, &got); err != nil {
-			return fmt.Errorf("%s: %w", file, err)
-		}
-		attrs := s.RootModule().Resources[addr].Primary.Attributes
-		if n, _ := strconv.Atoi(attrs["key_pair_list.#"]); n != len(got) {
-			return fmt.Errorf("%s lists %d key pairs, key_pair_list %d", file, len(got), n)
-		}
-		for i, item := range got {
-			if len(item) != 5 {
-				return fmt.Errorf("%s: item %d has the keys %v", file, i, item)
-			}
-			for _, k := range []string{"key_id", "key_name", "public_key", "create_time"} {
-				if want := attrs[fmt.Sprintf("key_pair_list.%d.%s", i, k)]; item[k] != want {
-					return fmt.Errorf("%s: item %d: %s is %v, key_pair_list has %q", file, i, k, item[k], want)
-				}
-			}
-			if want := attrs[fmt.Sprintf("key_pair_list.%d.project_id", i)]; fmt.Sprint(item["project_id"]) != want {
-				return fmt.Errorf("%s: item %d: project_id is %v, key_pair_list has %s", file, i, item["project_id"], want)
-			}
-		}
-		return nil
-	}
-}
-
 // The example configuration of the official provider's docs for
 // tencentcloud_key_pair runs unchanged but for the provider block, and for
 // `sensitive = true` on the output of the private key, which is sensitive
@@ -213,9 +173,9 @@ func checkResultOutputFile(addr, file string) resource.TestCheckFunc {
 func TestAccKeyPair_officialProviderExamples(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	env.skipInCloud() // the example's key pairs have fixed names
+	env.SkipInCloud() // the example's key pairs have fixed names
 	generated := func(sensitive string) string {
-		return env.providerConfig() + `
+		return env.ProviderConfig() + `
 resource "tencentcloud_key_pair" "foo" {
   key_name = "terraform_test"
 }
@@ -231,7 +191,7 @@ output "create_time" {
 	}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroyed,
+		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
 				Config:      generated(""),
@@ -249,9 +209,9 @@ output "create_time" {
 	})
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroyed,
+		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{{
-			Config: env.providerConfig() + `
+			Config: env.ProviderConfig() + `
 resource "tencentcloud_key_pair" "foo1" {
   key_name   = "terraform_test"
   public_key = "` + officialPublicKey + `"
@@ -271,7 +231,7 @@ resource "tencentcloud_key_pair" "foo1" {
 func (e *testEnv) checkExists(addr, name string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		id := s.RootModule().Resources[addr].Primary.ID
-		kp, err := e.client().DescribeKeyPair(context.Background(), id)
+		kp, err := e.Client().DescribeKeyPair(context.Background(), id)
 		if err != nil {
 			return err
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/tools/noop"
 )
@@ -51,7 +52,7 @@ func BenchmarkPlan(b *testing.B) {
 			"endpoint":   tftypes.NewValue(tftypes.String, url),
 			"secret_id":  tftypes.NewValue(tftypes.String, emulator.DemoSecretID),
 			"secret_key": tftypes.NewValue(tftypes.String, emulator.DemoSecretKey),
-			"region":     tftypes.NewValue(tftypes.String, testRegion),
+			"region":     tftypes.NewValue(tftypes.String, acctest.Region),
 		},
 		config: func(i int) map[string]tftypes.Value {
 			return map[string]tftypes.Value{"key_name": tftypes.NewValue(tftypes.String, fmt.Sprintf("bench_%d", i))}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
@@ -18,7 +19,7 @@ import (
 // together with its environment variable. A missing region is not among
 // them: it defaults to ap-guangzhou (TestAccProvider_defaultRegion).
 func TestAccProvider_missingConfiguration(t *testing.T) {
-	testAccPreCheck(t)
+	acctest.PreCheck(t)
 	for _, v := range []string{"TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_REGION", "TENCENTCLOUD_ENDPOINT"} {
 		t.Setenv(v, "")
 	}
@@ -60,12 +61,12 @@ resource "tencentcloud_key_pair" "test" {
 func TestAccProvider_defaultRegion(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	env.skipInCloud()
+	env.SkipInCloud()
 	// The tests' own terraform runs without TENCENTCLOUD_* variables, and
 	// the credentials of the block leave the tccli profiles unread.
-	tf := newTFCLI(t, ourAddress)
+	tf := acctest.NewCLI(t, acctest.OurAddress)
 	config := func(region string) string {
-		return providerBlocks(env.endpoint, region, ourProvider) + `
+		return acctest.ProviderBlocks(env.Endpoint, region, acctest.OurProvider) + `
 resource "tencentcloud_key_pair" "test" {
   key_name = "default_region"
 }
@@ -78,28 +79,28 @@ data "tencentcloud_key_pairs" "test" {
 	}
 	warning := regexp.MustCompile(`(?s)Warning: No region set: using ap-guangzhou.*TENCENTCLOUD_REGION`)
 
-	tf.write("main.tf", config(""))
-	_, _, out := tf.run([]int{0}, "apply", "-no-color", "-auto-approve", "-input=false")
+	tf.Write("main.tf", config(""))
+	_, _, out := tf.Run([]int{0}, "apply", "-no-color", "-auto-approve", "-input=false")
 	if !warning.MatchString(out) {
 		t.Fatalf("the apply without a region gave no warning:\n%s", out)
 	}
-	rs := tf.resources()
+	rs := tf.Resources()
 	if got := rs["tencentcloud_key_pair.test"].Values["region"]; got != "ap-guangzhou" {
 		t.Errorf("the key pair's region is %v, want ap-guangzhou", got)
 	}
 	if list, _ := rs["data.tencentcloud_key_pairs.test"].Values["key_pair_list"].([]any); len(list) != 1 {
 		t.Errorf("the data source lists %d key pairs in ap-guangzhou, want 1", len(list))
 	}
-	if code, _, out := tf.run([]int{0, 2}, "plan", "-no-color", "-detailed-exitcode", "-input=false"); code != 0 || !warning.MatchString(out) {
+	if code, _, out := tf.Run([]int{0, 2}, "plan", "-no-color", "-detailed-exitcode", "-input=false"); code != 0 || !warning.MatchString(out) {
 		t.Fatalf("the plan without a region: exit code %d:\n%s", code, out)
 	}
 
-	tf.write("main.tf", config("ap-guangzhou"))
-	code, _, out := tf.run([]int{0, 2}, "plan", "-no-color", "-detailed-exitcode", "-input=false")
+	tf.Write("main.tf", config("ap-guangzhou"))
+	code, _, out := tf.Run([]int{0, 2}, "plan", "-no-color", "-detailed-exitcode", "-input=false")
 	if code != 0 || strings.Contains(out, "No region set") {
 		t.Fatalf("the plan with the region set: exit code %d:\n%s", code, out)
 	}
-	tf.run([]int{0}, "destroy", "-no-color", "-auto-approve", "-input=false")
+	tf.Run([]int{0}, "destroy", "-no-color", "-auto-approve", "-input=false")
 }
 
 // The region falls back to ap-guangzhou only when the attribute, the
@@ -107,7 +108,7 @@ data "tencentcloud_key_pairs" "test" {
 // missing region is then no longer among the errors.
 func TestProvider_resolveCredentialsDefaultRegion(t *testing.T) {
 	t.Parallel()
-	withRegion := tccliProfile(t, "with_region", emulator.DemoSecretID, emulator.DemoSecretKey) // testRegion
+	withRegion := tccliProfile(t, "with_region", emulator.DemoSecretID, emulator.DemoSecretKey) // acctest.Region
 	withoutRegion := t.TempDir()
 	cred := fmt.Sprintf(`{"secretId": %q, "secretKey": %q}`, emulator.DemoSecretID, emulator.DemoSecretKey)
 	if err := os.WriteFile(filepath.Join(withoutRegion, "bare.credential"), []byte(cred), 0o600); err != nil {
@@ -125,7 +126,7 @@ func TestProvider_resolveCredentialsDefaultRegion(t *testing.T) {
 		{"attribute", client.Settings{SecretID: "AKIDblock", SecretKey: "key", Region: "ap-shanghai"}, nil, "ap-shanghai", false},
 		{"environment", block, map[string]string{client.EnvRegion: "ap-beijing"}, "ap-beijing", false},
 		{"environment credentials", client.Settings{}, map[string]string{client.EnvSecretID: "AKIDenv", client.EnvSecretKey: "key"}, "ap-guangzhou", true},
-		{"profile with a region", client.Settings{Profile: "with_region", SharedCredentialsDir: withRegion}, nil, testRegion, false},
+		{"profile with a region", client.Settings{Profile: "with_region", SharedCredentialsDir: withRegion}, nil, acctest.Region, false},
 		{"profile without one", client.Settings{Profile: "bare", SharedCredentialsDir: withoutRegion}, nil, "ap-guangzhou", true},
 	} {
 		creds, defaulted, err := resolveCredentials(c.settings, func(k string) string { return c.env[k] })

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
 
@@ -36,21 +37,6 @@ func isolateCredentials(t *testing.T) {
 	t.Setenv("HOME", t.TempDir())
 }
 
-// tccliProfile writes a tccli profile with the demo credentials and the
-// test region into a new directory and returns the directory.
-func tccliProfile(t *testing.T, name, secretID, secretKey string) string {
-	t.Helper()
-	dir := t.TempDir()
-	cred := fmt.Sprintf(`{"secretId": %q, "secretKey": %q}`, secretID, secretKey)
-	conf := fmt.Sprintf(`{"_sys_param": {"region": %q, "output": "json"}}`, testRegion)
-	for file, text := range map[string]string{name + ".credential": cred, name + ".configure": conf} {
-		if err := os.WriteFile(filepath.Join(dir, file), []byte(text), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 func keyPairOnly(name string) string {
 	return fmt.Sprintf("resource \"tencentcloud_key_pair\" \"test\" {\n  key_name = %q\n}\n", name)
 }
@@ -58,7 +44,7 @@ func keyPairOnly(name string) string {
 // checkCalls checks the emulator's count of an action.
 func (e *testEnv) checkCalls(action string, atLeast int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		s, err := e.control().Stats(context.Background())
+		s, err := e.Control().Stats(context.Background())
 		if err != nil {
 			return err
 		}
@@ -75,20 +61,20 @@ func (e *testEnv) checkCalls(action string, atLeast int) resource.TestCheckFunc 
 func TestAccProvider_credentialSources(t *testing.T) {
 	isolateCredentials(t)
 	env := newTestEnv(t, emulator.Config{})
-	env.skipInCloud()
-	name := keyName("acc_cred_sources")
+	env.SkipInCloud()
+	name := acctest.KeyName("acc_cred_sources")
 
 	t.Run("environment", func(t *testing.T) {
 		t.Setenv("TENCENTCLOUD_SECRET_ID", emulator.DemoSecretID)
 		t.Setenv("TENCENTCLOUD_SECRET_KEY", emulator.DemoSecretKey)
-		t.Setenv("TENCENTCLOUD_REGION", testRegion)
-		t.Setenv("TENCENTCLOUD_ENDPOINT", env.endpoint)
+		t.Setenv("TENCENTCLOUD_REGION", acctest.Region)
+		t.Setenv("TENCENTCLOUD_ENDPOINT", env.Endpoint)
 		resource.UnitTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			CheckDestroy:             env.checkDestroyed,
+			CheckDestroy:             env.CheckDestroyed,
 			Steps: []resource.TestStep{{
 				Config: `provider "tencentcloud" {}` + "\n" + keyPairOnly(name),
-				Check:  env.checkMatchesAPI(),
+				Check:  env.CheckMatchesAPI(keyPairAddr),
 			}},
 		})
 	})
@@ -97,7 +83,7 @@ func TestAccProvider_credentialSources(t *testing.T) {
 		dir := tccliProfile(t, "deploy", emulator.DemoSecretID, emulator.DemoSecretKey)
 		resource.UnitTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			CheckDestroy:             env.checkDestroyed,
+			CheckDestroy:             env.CheckDestroyed,
 			Steps: []resource.TestStep{{
 				// The region comes from deploy.configure.
 				Config: fmt.Sprintf(`
@@ -106,8 +92,8 @@ provider "tencentcloud" {
   profile                = "deploy"
   shared_credentials_dir = %q
 }
-`, env.endpoint, dir) + keyPairOnly(name),
-				Check: env.checkMatchesAPI(),
+`, env.Endpoint, dir) + keyPairOnly(name),
+				Check: env.CheckMatchesAPI(keyPairAddr),
 			}},
 		})
 	})
@@ -118,10 +104,10 @@ provider "tencentcloud" {
 		t.Setenv("TENCENTCLOUD_SHARED_CREDENTIALS_DIR", dir)
 		resource.UnitTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			CheckDestroy:             env.checkDestroyed,
+			CheckDestroy:             env.CheckDestroyed,
 			Steps: []resource.TestStep{{
-				Config: fmt.Sprintf("provider \"tencentcloud\" {\n  endpoint = %q\n}\n", env.endpoint) + keyPairOnly(name),
-				Check:  env.checkMatchesAPI(),
+				Config: fmt.Sprintf("provider \"tencentcloud\" {\n  endpoint = %q\n}\n", env.Endpoint) + keyPairOnly(name),
+				Check:  env.CheckMatchesAPI(keyPairAddr),
 			}},
 		})
 	})
@@ -135,10 +121,10 @@ provider "tencentcloud" {
 		}
 		resource.UnitTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			CheckDestroy:             env.checkDestroyed,
+			CheckDestroy:             env.CheckDestroyed,
 			Steps: []resource.TestStep{{
-				Config: fmt.Sprintf("provider \"tencentcloud\" {\n  endpoint = %q\n}\n", env.endpoint) + keyPairOnly(name),
-				Check:  env.checkMatchesAPI(),
+				Config: fmt.Sprintf("provider \"tencentcloud\" {\n  endpoint = %q\n}\n", env.Endpoint) + keyPairOnly(name),
+				Check:  env.CheckMatchesAPI(keyPairAddr),
 			}},
 		})
 	})
@@ -148,30 +134,30 @@ provider "tencentcloud" {
 func TestAccProvider_credentialErrors(t *testing.T) {
 	isolateCredentials(t)
 	env := newTestEnv(t, emulator.Config{Roles: []emulator.Role{{RoleArn: testRoleArn}}})
-	env.skipInCloud()
+	env.SkipInCloud()
 	wrong := tccliProfile(t, "default", "AKIDnotknownhere", "wrong-key")
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
 				// Nothing anywhere: neither attributes, variables nor ~/.tccli.
-				Config:      fmt.Sprintf("provider \"tencentcloud\" {\n  endpoint = %q\n  region = %q\n}\n", env.endpoint, testRegion) + keyPairOnly("never"),
+				Config:      fmt.Sprintf("provider \"tencentcloud\" {\n  endpoint = %q\n  region = %q\n}\n", env.Endpoint, acctest.Region) + keyPairOnly("never"),
 				ExpectError: regexp.MustCompile(`(?s)no credentials: secret_id and secret_key.*TENCENTCLOUD_SECRET_ID.*no\s+profile\s+"default"\s+in\s+~/.tccli`),
 			},
 			{
 				Config: fmt.Sprintf("provider \"tencentcloud\" {\n  endpoint = %q\n  profile = \"prod\"\n  shared_credentials_dir = %q\n}\n",
-					env.endpoint, wrong) + keyPairOnly("never"),
+					env.Endpoint, wrong) + keyPairOnly("never"),
 				ExpectError: regexp.MustCompile(`(?s)profile\s+"prod"\s+not\s+found`),
 			},
 			{
 				// A profile whose key the API does not know: the error says
 				// where the credentials came from.
 				Config: fmt.Sprintf("provider \"tencentcloud\" {\n  endpoint = %q\n  shared_credentials_dir = %q\n}\n",
-					env.endpoint, wrong) + keyPairOnly("never"),
+					env.Endpoint, wrong) + keyPairOnly("never"),
 				ExpectError: regexp.MustCompile(`(?s)refused the credentials.*came\s+from\s+profile\s+"default".*AuthFailure.SecretIdNotFound`),
 			},
 			{
-				Config: env.providerConfigWith(`  assume_role {
+				Config: env.ProviderConfigWith(`  assume_role {
     role_arn     = "qcs::cam::uin/`+emulator.DemoUin+`:roleName/nobody"
     session_name = "tf"
   }`) + keyPairOnly("never"),
@@ -187,16 +173,16 @@ provider "tencentcloud" {
     session_name = "tf"
   }
 }
-`, env.endpoint, wrong, testRoleArn) + keyPairOnly("never"),
+`, env.Endpoint, wrong, testRoleArn) + keyPairOnly("never"),
 				ExpectError: regexp.MustCompile(`(?s)with\s+credentials\s+from\s+profile\s+"default".*AuthFailure.SecretIdNotFound`),
 			},
 			{
-				Config:      env.providerConfigWith("  assume_role {\n    session_name = \"tf\"\n  }") + keyPairOnly("never"),
+				Config:      env.ProviderConfigWith("  assume_role {\n    session_name = \"tf\"\n  }") + keyPairOnly("never"),
 				ExpectError: regexp.MustCompile(`assume_role.role_arn \(or the environment variable TENCENTCLOUD_ASSUME_ROLE_ARN\)`),
 			},
 		},
 	})
-	if n := env.totalCalls(); n > 3 {
+	if n := env.TotalCalls(); n > 3 {
 		t.Errorf("%d API calls, want at most 3 (two AssumeRole, one create)", n)
 	}
 }
@@ -206,22 +192,22 @@ provider "tencentcloud" {
 func TestAccProvider_assumeRole(t *testing.T) {
 	isolateCredentials(t)
 	env := newTestEnv(t, emulator.Config{Roles: []emulator.Role{{RoleArn: testRoleArn, ExternalID: "ext-42"}}})
-	env.skipInCloud()
-	name := keyName("acc_assume_role")
+	env.SkipInCloud()
+	name := acctest.KeyName("acc_assume_role")
 
 	t.Run("block", func(t *testing.T) {
 		resource.UnitTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			CheckDestroy:             env.checkDestroyed,
+			CheckDestroy:             env.CheckDestroyed,
 			Steps: []resource.TestStep{{
-				Config: env.providerConfigWith(fmt.Sprintf(`  assume_role {
+				Config: env.ProviderConfigWith(fmt.Sprintf(`  assume_role {
     role_arn         = %q
     session_name     = "terraform"
     session_duration = 900
     external_id      = "ext-42"
     policy           = jsonencode({ version = "2.0", statement = [{ effect = "allow", action = ["cvm:*"], resource = ["*"] }] })
   }`, testRoleArn)) + keyPairOnly(name),
-				Check: resource.ComposeTestCheckFunc(env.checkMatchesAPI(), env.checkCalls("AssumeRole", 1)),
+				Check: resource.ComposeTestCheckFunc(env.CheckMatchesAPI(keyPairAddr), env.checkCalls("AssumeRole", 1)),
 			}},
 		})
 	})
@@ -231,20 +217,20 @@ func TestAccProvider_assumeRole(t *testing.T) {
 		t.Setenv("TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME", "terraform")
 		t.Setenv("TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION", "900")
 		t.Setenv("TENCENTCLOUD_ASSUME_ROLE_EXTERNAL_ID", "ext-42")
-		before := env.totalCalls()
+		before := env.TotalCalls()
 		resource.UnitTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			CheckDestroy:             env.checkDestroyed,
+			CheckDestroy:             env.CheckDestroyed,
 			Steps: []resource.TestStep{{
-				Config: env.providerConfig() + keyPairOnly(name),
-				Check:  env.checkMatchesAPI(),
+				Config: env.ProviderConfig() + keyPairOnly(name),
+				Check:  env.CheckMatchesAPI(keyPairAddr),
 			}},
 		})
-		s, err := env.control().Stats(context.Background())
+		s, err := env.Control().Stats(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
-		if s.Calls["AssumeRole"] < 3 || env.totalCalls() <= before {
+		if s.Calls["AssumeRole"] < 3 || env.TotalCalls() <= before {
 			t.Errorf("AssumeRole calls: %d", s.Calls["AssumeRole"])
 		}
 
@@ -252,7 +238,7 @@ func TestAccProvider_assumeRole(t *testing.T) {
 		resource.UnitTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 			Steps: []resource.TestStep{{
-				Config:      env.providerConfig() + keyPairOnly(name),
+				Config:      env.ProviderConfig() + keyPairOnly(name),
 				ExpectError: regexp.MustCompile(`(?s)Could not assume the role.*with\s+credentials\s+from\s+the\s+provider\s+block.*UnauthorizedOperation`),
 			}},
 		})

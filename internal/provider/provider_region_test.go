@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
@@ -23,8 +24,8 @@ import (
 func TestAccProvider_unknownRegionWarns(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	env.skipInCloud()
-	tf := newTFCLI(t, ourAddress)
+	env.SkipInCloud()
+	tf := acctest.NewCLI(t, acctest.OurAddress)
 	profiles := t.TempDir()
 	cred := fmt.Sprintf(`{"secretId": %q, "secretKey": %q}`, emulator.DemoSecretID, emulator.DemoSecretKey)
 	for file, text := range map[string]string{
@@ -52,10 +53,10 @@ provider "tencentcloud" {
 resource "tencentcloud_key_pair" "test" {
   key_name = "region_warning"
 }
-`, env.endpoint, provider)
+`, env.Endpoint, provider)
 	}
 	credentials := fmt.Sprintf("  secret_id  = %q\n  secret_key = %q\n", emulator.DemoSecretID, emulator.DemoSecretKey)
-	baseEnv := tf.env
+	baseEnv := tf.Env
 	for _, c := range []struct {
 		name, provider string
 		env            []string
@@ -98,11 +99,11 @@ resource "tencentcloud_key_pair" "test" {
 			unwanted: "Unknown region",
 		},
 	} {
-		tf.env = append(append([]string{}, baseEnv...), c.env...)
-		tf.write("main.tf", config(c.provider))
+		tf.Env = append(append([]string{}, baseEnv...), c.env...)
+		tf.Write("main.tf", config(c.provider))
 		// A plan of a new key pair in the default project calls nothing,
 		// so it succeeds whatever the region.
-		code, _, out := tf.run([]int{0, 1, 2}, "plan", "-no-color", "-detailed-exitcode", "-input=false")
+		code, _, out := tf.Run([]int{0, 1, 2}, "plan", "-no-color", "-detailed-exitcode", "-input=false")
 		if code != 2 {
 			t.Errorf("%s: the plan exited %d, want 2 (changes):\n%s", c.name, code, out)
 			continue

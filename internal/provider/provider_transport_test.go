@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
 
@@ -20,8 +21,8 @@ import (
 func TestAccProvider_cleartextTransportWarns(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	env.skipInCloud()
-	tf := newTFCLI(t, ourAddress)
+	env.SkipInCloud()
+	tf := acctest.NewCLI(t, acctest.OurAddress)
 	config := func(provider string) string {
 		return fmt.Sprintf(`
 terraform {
@@ -45,7 +46,7 @@ resource "tencentcloud_key_pair" "test" {
 	}
 	exposed := []string{"Warning: Cleartext transport", "API calls would travel unencrypted",
 		"the private keys of the key pairs that the provider generates"}
-	baseEnv := tf.env
+	baseEnv := tf.Env
 	for _, c := range []struct {
 		name, provider string
 		env            []string
@@ -78,7 +79,7 @@ resource "tencentcloud_key_pair" "test" {
 			// The endpoint wins over protocol: calls go to the emulator on
 			// this machine.
 			name:     "emulator",
-			provider: fmt.Sprintf("  endpoint   = %q\n  protocol   = \"HTTP\"\n", env.endpoint),
+			provider: fmt.Sprintf("  endpoint   = %q\n  protocol   = \"HTTP\"\n", env.Endpoint),
 			quiet:    true,
 		},
 		{
@@ -92,9 +93,9 @@ resource "tencentcloud_key_pair" "test" {
 			quiet:    true,
 		},
 	} {
-		tf.env = append(append([]string{}, baseEnv...), c.env...)
-		tf.write("main.tf", config(c.provider))
-		code, _, out := tf.run([]int{0, 1, 2}, "plan", "-no-color", "-detailed-exitcode", "-input=false")
+		tf.Env = append(append([]string{}, baseEnv...), c.env...)
+		tf.Write("main.tf", config(c.provider))
+		code, _, out := tf.Run([]int{0, 1, 2}, "plan", "-no-color", "-detailed-exitcode", "-input=false")
 		if code != 2 {
 			t.Errorf("%s: the plan exited %d, want 2 (changes):\n%s", c.name, code, out)
 			continue

@@ -2,23 +2,19 @@ package provider
 
 import (
 	"bytes"
-	"crypto/rand"
-	"crypto/rsa"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 
-	"golang.org/x/crypto/ssh"
-
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
@@ -44,16 +40,9 @@ var signaturePattern = regexp.MustCompile(`Signature=([0-9a-fA-F]{16,})`)
 // logged or shown as a diagnostic may hold a secret.
 func TestAccSecrets_neverLogged(t *testing.T) {
 	t.Parallel()
-	testAccPreCheck(t)
-	if cloudMode() {
+	acctest.PreCheck(t)
+	if acctest.CloudMode() {
 		t.Skip("runs against the emulator, whose credentials and signatures it knows")
-	}
-	tfBin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if tfBin == "" {
-		var err error
-		if tfBin, err = exec.LookPath("terraform"); err != nil {
-			t.Fatal(err)
-		}
 	}
 
 	// The emulator, behind a recorder of the signatures it receives.
@@ -98,51 +87,35 @@ func TestAccSecrets_neverLogged(t *testing.T) {
 		}
 	})
 
-	dir := t.TempDir()
-	pluginDir := filepath.Join(dir, "plugins")
-	work := filepath.Join(dir, "work")
-	logDir := filepath.Join(dir, "logs")
-	for _, d := range []string{pluginDir, work, logDir} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	build := exec.Command("go", "build", "-o", filepath.Join(pluginDir, "terraform-provider-tencentcloud"), ".")
-	build.Dir = moduleRoot(t)
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build the provider: %v\n%s", err, out)
-	}
-	cliConfig := filepath.Join(dir, "terraformrc")
-	writeFile(t, cliConfig, fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "registry.terraform.io/keypairlabs/tencentcloud" = %q
-  }
-  direct {}
-}
-`, pluginDir))
-
-	// The key to import, made here so that the imported key pair has a
-	// private key that only the test knows.
-	importKey, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
+	// Terraform with a build of the provider, in an environment without
+	// anything of the caller's that could change the run or leak other
+	// credentials in, and with the test's own credentials.
+	tf := acctest.NewCLI(t, acctest.OurAddress)
+	tf.Env = append(tf.Env,
+		"TENCENTCLOUD_ENDPOINT="+hs.URL,
+		"TENCENTCLOUD_SECRET_ID="+secretsTestSecretID,
+		"TENCENTCLOUD_SECRET_KEY="+secretsTestSecretKey,
+		"TENCENTCLOUD_SECURITY_TOKEN="+secretsTestToken,
+		"TENCENTCLOUD_REGION="+acctest.Region,
+	)
+	work := tf.Dir
+	logDir := filepath.Join(filepath.Dir(work), "logs")
+	if err := os.Mkdir(logDir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	importPub, err := ssh.NewPublicKey(&importKey.PublicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(work, "imported.pub"), string(ssh.MarshalAuthorizedKey(importPub)))
 
-	env := secretsTestEnv(cliConfig, hs.URL)
+	// The public key of the imported key pair: no private key of it is
+	// ever sent.
+	tf.Write("imported.pub", acctest.PublicKey(t)+"\n")
+
 	var captured []capturedOutput
 	step := 0
 	run := func(wantFail bool, args ...string) string {
 		t.Helper()
 		step++
 		logPath := filepath.Join(logDir, fmt.Sprintf("%02d-%s.log", step, args[0]))
-		cmd := exec.Command(tfBin, append(args, "-no-color")...)
-		cmd.Dir = work
-		cmd.Env = append(env, "TF_LOG=trace", "TF_LOG_PATH="+logPath)
+		cmd := tf.Command(append(args, "-no-color")...)
+		cmd.Env = append(cmd.Env, "TF_LOG=trace", "TF_LOG_PATH="+logPath)
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
 		err := cmd.Run()
@@ -160,7 +133,7 @@ func TestAccSecrets_neverLogged(t *testing.T) {
 	}
 
 	config := func(generatedName, description, tags, extra string) {
-		writeFile(t, filepath.Join(work, "main.tf"), fmt.Sprintf(`terraform {
+		tf.Write("main.tf", fmt.Sprintf(`terraform {
   required_providers {
     tencentcloud = {
       source = "keypairlabs/tencentcloud"
@@ -226,7 +199,7 @@ resource "tencentcloud_key_pair" "truncated" {
 		t.Fatal(err)
 	}
 	checker, err := client.New(client.Config{SecretID: secretsTestSecretID, SecretKey: secretsTestSecretKey, SecurityToken: secretsTestToken,
-		Region: testRegion, Endpoint: hs.URL})
+		Region: acctest.Region, Endpoint: hs.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -339,50 +312,6 @@ func cutPrivateKeyWindows(answer string) map[string]bool {
 
 type capturedOutput struct {
 	name, text string
-}
-
-// secretsTestEnv is the environment of terraform: the caller's, without
-// anything that could change the run or leak other credentials in.
-func secretsTestEnv(cliConfig, endpoint string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "TF_") || strings.HasPrefix(kv, "TENCENTCLOUD_") {
-			continue
-		}
-		env = append(env, kv)
-	}
-	return append(env,
-		"TF_CLI_CONFIG_FILE="+cliConfig,
-		"TF_IN_AUTOMATION=1",
-		"TF_INPUT=0",
-		"CHECKPOINT_DISABLE=1",
-		"TENCENTCLOUD_ENDPOINT="+endpoint,
-		"TENCENTCLOUD_SECRET_ID="+secretsTestSecretID,
-		"TENCENTCLOUD_SECRET_KEY="+secretsTestSecretKey,
-		"TENCENTCLOUD_SECURITY_TOKEN="+secretsTestToken,
-		"TENCENTCLOUD_REGION="+testRegion,
-	)
-}
-
-// moduleRoot is the directory of go.mod.
-func moduleRoot(t *testing.T) string {
-	t.Helper()
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		t.Fatalf("go env GOMOD: %v", err)
-	}
-	gomod := strings.TrimSpace(string(out))
-	if gomod == "" || gomod == os.DevNull {
-		t.Fatal("go env GOMOD: not in a module")
-	}
-	return filepath.Dir(gomod)
-}
-
-func writeFile(t *testing.T, name, content string) {
-	t.Helper()
-	if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // stateAttribute reads an attribute of a tencentcloud_key_pair from the

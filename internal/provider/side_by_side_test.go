@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
 
@@ -23,13 +24,13 @@ import (
 func TestAccKeyPair_sideBySide(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	env.skipInCloud()
-	tf := newTFCLI(t, ourAddress, officialAddress)
+	env.SkipInCloud()
+	tf := acctest.NewCLI(t, acctest.OurAddress, acctest.OfficialAddress)
 	block := func(name string) string {
 		return fmt.Sprintf("provider %q {\n  endpoint   = %q\n  secret_id  = %q\n  secret_key = %q\n  region     = %q\n}\n",
-			name, env.endpoint, emulator.DemoSecretID, emulator.DemoSecretKey, testRegion)
+			name, env.Endpoint, emulator.DemoSecretID, emulator.DemoSecretKey, acctest.Region)
 	}
-	tf.write("main.tf", `
+	tf.Write("main.tf", `
 terraform {
   required_providers {
     kp = {
@@ -61,22 +62,22 @@ output "ours_fingerprint" {
   value = data.tencentcloud_key_pair.ours.fingerprint
 }
 `)
-	tf.run([]int{0}, "apply", "-no-color", "-auto-approve", "-input=false")
-	if code, _, out := tf.run([]int{0, 2}, "plan", "-no-color", "-detailed-exitcode", "-input=false"); code != 0 {
+	tf.Run([]int{0}, "apply", "-no-color", "-auto-approve", "-input=false")
+	if code, _, out := tf.Run([]int{0, 2}, "plan", "-no-color", "-detailed-exitcode", "-input=false"); code != 0 {
 		t.Fatalf("the plan after apply is not empty:\n%s", out)
 	}
-	rs := tf.resources()
+	rs := tf.Resources()
 	for addr, want := range map[string]string{
-		"tencentcloud_key_pair.ours":      ourAddress,
-		"data.tencentcloud_key_pair.ours": ourAddress,
-		"tencentcloud_key_pair.theirs":    officialAddress,
+		"tencentcloud_key_pair.ours":      acctest.OurAddress,
+		"data.tencentcloud_key_pair.ours": acctest.OurAddress,
+		"tencentcloud_key_pair.theirs":    acctest.OfficialAddress,
 	} {
 		if got := rs[addr].ProviderName; got != want {
 			t.Errorf("%s is managed by %q, want %q", addr, got, want)
 		}
 	}
-	tf.run([]int{0}, "destroy", "-no-color", "-auto-approve", "-input=false")
-	if n := len(tf.resources()); n != 0 {
+	tf.Run([]int{0}, "destroy", "-no-color", "-auto-approve", "-input=false")
+	if n := len(tf.Resources()); n != 0 {
 		t.Errorf("%d resources left after destroy", n)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 )
 
@@ -14,8 +15,8 @@ import (
 func TestAccValidators_remainingRules(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	env.skipInCloud()
-	rsaKey := testPublicKey(t)
+	env.SkipInCloud()
+	rsaKey := acctest.PublicKey(t)
 	resourceBlock := func(body string) string {
 		return fmt.Sprintf("resource \"tencentcloud_key_pair\" \"test\" {\n  key_name = \"ok\"\n%s\n}\n", body)
 	}
@@ -36,9 +37,9 @@ func TestAccValidators_remainingRules(t *testing.T) {
 		{"data source long tag value", `data "tencentcloud_key_pairs" "test" { tags = { k = "` + strings.Repeat("v", 256) + `" } }`, `(?s)tags.*between 1 and 255`},
 		{"data source unicode name", `data "tencentcloud_key_pair" "test" { key_name = "名字" }`, `(?s)key_name.*may contain only letters, digits and underscores`},
 	}
-	var configs []planErrorCase
+	var configs []acctest.PlanError
 	for _, c := range cases {
-		configs = append(configs, planErrorCase{config: c.config, want: c.want})
+		configs = append(configs, acctest.PlanError{Config: c.config, Want: c.want})
 	}
 	env.expectPlanErrors(configs)
 }

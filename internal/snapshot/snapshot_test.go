@@ -3,8 +3,6 @@ package snapshot
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,7 +15,7 @@ import (
 	"sync"
 	"testing"
 
-	"golang.org/x/crypto/ssh"
+	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
@@ -41,19 +39,6 @@ func newTestClient(t *testing.T, dir string, rateLimit float64) (*client.Client,
 		t.Fatal(err)
 	}
 	return c, emulator.ControlClient{URL: url}
-}
-
-func testPublicKey(t *testing.T) string {
-	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 1024)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub, err := ssh.NewPublicKey(&key.PublicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.TrimSpace(string(ssh.MarshalAuthorizedKey(pub)))
 }
 
 // capturedAnswers keeps the answers that reach the recorder as they came,
@@ -178,8 +163,11 @@ func TestSnapshot_recordsNormalizedExchanges(t *testing.T) {
 	if _, err := c.DescribeKeyPair(ctx, created.ID); err != nil {
 		t.Fatal(err)
 	}
-	pub := testPublicKey(t)
-	importedKP, err := c.ImportKeyPair(ctx, "snap_imported", 0, pub+" alice@example", nil)
+	pub, _, err := acctest.RandSSHKeyPair("alice@example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	importedKP, err := c.ImportKeyPair(ctx, "snap_imported", 0, pub, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,27 +1,21 @@
 package sshkey
 
 import (
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"strings"
 	"testing"
 
-	"golang.org/x/crypto/ssh"
+	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 )
 
-func newKey(t *testing.T) (*rsa.PrivateKey, string) {
+// newKey returns a fresh RSA key pair: its private key in PEM and its
+// public key without comment.
+func newKey(t *testing.T) (privatePEM, public string) {
 	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 1024)
+	pub, priv, err := acctest.RandSSHKeyPair("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub, err := ssh.NewPublicKey(&key.PublicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return key, strings.TrimSpace(string(ssh.MarshalAuthorizedKey(pub)))
+	return priv, strings.TrimSpace(pub)
 }
 
 func TestSame(t *testing.T) {
@@ -49,9 +43,8 @@ func TestFingerprint(t *testing.T) {
 }
 
 func TestCheckPrivateKey(t *testing.T) {
-	key, pub := newKey(t)
+	privatePEM, pub := newKey(t)
 	_, other := newKey(t)
-	privatePEM := string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}))
 	if err := CheckPrivateKey(privatePEM, pub); err != nil {
 		t.Error(err)
 	}

@@ -3,9 +3,6 @@ package check
 import (
 	"archive/zip"
 	"bytes"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
@@ -14,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -25,11 +23,11 @@ type testKey struct {
 
 func newTestKey(t *testing.T, name string) testKey {
 	t.Helper()
-	k, err := rsa.GenerateKey(rand.Reader, 1024)
+	pub, priv, err := acctest.RandSSHKeyPair("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub, err := ssh.NewPublicKey(&k.PublicKey)
+	k, err := ssh.ParseRawPrivateKey([]byte(priv))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,11 +36,7 @@ func newTestKey(t *testing.T, name string) testKey {
 		t.Fatal(err)
 	}
 	return testKey{
-		named: NamedKey{
-			Name:       name,
-			PublicKey:  strings.TrimSpace(string(ssh.MarshalAuthorizedKey(pub))),
-			PrivateKey: string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k)})),
-		},
+		named:   NamedKey{Name: name, PublicKey: strings.TrimSpace(pub), PrivateKey: priv},
 		openSSH: string(pem.EncodeToMemory(block)),
 	}
 }

@@ -1,4 +1,9 @@
-package main
+// Package maketest tests the behaviour of the GNUmakefile's targets that
+// the README promises (make test without terraform, make testacc-cloud
+// without credentials, make install), by running make in the module's
+// root. It has no code besides its tests; `make test` runs them with the
+// rest of `go test ./...`.
+package maketest
 
 import (
 	"fmt"
@@ -11,16 +16,20 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
 )
 
-// runMake runs a make target of this repository with the given environment
-// added to a bare one, and returns its output and whether it succeeded.
+// runMake runs a make target of this repository, in its root, with the
+// given environment added to a bare one, and returns its output and
+// whether it succeeded.
 func runMake(t *testing.T, target string, env ...string) (string, bool) {
 	t.Helper()
 	if _, err := exec.LookPath("make"); err != nil {
 		t.Skip("make is not installed")
 	}
 	cmd := exec.Command("make", "-s", target)
+	cmd.Dir = acctest.ModuleRoot(t)
 	cmd.Env = append([]string{"HOME=" + t.TempDir(), "PATH=/usr/bin:/bin"}, env...)
 	out, err := cmd.CombinedOutput()
 	return string(out), err == nil
@@ -136,7 +145,9 @@ func TestMakeInstall_terraformInitFindsIt(t *testing.T) {
 // latest vX.Y.Z tag of the repository, else 0.0.1.
 func latestTagVersion(t *testing.T) string {
 	t.Helper()
-	out, err := exec.Command("git", "tag", "--list", "v*").Output()
+	tags := exec.Command("git", "tag", "--list", "v*")
+	tags.Dir = acctest.ModuleRoot(t)
+	out, err := tags.Output()
 	if err != nil {
 		return "0.0.1" // no git, or not a checkout: make install says 0.0.1 then too
 	}
