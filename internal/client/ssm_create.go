@@ -26,7 +26,8 @@ import (
 //
 // It returns the secret as DescribeSecret and the Tag API show it, with
 // the key pair's id from the answer (or, for an adopted secret, from
-// DescribeKeyPairs); when it does not show in time, a
+// DescribeKeyPairs), once DescribeKeyPairs shows the key pair too; when
+// it does not show in time, a
 // *SecretNotShownError that holds the name and the key pair's id.
 func (c *Client) CreateSSHKeyPairSecret(ctx context.Context, spec SecretSpec) (*Secret, error) {
 	token := rand.Text()
@@ -111,6 +112,11 @@ func (c *Client) createdShown(ctx context.Context, made *Secret, spec SecretSpec
 			return nil, &SecretNotShownError{Secret: shown, Err: fmt.Errorf("find its key pair %q: %w", shown.KeyName, err)}
 		}
 		shown.KeyID = kp.ID
+	}
+	// What uses the key pair (instances, tencentcloud_key_pair's data
+	// sources) reads it from DescribeKeyPairs, where it may show later.
+	if _, err := c.waitFor(ctx, shown.KeyID, nil, 0, &c.showLag); err != nil {
+		return nil, &SecretNotShownError{Secret: shown, Err: fmt.Errorf("its key pair %s does not show in DescribeKeyPairs: %w", shown.KeyID, err)}
 	}
 	return shown, nil
 }
