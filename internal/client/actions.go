@@ -1,5 +1,7 @@
 package client
 
+import "github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
+
 // apiAction is an API action that this client sends, declared once with
 // the properties that decide how do sends it: retries, the listing and
 // batching follow this table, never the match of an action's name.
@@ -18,6 +20,20 @@ type apiAction struct {
 	// pairs into one; batcherFor (client.go) builds batchers only for
 	// these.
 	batchable bool
+	// rate is the action's documented limit in calls per second when it
+	// is not DefaultRateLimit, the CVM key pair actions' (0: that one).
+	// The provider's rate_limit scales every action alike: it is the
+	// share of the documented limits that this provider uses.
+	rate float64
+}
+
+// ratePerSecond is the rate of the action's limiter when the provider's
+// rate_limit is rateLimit.
+func (a apiAction) ratePerSecond(rateLimit float64) float64 {
+	if a.rate == 0 {
+		return rateLimit
+	}
+	return rateLimit * a.rate / DefaultRateLimit
 }
 
 // invalidatesListing reports whether a call of the action, answered or
@@ -37,4 +53,25 @@ var (
 	actDisassociateInstancesKeyPairs = apiAction{name: "DisassociateInstancesKeyPairs", write: true, idempotent: true}
 	// The Tag API's reading of projects.
 	actDescribeProjects = apiAction{name: "DescribeProjects", idempotent: true}
+	// The Tag API's reading of a secret's tags (ssm.go): key pairs show
+	// theirs in DescribeKeyPairs, secrets in no SSM answer.
+	actDescribeResourceTagsByResourceIds = apiAction{name: "DescribeResourceTagsByResourceIds", idempotent: true,
+		rate: apicontract.DescribeResourceTagsByResourceIdsRateLimit}
+)
+
+// The Secrets Manager actions of the SSH key pair secrets (ssm.go), each
+// with its documented rate (apicontract/ssm.go). A create is sent once and
+// recovered by the secret's name and create token after a lost answer;
+// the other writes set a state, and sending them again does no harm
+// (DeleteSecret of a secret already gone answers ResourceNotFound, which
+// counts as done). Every write ends the region's key pair listing: a
+// secret's create and delete make and delete a CVM key pair.
+var (
+	actCreateSSHKeyPairSecret = apiAction{name: "CreateSSHKeyPairSecret", write: true, rate: apicontract.SSMCreateRateLimit}
+	actGetSSHKeyPairValue     = apiAction{name: "GetSSHKeyPairValue", idempotent: true, rate: apicontract.SSMGetValueRateLimit}
+	actDescribeSecret         = apiAction{name: "DescribeSecret", idempotent: true, rate: apicontract.SSMDescribeRateLimit}
+	actUpdateDescription      = apiAction{name: "UpdateDescription", write: true, idempotent: true, rate: apicontract.SSMUpdateDescriptionRateLimit}
+	actEnableSecret           = apiAction{name: "EnableSecret", write: true, idempotent: true, rate: apicontract.SSMStateRateLimit}
+	actDisableSecret          = apiAction{name: "DisableSecret", write: true, idempotent: true, rate: apicontract.SSMStateRateLimit}
+	actDeleteSecret           = apiAction{name: "DeleteSecret", write: true, idempotent: true, rate: apicontract.SSMStateRateLimit}
 )

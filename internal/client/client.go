@@ -86,9 +86,12 @@ type Config struct {
 // Client is shared by every resource and data source of one configured
 // provider, so that all of them draw from the same rate limit buckets.
 type Client struct {
-	region     string
-	cvm        *cvm.Client
-	tag        *tag.Client
+	region string
+	cvm    *cvm.Client
+	tag    *tag.Client
+	// ssm is the generic client of Secrets Manager (ssm.go): the SDK's
+	// ssm module cannot be had, so its calls take types of this package.
+	ssm        *common.Client
 	rateLimit  float64
 	maxRetries int
 	// requestTimeout bounds each call; endpoint names where calls go, for
@@ -232,6 +235,8 @@ func New(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("create Tag client: %w", err)
 	}
 	tagClient.WithHttpTransport(logged)
+	ssmClient := common.NewCommonClient(cred, cfg.Region, cp)
+	ssmClient.WithHttpTransport(logged)
 
 	rl := cfg.RateLimit
 	if rl <= 0 {
@@ -255,6 +260,7 @@ func New(cfg Config) (*Client, error) {
 		region:         cfg.Region,
 		cvm:            cvmClient,
 		tag:            tagClient,
+		ssm:            ssmClient,
 		rateLimit:      rl,
 		maxRetries:     mr,
 		limiters:       map[string]*ratelimit.Limiter{},
@@ -343,22 +349,23 @@ func (c *Client) CredentialError() error {
 // its rate limiter, without taking its turn.
 func (c *Client) untilAllowed(a apiAction) func() time.Duration {
 	return func() time.Duration {
-		return max(0, c.limiter(a.name).Delay())
+		return max(0, c.limiter(a).Delay())
 	}
 }
 
 // limiter returns the rate limiter of one action: calls leave evenly
 // spaced, one at a time (a token bucket of burst 1), so that the server's
 // bucket (which allows a burst of its full rate) never runs dry even when
-// network latency bunches them; at rate_limit, unless the API refuses
-// calls for the account's limit (internal/client/ratelimit).
-func (c *Client) limiter(action string) *ratelimit.Limiter {
+// network latency bunches them; at rate_limit (scaled by the action's
+// documented rate, actions.go), unless the API refuses calls for the
+// account's limit (internal/client/ratelimit).
+func (c *Client) limiter(a apiAction) *ratelimit.Limiter {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	l, ok := c.limiters[action]
+	l, ok := c.limiters[a.name]
 	if !ok {
-		l = ratelimit.New(c.rateLimit, c.fixedRate)
-		c.limiters[action] = l
+		l = ratelimit.New(a.ratePerSecond(c.rateLimit), c.fixedRate)
+		c.limiters[a.name] = l
 	}
 	return l
 }

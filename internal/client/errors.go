@@ -354,3 +354,94 @@ func (e *NotShownError) Error() string {
 }
 
 func (e *NotShownError) Unwrap() error { return e.Err }
+
+// SecretExistsError says that a secret of the name already exists in the
+// region (ResourceInUse.SecretExists), a PendingDelete one included.
+// MadeByProvider says that it carries this provider's create token: a
+// create of this provider made it, in another workspace or in a run that
+// was stopped before it could record it.
+type SecretExistsError struct {
+	Name           string
+	MadeByProvider bool
+	Err            error
+}
+
+func (e *SecretExistsError) Error() string {
+	return fmt.Sprintf("a secret named %q already exists: %v", e.Name, e.Err)
+}
+
+func (e *SecretExistsError) Unwrap() error { return e.Err }
+
+// SecretUnavailableError says that Secrets Manager refused to act on a
+// secret in its state: a Disabled or PendingDelete secret's plain text
+// cannot be read, and a PendingDelete secret cannot be changed
+// (ResourceUnavailable, FailedOperation).
+type SecretUnavailableError struct {
+	Name string
+	Err  error
+}
+
+func (e *SecretUnavailableError) Error() string {
+	return fmt.Sprintf("secret %q is unavailable in its state: %v", e.Name, e.Err)
+}
+
+func (e *SecretUnavailableError) Unwrap() error { return e.Err }
+
+// SSMNotPurchasedError says that the account has not activated Secrets
+// Manager (ResourceUnavailable.NotPurchased).
+type SSMNotPurchasedError struct {
+	Err error
+}
+
+func (e *SSMNotPurchasedError) Error() string {
+	return fmt.Sprintf("Secrets Manager is not activated for the account: %v", e.Err)
+}
+
+func (e *SSMNotPurchasedError) Unwrap() error { return e.Err }
+
+// SecretNotShownError says that a write to a secret was made but
+// DescribeSecret (or the Tag API, for its tags) did not show it within
+// the operation's time. Secret holds what the write's answer gave: for a
+// create, the name and the key pair's id and name.
+type SecretNotShownError struct {
+	Secret *Secret
+	Err    error
+}
+
+func (e *SecretNotShownError) Error() string {
+	return fmt.Sprintf("secret %q: the change was made, but Secrets Manager did not show it in time: %v", e.Secret.Name, e.Err)
+}
+
+func (e *SecretNotShownError) Unwrap() error { return e.Err }
+
+// MaybeCreatedSecretError says that the answer to CreateSSHKeyPairSecret
+// was lost and the recovery could not find out, within the operation's
+// time, whether the call made the secret: one named Name, tagged
+// CreateTokenTagKey=Token, may exist, with its CVM key pair.
+type MaybeCreatedSecretError struct {
+	Name  string
+	Token string
+	Err   error
+}
+
+func (e *MaybeCreatedSecretError) Error() string {
+	return fmt.Sprintf("a secret named %q may have been created (tag %s=%s), and finding it failed: %v", e.Name, CreateTokenTagKey, e.Token, e.Err)
+}
+
+func (e *MaybeCreatedSecretError) Unwrap() error { return e.Err }
+
+// ssmError wraps an error of an SSM call about the secret name in the
+// typed error its code stands for.
+func ssmError(err error, name string) error {
+	switch code(err) {
+	case apicontract.CodeResourceNotFound, apicontract.CodeSecretNotExist:
+		return &NotFoundError{What: fmt.Sprintf("secret %q", name), Err: err}
+	case apicontract.CodeSecretExists:
+		return &SecretExistsError{Name: name, Err: err}
+	case apicontract.CodeResourceUnavailable, apicontract.CodeSecretDisabled, apicontract.CodeSecretPendingDeleted, apicontract.CodeFailedOperation:
+		return &SecretUnavailableError{Name: name, Err: err}
+	case apicontract.CodeSSMNotPurchased:
+		return &SSMNotPurchasedError{Err: err}
+	}
+	return err
+}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
-	tag "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/tag/v20180813"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client/retry"
@@ -518,49 +517,15 @@ func (c *Client) ModifyTags(ctx context.Context, id string, replace map[string]s
 	// The uin may be left empty in the resource name; the API fills in
 	// the caller's own.
 	resource := fmt.Sprintf("qcs::cvm:%s:uin/:keypair/%s", c.region, id)
-	replaceKeys := slices.Sorted(maps.Keys(replace))
-	removeKeys := slices.Sorted(slices.Values(remove))
-	for len(replaceKeys) > 0 || len(removeKeys) > 0 {
-		var batchReplace []*tag.Tag
-		var batchDelete []*tag.TagKeyObject
-		batch := map[string]string{}
-		var batchRemove []string
-		for len(replaceKeys) > 0 && len(batchReplace) < apicontract.MaxTagsPerModify {
-			k := replaceKeys[0]
-			replaceKeys = replaceKeys[1:]
-			batchReplace = append(batchReplace, &tag.Tag{TagKey: common.StringPtr(k), TagValue: common.StringPtr(replace[k])})
-			batch[k] = replace[k]
-		}
-		for len(removeKeys) > 0 && len(batchDelete) < apicontract.MaxTagsPerModify {
-			k := removeKeys[0]
-			removeKeys = removeKeys[1:]
-			batchDelete = append(batchDelete, &tag.TagKeyObject{TagKey: common.StringPtr(k)})
-			batchRemove = append(batchRemove, k)
-		}
-		err := c.do(ctx, actModifyResourceTags, func(ctx context.Context) (*string, error) {
-			req := tag.NewModifyResourceTagsRequest()
-			req.Resource = common.StringPtr(resource)
-			req.ReplaceTags = batchReplace
-			req.DeleteTags = batchDelete
-			resp, err := c.tag.ModifyResourceTagsWithContext(ctx, req)
-			if err != nil {
-				return nil, err
-			}
-			if resp.Response == nil {
-				return nil, incompleteAnswer(actModifyResourceTags.name, "Response object")
-			}
-			return resp.Response.RequestId, nil
-		})
-		if err != nil && isLostAnswer(err) && c.settles(ctx, id, tagsApplied(batch, batchRemove)) {
-			err = nil
-		}
-		if err != nil {
-			return err
-		}
+	err := c.modifyResourceTags(ctx, resource, replace, remove, func(batch map[string]string, batchRemove []string) bool {
+		return c.settles(ctx, id, tagsApplied(batch, batchRemove))
+	})
+	if err != nil {
+		return err
 	}
 	// Tags may show in DescribeKeyPairs a while after the Tag API took
 	// them.
-	_, err := c.shown(ctx, &KeyPair{ID: id}, tagsApplied(replace, remove), nil)
+	_, err = c.shown(ctx, &KeyPair{ID: id}, tagsApplied(replace, remove), nil)
 	return err
 }
 
@@ -573,19 +538,7 @@ func (c *Client) settles(ctx context.Context, id string, ready func(*KeyPair) bo
 
 // tagsApplied is the condition that a change of tags shows.
 func tagsApplied(replace map[string]string, remove []string) func(*KeyPair) bool {
-	return func(kp *KeyPair) bool {
-		for k, v := range replace {
-			if got, ok := kp.Tags[k]; !ok || got != v {
-				return false
-			}
-		}
-		for _, k := range remove {
-			if _, ok := kp.Tags[k]; ok {
-				return false
-			}
-		}
-		return true
-	}
+	return func(kp *KeyPair) bool { return tagsChanged(kp.Tags, replace, remove) }
 }
 
 // deleteMany is the combined call of the delete batcher. A batch of one

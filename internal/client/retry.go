@@ -125,7 +125,7 @@ func boundUnreachable(retryable func(error) bool) func(error) bool {
 // come back as *APIError.
 func (c *Client) do(ctx context.Context, a apiAction, send func(context.Context) (*string, error)) error {
 	action, idempotent := a.name, a.idempotent
-	limiter := c.limiter(action)
+	limiter := c.limiter(a)
 	policy := c.callPolicy()
 	retryable := boundUnreachable(func(err error) bool {
 		return isThrottled(err) || isNotSent(err) || (idempotent && isLostAnswer(err))

@@ -261,13 +261,6 @@ func publicKeyWithoutComment(line string) string {
 // leaves its files read-only for their owner, and removes them before it
 // writes, so a file it left must not stop this one.
 func writeResultOutputFile(file string, items []keyPairListItem) error {
-	if file == "~" || strings.HasPrefix(file, "~/") {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return fmt.Errorf("expand %s: %w", file, err)
-		}
-		file = filepath.Join(home, strings.TrimPrefix(file, "~"))
-	}
 	records := make([]map[string]any, 0, len(items))
 	for _, it := range items {
 		records = append(records, map[string]any{
@@ -278,9 +271,21 @@ func writeResultOutputFile(file string, items []keyPairListItem) error {
 			"create_time": it.CreateTime.ValueString(),
 		})
 	}
-	b, err := json.MarshalIndent(records, "", "\t")
+	return writeJSONFile(file, records)
+}
+
+// writeJSONFile writes v to file as writeResultOutputFile says.
+func writeJSONFile(file string, v any) error {
+	if file == "~" || strings.HasPrefix(file, "~/") {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return fmt.Errorf("expand %s: %w", file, err)
+		}
+		file = filepath.Join(home, strings.TrimPrefix(file, "~"))
+	}
+	b, err := json.MarshalIndent(v, "", "\t")
 	if err != nil {
-		return fmt.Errorf("encode the key pair list: %w", err)
+		return fmt.Errorf("encode %s: %w", file, err)
 	}
 	return replaceFile(file, b)
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -29,7 +30,10 @@ import (
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/client"
 )
 
-var _ provider.Provider = &TencentCloudProvider{}
+var (
+	_ provider.Provider                       = &TencentCloudProvider{}
+	_ provider.ProviderWithEphemeralResources = &TencentCloudProvider{}
+)
 
 // TencentCloudProvider is the tencentcloud provider.
 type TencentCloudProvider struct {
@@ -267,6 +271,7 @@ func (p *TencentCloudProvider) Configure(ctx context.Context, req provider.Confi
 	}
 	resp.ResourceData = &resourceData{client: c, defaultTags: defaultTags}
 	resp.DataSourceData = c
+	resp.EphemeralResourceData = c
 }
 
 // resourceData is what the provider hands its resources: the client, and
@@ -428,6 +433,7 @@ func isLoopbackHost(host string) bool {
 func (p *TencentCloudProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewKeyPairResource,
+		NewSSMSSHKeyPairSecretResource,
 	}
 }
 
@@ -436,5 +442,13 @@ func (p *TencentCloudProvider) DataSources(_ context.Context) []func() datasourc
 	return []func() datasource.DataSource{
 		NewKeyPairDataSource,
 		NewKeyPairsDataSource,
+		NewSSMSSHKeyPairValueDataSource,
+	}
+}
+
+// EphemeralResources lists the ephemeral resource types of the provider.
+func (p *TencentCloudProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewSSMSSHKeyPairValueEphemeral,
 	}
 }

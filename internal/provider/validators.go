@@ -129,3 +129,49 @@ func (v ruleValidator) ValidateString(_ context.Context, req validator.StringReq
 	}
 	resp.Diagnostics.AddAttributeError(req.Path, v.summary, detail+".")
 }
+
+// The rules of Secrets Manager's SSH key pair secrets (apicontract/ssm.go).
+
+func secretNameValidators() []validator.String {
+	return []validator.String{ruleValidator{
+		summary: "Invalid secret name", rule: apicontract.SecretName, description: apicontract.SecretNameRule, showValue: true,
+	}}
+}
+
+func secretDescriptionValidators() []validator.String {
+	return []validator.String{ruleValidator{
+		summary: "Invalid description", rule: apicontract.SecretDescription,
+		description: fmt.Sprintf("Secret descriptions may have at most %d bytes.", apicontract.MaxSecretDescriptionBytes),
+	}}
+}
+
+// sshKeyNameValidators check ssh_key_name: the key pair name rule, and a
+// first character that is a letter or a digit.
+func sshKeyNameValidators() []validator.String {
+	return []validator.String{ruleValidator{
+		summary: "Invalid key pair name", rule: apicontract.SSHKeyName,
+		description: apicontract.KeyNameRule + " Secrets Manager also asks for a letter or a digit first.", showValue: true,
+	}}
+}
+
+// recoveryWindowValidator refuses a recovery window other than 0: Tencent
+// Cloud takes only 0 for an SSH key pair secret (apicontract.RecoveryWindow).
+type recoveryWindowValidator struct{}
+
+func (recoveryWindowValidator) Description(context.Context) string {
+	return "An SSH key pair secret is deleted at once: RecoveryWindowInDays can only be 0."
+}
+
+func (v recoveryWindowValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (recoveryWindowValidator) ValidateInt64(_ context.Context, req validator.Int64Request, resp *validator.Int64Response) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueInt64() < 0 {
+		return
+	}
+	if v := apicontract.RecoveryWindow(uint64(req.ConfigValue.ValueInt64()), apicontract.SecretTypeSSHKeyPair); v != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid recovery window",
+			fmt.Sprintf("%s\n\nAttribute %s, got: %d.", v.Rule, req.Path, req.ConfigValue.ValueInt64()))
+	}
+}

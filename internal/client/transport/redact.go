@@ -7,6 +7,7 @@ package transport
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -34,8 +35,40 @@ var secretFields = map[string]bool{
 }
 
 // secretMarkers make a string value secret whatever its field is called,
-// such as a PEM private key inside a message.
-var secretMarkers = []string{"PRIVATE KEY", "Signature="}
+// such as a PEM private key inside a message, also base64-encoded, as
+// Secrets Manager answers keys (GetSSHKeyPairValue): the encodings of
+// "PRIVATE KEY" at each of the three offsets a base64 text may put it.
+var secretMarkers = append([]string{"PRIVATE KEY", "Signature="}, base64Markers("PRIVATE KEY")...)
+
+// base64Markers returns what the base64 encoding of any text that holds s
+// holds, whatever the offset of s in it: for each of the three
+// alignments, the characters that depend on the bytes of s alone.
+func base64Markers(s string) []string {
+	var out []string
+	for pad := range 3 {
+		enc := base64.StdEncoding.EncodeToString([]byte(strings.Repeat("\x00", pad) + s))
+		start := (pad*8 + 5) / 6
+		end := (pad + len(s)) * 8 / 6
+		out = append(out, enc[start:end])
+	}
+	return out
+}
+
+// encodedKeyFields are JSON fields whose value is withheld when it is
+// base64: Secrets Manager answers a key pair's PublicKey (and PrivateKey,
+// a secret field anyway) base64-encoded, where a CVM answer's PublicKey
+// is an OpenSSH line, which has spaces and so is never base64, and is
+// kept.
+var encodedKeyFields = map[string]bool{"publickey": true}
+
+// isBase64 reports whether s is a non-empty standard base64 text.
+func isBase64(s string) bool {
+	if s == "" {
+		return false
+	}
+	_, err := base64.StdEncoding.DecodeString(s)
+	return err == nil
+}
 
 // IsSecretField reports whether a JSON field, lowercased, holds a secret.
 func IsSecretField(lower string) bool { return secretFields[lower] }
@@ -77,7 +110,12 @@ func redactValue(v any) any {
 	switch v := v.(type) {
 	case map[string]any:
 		for k, field := range v {
-			if secretFields[strings.ToLower(k)] {
+			lower := strings.ToLower(k)
+			if secretFields[lower] {
+				v[k] = Redacted
+				continue
+			}
+			if text, ok := field.(string); ok && encodedKeyFields[lower] && isBase64(text) {
 				v[k] = Redacted
 				continue
 			}

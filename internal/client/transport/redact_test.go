@@ -3,6 +3,7 @@ package transport
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
@@ -14,6 +15,8 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 )
+
+func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 
 func TestRedactJSON(t *testing.T) {
 	t.Parallel()
@@ -63,6 +66,23 @@ func TestRedactJSON(t *testing.T) {
 			in:      `{} {"PrivateKey":"x"}`,
 			want:    `<21 bytes, not JSON: redacted>`,
 			secrets: []string{`"x"`},
+		},
+		{
+			// Secrets Manager answers both keys base64-encoded; a CVM
+			// answer's OpenSSH public key is kept.
+			name: "ssm key pair value, base64",
+			in: `{"Response":{"SSHKeyID":"skey-00000001","PublicKey":` + mustJSON(b64("ssh-rsa AAAAB3Nza skey_1")) +
+				`,"PrivateKey":` + mustJSON(b64(pem)) + `,"SSHKeyName":"k","KeyPair":{"PublicKey":"ssh-rsa AAAAB3Nza skey_1"}}}`,
+			want: `{"Response":{"KeyPair":{"PublicKey":"ssh-rsa AAAAB3Nza skey_1"},"PrivateKey":"<redacted>","PublicKey":"<redacted>",` +
+				`"SSHKeyID":"skey-00000001","SSHKeyName":"k"}}`,
+			secrets: []string{b64(pem)[:20], b64("ssh-rsa AAAAB3Nza skey_1")},
+		},
+		{
+			// A base64 private key under any name, at any offset.
+			name:    "base64 private key under another name",
+			in:      `{"Message":` + mustJSON("x"+b64(pem)) + `,"Other":` + mustJSON(b64("a"+pem)) + `,"Third":` + mustJSON(b64("ab"+pem)) + `}`,
+			want:    `{"Message":"<redacted>","Other":"<redacted>","Third":"<redacted>"}`,
+			secrets: []string{b64(pem)[:20]},
 		},
 		{name: "empty", in: "", want: ""},
 	}
