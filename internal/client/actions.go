@@ -55,7 +55,7 @@ var (
 	actDescribeProjects = apiAction{name: "DescribeProjects", idempotent: true}
 	// The Tag API's reading of a secret's tags (ssm.go): key pairs show
 	// theirs in DescribeKeyPairs, secrets in no SSM answer.
-	actDescribeResourceTagsByResourceIds = apiAction{name: "DescribeResourceTagsByResourceIds", idempotent: true,
+	actDescribeResourceTagsByResourceIds = apiAction{name: "DescribeResourceTagsByResourceIds", idempotent: true, batchable: true,
 		rate: apicontract.DescribeResourceTagsByResourceIdsRateLimit}
 )
 

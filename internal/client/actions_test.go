@@ -10,7 +10,7 @@ import (
 // Only an action declared batchable gets a batcher.
 func TestActions_batcherOnlyForBatchable(t *testing.T) {
 	c := &Client{limiters: map[string]*ratelimit.Limiter{}}
-	if b := batcherFor(c, actDescribeKeyPairs, time.Millisecond, c.describeMany, c.describeSingle); b.Hold == nil {
+	if b := batcherFor(c, actDescribeKeyPairs, time.Millisecond, 100, c.describeMany, c.describeSingle); b.Hold == nil {
 		t.Error("the batcher of DescribeKeyPairs does not wait for its rate limiter")
 	}
 	defer func() {
@@ -18,7 +18,7 @@ func TestActions_batcherOnlyForBatchable(t *testing.T) {
 			t.Error("a batcher was built for ModifyKeyPairAttribute, which is not declared batchable")
 		}
 	}()
-	batcherFor(c, actModifyKeyPairAttribute, time.Millisecond, c.deleteMany, c.deleteSingle)
+	batcherFor(c, actModifyKeyPairAttribute, time.Millisecond, 100, c.deleteMany, c.deleteSingle)
 }
 
 // The listing survives only the actions that write nothing.

@@ -126,6 +126,9 @@ type Client struct {
 	projectList projectList
 	reads       *batch.Batcher[*KeyPair]
 	deletes     *batch.Batcher[struct{}]
+	// secretTagReads reads the tags of several secrets in one Tag API
+	// call (ssm.go).
+	secretTagReads *batch.Batcher[map[string]string]
 
 	credentialSource string
 	role             *roleCredential // nil without assume_role
@@ -275,20 +278,21 @@ func New(cfg Config) (*Client, error) {
 	if role != nil {
 		role.send = stsSender(stsClient, 200*time.Millisecond, &c.retries)
 	}
-	c.reads = batcherFor(c, actDescribeKeyPairs, readBatchWindow, c.describeMany, c.describeSingle)
-	c.deletes = batcherFor(c, actDeleteKeyPairs, deleteBatchWindow, c.deleteMany, c.deleteSingle)
+	c.reads = batcherFor(c, actDescribeKeyPairs, readBatchWindow, apicontract.MaxIDsPerCall, c.describeMany, c.describeSingle)
+	c.deletes = batcherFor(c, actDeleteKeyPairs, deleteBatchWindow, apicontract.MaxIDsPerCall, c.deleteMany, c.deleteSingle)
+	c.secretTagReads = batcherFor(c, actDescribeResourceTagsByResourceIds, readBatchWindow, apicontract.MaxResourceIdsPerDescribe, c.secretTagsMany, c.secretTagsSingle)
 	return c, nil
 }
 
 // batcherFor builds the batcher of an action declared batchable: its
-// calls carry at most MaxIDsPerCall ids, and a batch stays open while the
+// calls carry at most maxIDs ids, and a batch stays open while the
 // action's rate limiter would hold its call.
-func batcherFor[V any](c *Client, a apiAction, window time.Duration,
+func batcherFor[V any](c *Client, a apiAction, window time.Duration, maxIDs int,
 	send func(context.Context, []string) (map[string]V, error), single func(context.Context, string) (V, bool, error)) *batch.Batcher[V] {
 	if !a.batchable {
 		panic(a.name + " is not declared batchable (actions.go)")
 	}
-	return &batch.Batcher[V]{Window: window, MaxWait: batchMaxWait, Max: apicontract.MaxIDsPerCall,
+	return &batch.Batcher[V]{Window: window, MaxWait: batchMaxWait, Max: maxIDs,
 		Send: send, Single: single, AboutOneKey: aboutOneKeyPair, Hold: c.untilAllowed(a)}
 }
 

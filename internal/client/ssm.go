@@ -273,11 +273,22 @@ func secretResourceID(s *Secret) string {
 }
 
 // secretTags reads a secret's tags through the Tag API, create token
-// included: one call (a secret has at most 50 tags, and a page holds
-// 100).
+// included. Concurrent reads (a plan that refreshes several secrets)
+// share calls: one for up to MaxResourceIdsPerDescribe secrets.
 func (c *Client) secretTags(ctx context.Context, s *Secret) (map[string]string, error) {
+	tags, _, err := c.secretTagReads.Do(ctx, secretResourceID(s))
+	return tags, err
+}
+
+// secretTagsMany is the combined call of the secret tag batcher: the tags
+// of each secret resource id, paged (a page holds 100 tags, a secret up
+// to 50). A secret without tags gets an empty map.
+func (c *Client) secretTagsMany(ctx context.Context, ids []string) (map[string]map[string]string, error) {
 	const limit = 100
-	tags := map[string]string{}
+	out := make(map[string]map[string]string, len(ids))
+	for _, id := range ids {
+		out[id] = map[string]string{}
+	}
 	for offset := uint64(0); ; offset += limit {
 		var rows []*tag.TagResource
 		var total uint64
@@ -285,7 +296,10 @@ func (c *Client) secretTags(ctx context.Context, s *Secret) (map[string]string, 
 			req := tag.NewDescribeResourceTagsByResourceIdsRequest()
 			req.ServiceType = strPtr(secretTagService)
 			req.ResourcePrefix = strPtr(secretTagPrefix)
-			req.ResourceIds = []*string{strPtr(secretResourceID(s))}
+			req.ResourceIds = make([]*string, len(ids))
+			for i := range ids {
+				req.ResourceIds[i] = &ids[i]
+			}
 			req.ResourceRegion = strPtr(c.region)
 			req.Offset = &offset
 			l := uint64(limit)
@@ -307,14 +321,22 @@ func (c *Client) secretTags(ctx context.Context, s *Secret) (map[string]string, 
 			return nil, err
 		}
 		for _, r := range rows {
-			if r != nil {
+			if r == nil {
+				continue
+			}
+			if tags, ok := out[str(r.ResourceId)]; ok {
 				tags[str(r.TagKey)] = str(r.TagValue)
 			}
 		}
 		if len(rows) < limit || offset+limit >= total {
-			return tags, nil
+			return out, nil
 		}
 	}
+}
+
+func (c *Client) secretTagsSingle(ctx context.Context, id string) (map[string]string, bool, error) {
+	out, err := c.secretTagsMany(ctx, []string{id})
+	return out[id], true, err
 }
 
 func strPtr(s string) *string { return &s }
