@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs examples/quickstart end to end against the local emulator: builds the
-# provider and the emulator, starts the emulator on a free port, applies the
-# configuration, checks that a second plan is empty, destroys everything and
-# stops the emulator. Nothing is downloaded: Terraform uses the provider
+# Runs examples/quickstart end to end against the local emulator: takes the
+# provider and the emulator from PROVIDER_BIN and EMULATOR_BIN (make demo
+# passes those of make build), else builds them; starts the emulator on a
+# free port, applies the configuration, checks that a second plan is
+# empty, destroys everything and stops the emulator. Nothing is downloaded: Terraform uses the provider
 # built here through dev_overrides, so `terraform init` is not run.
 #
 # Exits 0 only when every step worked and the output shows no private key.
@@ -74,10 +75,17 @@ step() {
 command -v go >/dev/null || fail "go is not on PATH"
 command -v terraform >/dev/null || fail "terraform is not on PATH"
 
-step "Building the provider and the emulator"
 mkdir -p "$WORK/providers" "$WORK/bin"
-(cd "$ROOT" && run go build -o "$WORK/providers/terraform-provider-tencentcloud" .)
-(cd "$ROOT" && run go build -o "$WORK/bin/tencentcloud-emulator" ./cmd/tencentcloud-emulator)
+if [[ -n "${PROVIDER_BIN:-}" && -n "${EMULATOR_BIN:-}" ]]; then
+	# make demo: the binaries of make build, which install and emulator
+	# use too.
+	cp "$PROVIDER_BIN" "$WORK/providers/terraform-provider-tencentcloud"
+	cp "$EMULATOR_BIN" "$WORK/bin/tencentcloud-emulator"
+else
+	step "Building the provider and the emulator"
+	(cd "$ROOT" && run go build -o "$WORK/providers/terraform-provider-tencentcloud" .)
+	(cd "$ROOT" && run go build -o "$WORK/bin/tencentcloud-emulator" ./cmd/tencentcloud-emulator)
+fi
 
 step "Starting the emulator"
 "$WORK/bin/tencentcloud-emulator" --listen 127.0.0.1:0 --key-bits 2048 --strict \

@@ -40,14 +40,16 @@ func main() {
 	}
 }
 
-// run serves until SIGINT or SIGTERM. It prints exactly one line to stdout,
+// run serves until SIGINT or SIGTERM. It prints one line to stdout,
 // "listening on http://HOST:PORT", once the listener is ready, so that
-// scripts can wait for it; everything else goes to stderr.
+// scripts can wait for it; with --print-env, the lines to paste into a
+// shell follow it (printEnv). Everything else goes to stderr.
 func run(args []string, stdout, stderr io.Writer) error {
-	cfg, listen, err := parseFlags(args, stderr)
+	cfg, withEnv, err := parseFlags(args, stderr)
 	if err != nil {
 		return err
 	}
+	listen := cfg.ListenAddr
 	srv, err := emulator.New(cfg)
 	if err != nil {
 		return fmt.Errorf("start emulator: %w", err)
@@ -72,6 +74,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
+	if withEnv {
+		printEnv(stdout, "http://"+ln.Addr().String(), cfg)
+	}
 
 	select {
 	case <-ctx.Done():
@@ -90,9 +95,27 @@ func run(args []string, stdout, stderr io.Writer) error {
 	return err
 }
 
-// parseFlags turns the command line into the emulator's configuration and
-// the address to listen on.
-func parseFlags(args []string, stderr io.Writer) (emulator.Config, string, error) {
+// printEnv prints the lines that point the provider at the emulator at
+// endpoint: the demo credentials, or the SecretId the emulator was given
+// and where its key is (never the key itself).
+func printEnv(w io.Writer, endpoint string, cfg emulator.Config) {
+	fmt.Fprintln(w, "# Paste these lines into the shell that runs terraform or tofu; Ctrl-C here stops the emulator.")
+	fmt.Fprintf(w, "export TENCENTCLOUD_ENDPOINT=%s\n", endpoint)
+	if cfg.Credentials == nil {
+		fmt.Fprintf(w, "export TENCENTCLOUD_SECRET_ID=%s\n", emulator.DemoSecretID)
+		fmt.Fprintf(w, "export TENCENTCLOUD_SECRET_KEY=%s\n", emulator.DemoSecretKey)
+	} else {
+		fmt.Fprintf(w, "export TENCENTCLOUD_SECRET_ID=%s\n", cfg.Credentials[0].SecretID)
+		fmt.Fprintf(w, "# and TENCENTCLOUD_SECRET_KEY: the key given with --secret-key or $%s\n", envSecretKey)
+	}
+	fmt.Fprintln(w, "export TENCENTCLOUD_REGION=ap-guangzhou")
+	fmt.Fprintln(w, "unset TENCENTCLOUD_SECURITY_TOKEN")
+}
+
+// parseFlags turns the command line into the emulator's configuration
+// (its ListenAddr is the address to listen on), and says whether
+// --print-env asks for the lines to paste into a shell.
+func parseFlags(args []string, stderr io.Writer) (emulator.Config, bool, error) {
 	fs := flag.NewFlagSet("tencentcloud-emulator", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:8090", "address to listen on; port 0 picks a free port; an address other than loopback needs --control-token")
@@ -128,21 +151,22 @@ func parseFlags(args []string, stderr io.Writer) (emulator.Config, string, error
 		"Evidence that it stays bound: official provider issues #194 and #375; the length is a guess")
 	holdLags := fs.Bool("hold-lags", false, "every lag lasts until POST /_emulator/lags/end ends it, however long its flag says, so that a test decides when a lag is over (PUT /_emulator/lags changes it while running). "+
 		"A control for tests, not a model of the service")
+	withEnv := fs.Bool("print-env", false, "after the listening line, print the export lines that point the provider at the emulator (make emulator uses it)")
 	if err := fs.Parse(args); err != nil {
-		return emulator.Config{}, "", err
+		return emulator.Config{}, false, err
 	}
 	if fs.NArg() > 0 {
-		return emulator.Config{}, "", fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+		return emulator.Config{}, false, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
 	if *quota <= 0 {
-		return emulator.Config{}, "", fmt.Errorf("--quota %d: must be positive", *quota)
+		return emulator.Config{}, false, fmt.Errorf("--quota %d: must be positive", *quota)
 	}
 	if *scope != emulator.ScopeAccount && *scope != emulator.ScopeRegion {
-		return emulator.Config{}, "", fmt.Errorf("--scope %q: must be account or region", *scope)
+		return emulator.Config{}, false, fmt.Errorf("--scope %q: must be account or region", *scope)
 	}
 	for name, d := range map[string]time.Duration{"visibility-lag": *visibilityLag, "tag-lag": *tagLag, "terminate-lag": *terminateLag} {
 		if d < 0 {
-			return emulator.Config{}, "", fmt.Errorf("--%s %v: must not be negative", name, d)
+			return emulator.Config{}, false, fmt.Errorf("--%s %v: must not be negative", name, d)
 		}
 	}
 	given := map[string]bool{}
@@ -155,17 +179,17 @@ func parseFlags(args []string, stderr io.Writer) (emulator.Config, string, error
 		}
 	}
 	if (*secretID == "") != (*secretKey == "") {
-		return emulator.Config{}, "", fmt.Errorf("--secret-id and --secret-key go together (or $%s and $%s)", envSecretID, envSecretKey)
+		return emulator.Config{}, false, fmt.Errorf("--secret-id and --secret-key go together (or $%s and $%s)", envSecretID, envSecretKey)
 	}
 	if *maxConns <= 0 {
-		return emulator.Config{}, "", fmt.Errorf("--max-connections %d: must be positive", *maxConns)
+		return emulator.Config{}, false, fmt.Errorf("--max-connections %d: must be positive", *maxConns)
 	}
 	loopback, err := isLoopback(*listen)
 	if err != nil {
-		return emulator.Config{}, "", fmt.Errorf("--listen %s: %w", *listen, err)
+		return emulator.Config{}, false, fmt.Errorf("--listen %s: %w", *listen, err)
 	}
 	if *controlToken == "" && !loopback {
-		return emulator.Config{}, "", fmt.Errorf("--listen %s is not a loopback address: anyone who can reach it could reset the emulator, inject faults and read the roles' ExternalIds through the control API; "+
+		return emulator.Config{}, false, fmt.Errorf("--listen %s is not a loopback address: anyone who can reach it could reset the emulator, inject faults and read the roles' ExternalIds through the control API; "+
 			"set a control token with $%s (or --control-token TOKEN), or listen on 127.0.0.1", *listen, envControlToken)
 	}
 	// --strict sets the defaults of the flags that are not given; the
@@ -213,11 +237,11 @@ func parseFlags(args []string, stderr io.Writer) (emulator.Config, string, error
 		}
 		id, err := strconv.ParseInt(p, 10, 64)
 		if err != nil {
-			return emulator.Config{}, "", fmt.Errorf("--projects: %q is not a project id", p)
+			return emulator.Config{}, false, fmt.Errorf("--projects: %q is not a project id", p)
 		}
 		cfg.Projects = append(cfg.Projects, id)
 	}
-	return cfg, *listen, nil
+	return cfg, *withEnv, nil
 }
 
 // hostList is the value of a flag that may be given more than once.

@@ -178,12 +178,12 @@ func TestParseFlags(t *testing.T) {
 		}},
 		{[]string{"--strict", "--hold-lags"}, func() emulator.Config { c := strict; c.HoldLags = true; return c }()},
 	} {
-		cfg, listen, err := parseFlags(tt.args, io.Discard)
+		cfg, _, err := parseFlags(tt.args, io.Discard)
 		if err != nil {
 			t.Errorf("parseFlags(%q): %v", tt.args, err)
 			continue
 		}
-		if listen != "127.0.0.1:8090" || cfg.Quota != 100 || cfg.RateLimit != 10 {
+		if listen := cfg.ListenAddr; listen != "127.0.0.1:8090" || cfg.Quota != 100 || cfg.RateLimit != 10 {
 			t.Errorf("parseFlags(%q): listen %s, quota %d, rate limit %v: the defaults changed", tt.args, listen, cfg.Quota, cfg.RateLimit)
 		}
 		got := emulator.Config{
@@ -242,8 +242,8 @@ func TestRunRefusesOpenControlAPI(t *testing.T) {
 		}
 	}
 
-	cfg, listen, err := parseFlags([]string{"--listen", "0.0.0.0:0", "--control-token", "from-flag"}, io.Discard)
-	if err != nil || cfg.ControlToken != "from-flag" || cfg.ListenAddr != "0.0.0.0:0" || listen != "0.0.0.0:0" {
+	cfg, _, err := parseFlags([]string{"--listen", "0.0.0.0:0", "--control-token", "from-flag"}, io.Discard)
+	if err != nil || cfg.ControlToken != "from-flag" || cfg.ListenAddr != "0.0.0.0:0" {
 		t.Errorf("--control-token: %v, token %q, listen address %q", err, cfg.ControlToken, cfg.ListenAddr)
 	}
 	t.Setenv("TENCENTCLOUD_EMULATOR_CONTROL_TOKEN", "from-env")
@@ -329,5 +329,38 @@ func TestParseFlags_envCredentials(t *testing.T) {
 		if err == nil && !reflect.DeepEqual(cfg.Credentials, tt.want) {
 			t.Errorf("%s: credentials %+v, want %+v", tt.name, cfg.Credentials, tt.want)
 		}
+	}
+}
+
+// The lines of --print-env, pasted into a shell, point the SDK at the
+// emulator with credentials it accepts; with credentials of one's own,
+// they never hold the secret key.
+func TestPrintEnv(t *testing.T) {
+	if _, withEnv, err := parseFlags([]string{"--print-env"}, io.Discard); err != nil || !withEnv {
+		t.Fatalf("--print-env: %v, %v", withEnv, err)
+	}
+	_, url := emulator.NewTestServer(t, emulator.Config{KeyBits: 1024})
+	var out strings.Builder
+	printEnv(&out, url, emulator.Config{})
+	env := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		if name, value, ok := strings.Cut(strings.TrimPrefix(line, "export "), "="); ok && strings.HasPrefix(line, "export ") {
+			env[name] = value
+		}
+	}
+	prof := profile.NewClientProfile()
+	prof.HttpProfile.Endpoint, prof.HttpProfile.Scheme = strings.TrimPrefix(env["TENCENTCLOUD_ENDPOINT"], "http://"), "http"
+	client, err := cvm.NewClient(common.NewCredential(env["TENCENTCLOUD_SECRET_ID"], env["TENCENTCLOUD_SECRET_KEY"]), env["TENCENTCLOUD_REGION"], prof)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.DescribeKeyPairs(cvm.NewDescribeKeyPairsRequest()); err != nil {
+		t.Errorf("the printed lines %q do not reach the emulator: %v", out.String(), err)
+	}
+
+	out.Reset()
+	printEnv(&out, url, emulator.Config{Credentials: []emulator.Credential{{SecretID: "AKIDmine", SecretKey: "my-secret-key"}}})
+	if strings.Contains(out.String(), "my-secret-key") || !strings.Contains(out.String(), "TENCENTCLOUD_SECRET_ID=AKIDmine") {
+		t.Errorf("with credentials of one's own: %q; want the SecretId and never the key", out.String())
 	}
 }

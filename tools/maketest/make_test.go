@@ -1,11 +1,12 @@
 // Package maketest tests the behaviour of the GNUmakefile's targets that
 // the README promises (make test without terraform, make testacc-cloud
-// without credentials, make install), by running make in the module's
-// root. It has no code besides its tests; `make test` runs them with the
+// without credentials, make install, make emulator), by running make in
+// the module's root. It has no code besides its tests; `make test` runs them with the
 // rest of `go test ./...`.
 package maketest
 
 import (
+	"bufio"
 	"fmt"
 	"os"
 	"os/exec"
@@ -15,7 +16,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
+	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
 )
@@ -171,4 +177,54 @@ func latestTagVersion(t *testing.T) string {
 	}
 	latest := slices.MaxFunc(versions, func(a, b [3]int) int { return slices.Compare(a[:], b[:]) })
 	return fmt.Sprintf("%d.%d.%d", latest[0], latest[1], latest[2])
+}
+
+// make emulator runs the emulator in the foreground on a free port and
+// prints the lines that point the provider at it: pasted, they reach it.
+func TestMakeEmulator_printsTheLinesToPaste(t *testing.T) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("go is not on PATH")
+	}
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("make is not installed")
+	}
+	cmd := exec.Command("make", "-s", "emulator", "EMULATOR_FLAGS=--key-bits 1024")
+	cmd.Dir = acctest.ModuleRoot(t)
+	cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(goBin)+":/usr/bin:/bin")
+	// Its own process group, so that the test stops make and the emulator
+	// together, as Ctrl-C does.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGINT)
+		_ = cmd.Wait()
+	})
+	env := map[string]string{}
+	lines := bufio.NewScanner(stdout)
+	for lines.Scan() && env["TENCENTCLOUD_REGION"] == "" {
+		if name, value, ok := strings.Cut(strings.TrimPrefix(lines.Text(), "export "), "="); ok && strings.HasPrefix(lines.Text(), "export ") {
+			env[name] = value
+		}
+	}
+	for _, name := range []string{"TENCENTCLOUD_ENDPOINT", "TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_REGION"} {
+		if env[name] == "" {
+			t.Fatalf("make emulator printed no export line for %s (got %v)", name, env)
+		}
+	}
+	prof := profile.NewClientProfile()
+	prof.HttpProfile.Endpoint, prof.HttpProfile.Scheme = strings.TrimPrefix(env["TENCENTCLOUD_ENDPOINT"], "http://"), "http"
+	client, err := cvm.NewClient(common.NewCredential(env["TENCENTCLOUD_SECRET_ID"], env["TENCENTCLOUD_SECRET_KEY"]), env["TENCENTCLOUD_REGION"], prof)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.DescribeKeyPairs(cvm.NewDescribeKeyPairsRequest()); err != nil {
+		t.Errorf("the printed lines do not reach the emulator: %v", err)
+	}
 }
