@@ -33,6 +33,12 @@ var secretFields = map[string]bool{
 	"webidentitytoken": true,
 }
 
+// keptOutFields are no secret, but never reach a log either: the public
+// key of ImportKeyPair and DescribeKeyPairs, which a configuration may keep
+// out of the state (public_key_wo of tencentcloud_key_pair). Unlike
+// secretFields, they stay in recorded snapshots.
+var keptOutFields = map[string]bool{"publickey": true}
+
 // secretMarkers make a string value secret whatever its field is called,
 // such as a PEM private key inside a message.
 var secretMarkers = []string{"PRIVATE KEY", "Signature="}
@@ -51,8 +57,8 @@ func HasSecretMarker(s string) bool {
 	return false
 }
 
-// RedactJSON returns body with the value of every secret field replaced by
-// "<redacted>", at any depth. A body that is not JSON cannot be redacted
+// RedactJSON returns body with the value of every secret field, and of
+// every field kept out of logs, replaced by "<redacted>", at any depth. A body that is not JSON cannot be redacted
 // field by field, so only its length is kept.
 func RedactJSON(body []byte) string {
 	if len(bytes.TrimSpace(body)) == 0 {
@@ -77,7 +83,7 @@ func redactValue(v any) any {
 	switch v := v.(type) {
 	case map[string]any:
 		for k, field := range v {
-			if secretFields[strings.ToLower(k)] {
+			if lower := strings.ToLower(k); secretFields[lower] || keptOutFields[lower] {
 				v[k] = Redacted
 				continue
 			}

@@ -1,0 +1,180 @@
+package provider
+
+import (
+	"archive/zip"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/sshkey"
+)
+
+// A key pair from public_key_wo through the terraform binary, as a user
+// runs it: plan -out, show of the plan, apply of the plan, then a second
+// apply that replaces the key pair with another key (public_key_wo_version),
+// every command with TF_LOG=trace. Neither key, private or public, may be
+// in the state, its backup, the saved plan (a zip, each entry searched),
+// the trace logs or what the commands print: not one line of either
+// private key, nor the base64 body of either public key.
+func TestAccKeyPair_publicKeyWriteOnlyLeavesNoKey(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	env.skipInCloud()
+	tf := newTFCLI(t, ourAddress)
+	logs := t.TempDir()
+
+	type localKey struct{ privatePEM, publicLine string }
+	makeKey := func() localKey {
+		pub, private, err := acctest.RandSSHKeyPair("alice@example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return localKey{private, pub}
+	}
+	keys := []localKey{makeKey(), makeKey()}
+
+	// The key files are where a user keeps them, next to the
+	// configuration: whatever Terraform copies of the configuration's
+	// directory is searched too.
+	config := func(version int) {
+		tf.write("id_rsa", keys[version-1].privatePEM)
+		tf.write("id_rsa.pub", keys[version-1].publicLine+"\n")
+		tf.write("main.tf", providerBlocks(env.endpoint, testRegion, ourProvider)+fmt.Sprintf(`
+resource "tencentcloud_key_pair" "test" {
+  key_name              = "write_only_cli"
+  public_key_wo         = file("${path.module}/id_rsa.pub")
+  public_key_wo_version = %d
+}
+
+output "fingerprint" {
+  value = tencentcloud_key_pair.test.fingerprint
+}
+`, version))
+	}
+
+	var captured []capturedOutput
+	step := 0
+	run := func(args ...string) string {
+		t.Helper()
+		step++
+		logPath := filepath.Join(logs, fmt.Sprintf("%02d-%s.log", step, args[0]))
+		env := tf.env
+		tf.env = append(append([]string(nil), env...), "TF_LOG=trace", "TF_LOG_PATH="+logPath)
+		_, _, out := tf.run([]int{0}, append(args, "-no-color")...)
+		tf.env = env
+		captured = append(captured, capturedOutput{name: strings.Join(args, " ") + " (output)", text: out})
+		log, err := os.ReadFile(logPath)
+		if err != nil {
+			t.Fatalf("terraform %s wrote no log: %v", args[0], err)
+		}
+		captured = append(captured, capturedOutput{name: strings.Join(args, " ") + " (TF_LOG_PATH)", text: string(log)})
+		return out
+	}
+
+	config(1)
+	run("plan", "-input=false", "-out=tfplan")
+	run("show", "tfplan")
+	captured = append(captured, planFileEntries(t, filepath.Join(tf.dir, "tfplan"))...)
+	run("apply", "-input=false", "tfplan")
+	first := tf.resources()["tencentcloud_key_pair.test"]
+	if got, want := first.Values["fingerprint"], fingerprintOf(t, keys[0].publicLine); got != want {
+		t.Fatalf("fingerprint in the state = %v, want that of the first key, %s", got, want)
+	}
+	id, _ := first.Values["id"].(string)
+	if kp, err := env.client().DescribeKeyPair(t.Context(), id); err != nil || !sshkey.Same(kp.PublicKey, keys[0].publicLine) {
+		t.Fatalf("key pair %s does not hold the first key: %v", id, err)
+	}
+
+	config(2)
+	out := run("apply", "-input=false", "-auto-approve")
+	if !strings.Contains(out, "1 added, 0 changed, 1 destroyed") {
+		t.Fatalf("the new public_key_wo_version did not replace the key pair:\n%s", out)
+	}
+	second := tf.resources()["tencentcloud_key_pair.test"]
+	if got, want := second.Values["fingerprint"], fingerprintOf(t, keys[1].publicLine); got != want {
+		t.Fatalf("fingerprint in the state = %v, want that of the second key, %s", got, want)
+	}
+	for _, r := range []stateResource{first, second} {
+		if v := r.Values["public_key"]; v != nil {
+			t.Errorf("terraform show -json has public_key %v, want null", v)
+		}
+	}
+	for _, name := range []string{"terraform.tfstate", "terraform.tfstate.backup"} {
+		raw, err := os.ReadFile(filepath.Join(tf.dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		captured = append(captured, capturedOutput{name: name, text: string(raw)})
+	}
+
+	// What is searched for: every line of the PEM body of each private
+	// key, and the base64 body of each public key.
+	var secrets []string
+	for _, k := range keys {
+		for _, line := range strings.Split(k.privatePEM, "\n") {
+			if line != "" && !strings.HasPrefix(line, "-----") {
+				secrets = append(secrets, line)
+			}
+		}
+		secrets = append(secrets, strings.Fields(k.publicLine)[1])
+	}
+	lines := 0
+	for _, c := range captured {
+		lines += strings.Count(c.text, "\n")
+		for _, s := range secrets {
+			if i := strings.Index(c.text, s); i >= 0 {
+				t.Errorf("%s holds a line of a key: %q...", c.name, c.text[max(0, i-60):i])
+				break
+			}
+		}
+	}
+	// The search had something to search: the provider's trace logs,
+	// with the import among them.
+	if !strings.Contains(strings.Join(logTexts(captured), ""), "ImportKeyPair") {
+		t.Error("no ImportKeyPair in the trace logs: the provider's logs did not reach TF_LOG_PATH")
+	}
+	t.Logf("searched %d captures, %d lines, for %d lines of keys", len(captured), lines, len(secrets))
+}
+
+// planFileEntries returns each file of a saved plan, which is a zip.
+func planFileEntries(t *testing.T, name string) []capturedOutput {
+	t.Helper()
+	zr, err := zip.OpenReader(name)
+	if err != nil {
+		t.Fatalf("the saved plan is not a zip: %v", err)
+	}
+	defer func() { _ = zr.Close() }()
+	var out []capturedOutput
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := io.ReadAll(rc)
+		_ = rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, capturedOutput{name: "plan file entry " + f.Name, text: string(raw)})
+	}
+	if len(out) == 0 {
+		t.Fatal("the saved plan has no entries")
+	}
+	return out
+}
+
+func logTexts(captured []capturedOutput) []string {
+	var out []string
+	for _, c := range captured {
+		if strings.HasSuffix(c.name, "(TF_LOG_PATH)") {
+			out = append(out, c.text)
+		}
+	}
+	return out
+}
