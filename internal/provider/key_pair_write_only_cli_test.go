@@ -178,3 +178,55 @@ func logTexts(captured []capturedOutput) []string {
 	}
 	return out
 }
+
+// When DescribeKeyPairs does not show a key pair imported from
+// public_key_wo, the state keeps its id, tainted; the refresh that follows
+// reads the key pair, public key included, and keeps the public key out of
+// the state all the same.
+func TestAccKeyPair_publicKeyWriteOnlyReadBackFails(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	env.skipInCloud()
+	ctl := env.control()
+	if err := ctl.SetFaults(t.Context(), emulator.Faults{Rules: []emulator.FaultRule{{Action: "DescribeKeyPairs", Throttle: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	pub := testPublicKey(t)
+	tf := newTFCLI(t, ourAddress)
+	// The create's timeout ends the wait for the key pair to show.
+	tf.write("main.tf", providerBlocks(env.endpoint, testRegion, ourProvider)+fmt.Sprintf(`
+resource "tencentcloud_key_pair" "test" {
+  key_name              = "write_only_read_back"
+  public_key_wo         = %q
+  public_key_wo_version = 1
+
+  timeouts {
+    create = "5s"
+  }
+}
+`, pub))
+
+	_, _, out := tf.run([]int{1}, "apply", "-no-color", "-auto-approve", "-input=false")
+	if !strings.Contains(out, "imported but not readable") {
+		t.Fatalf("the apply did not fail reading back:\n%s", out)
+	}
+	if err := ctl.SetFaults(t.Context(), emulator.Faults{}); err != nil {
+		t.Fatal(err)
+	}
+	tf.run([]int{0}, "apply", "-refresh-only", "-no-color", "-auto-approve", "-input=false")
+	r := tf.resources()["tencentcloud_key_pair.test"]
+	if v := r.Values["public_key"]; v != nil {
+		t.Errorf("after the refresh, public_key = %v, want null", v)
+	}
+	if got, want := r.Values["fingerprint"], fingerprintOf(t, pub); got != want {
+		t.Errorf("after the refresh, fingerprint = %v, want %s", got, want)
+	}
+	state, err := os.ReadFile(filepath.Join(tf.dir, "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(state), strings.Fields(pub)[1]) {
+		t.Error("the state holds the public key")
+	}
+	tf.run([]int{0}, "destroy", "-no-color", "-auto-approve", "-input=false")
+}
