@@ -64,7 +64,9 @@ func warnOfForceStop(ctx context.Context, req resource.ModifyPlanRequest, resp *
 	}
 	var plan keyPairResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !replaces(state, plan) {
+	wo := writeOnlyKey(ctx, req.Config, &resp.Diagnostics)
+	keptOut := publicKeyKeptOut(ctx, req.Private, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() || !replaces(state, plan, wo, keptOut) {
 		return
 	}
 	resp.Diagnostics.AddAttributeWarning(path.Root("force_stop"), "Replacing the key pair stops its running instances",

@@ -30,25 +30,14 @@ func (r *KeyPairResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 // changes. Terraform does not tell the resource; the framework gathers
 // the answers of the attributes only after ModifyPlan. A replacement that
 // Terraform itself decides (a tainted key pair, -replace,
-// replace_triggered_by) does not show here.
-func replaces(state, plan keyPairResourceModel) bool {
+// replace_triggered_by) does not show here. wo is public_key_wo of the
+// configuration and keptOut the mark of key_pair_write_only.go.
+func replaces(state, plan keyPairResourceModel, wo types.String, keptOut bool) bool {
 	return !plan.ProjectID.Equal(state.ProjectID) ||
 		!plan.PGPKey.Equal(state.PGPKey) ||
 		keyNamePrefixReplaces(state.KeyNamePrefix, plan.KeyNamePrefix) ||
-		publicKeyReplaces(state.PublicKey, plan.PublicKey)
-}
-
-// publicKeyReplaces tells whether a planned public key replaces the key
-// pair: a different key does, a different comment or spacing of the same
-// key does not; an unknown one may.
-func publicKeyReplaces(state, plan sshPublicKeyValue) bool {
-	switch {
-	case state.IsNull() || plan.Equal(state):
-		return false
-	case plan.IsUnknown():
-		return true
-	}
-	return !sshkey.Same(state.ValueString(), plan.ValueString())
+		publicKeyReplaces(state.PublicKey, plan.PublicKey, state.Fingerprint, wo) ||
+		writeOnlyVersionReplaces(state.PublicKeyWOVersion, plan.PublicKeyWOVersion, keptOut)
 }
 
 // keyNamePrefixReplaces tells whether a planned key_name_prefix replaces

@@ -60,6 +60,8 @@ type keyPairResourceModel struct {
 	ProjectID             types.Int64       `tfsdk:"project_id"`
 	Description           types.String      `tfsdk:"description"`
 	PublicKey             sshPublicKeyValue `tfsdk:"public_key"`
+	PublicKeyWO           types.String      `tfsdk:"public_key_wo"`
+	PublicKeyWOVersion    types.Int64       `tfsdk:"public_key_wo_version"`
 	PrivateKey            types.String      `tfsdk:"private_key"`
 	PrivateKeyOpenSSH     types.String      `tfsdk:"private_key_openssh"`
 	Fingerprint           types.String      `tfsdk:"fingerprint"`
@@ -92,7 +94,7 @@ func keyPairSchemaV1(ctx context.Context) schema.Schema {
 		Version: 1,
 		MarkdownDescription: "An SSH key pair of Tencent Cloud CVM. Without `public_key`, Tencent Cloud generates the key pair and " +
 			"the private key is kept in state as a sensitive value; with `public_key`, an existing **RSA** public key is imported and " +
-			"no private key ever reaches Terraform.",
+			"no private key ever reaches Terraform; with the write-only `public_key_wo`, not even the public key is kept in state.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The key pair's id, such as `skey-3glfot13`.",
@@ -146,8 +148,39 @@ func keyPairSchemaV1(ctx context.Context) schema.Schema {
 				PlanModifiers: []planmodifier.String{
 					stringplanmodifier.UseStateForUnknown(),
 					priorValueForSameKey{},
+					writeOnlyPublicKeyPlan{},
 					stringplanmodifier.RequiresReplaceIf(publicKeyChanged,
 						"A different public key replaces the key pair.", "A different public key replaces the key pair."),
+				},
+			},
+			"public_key_wo": schema.StringAttribute{
+				MarkdownDescription: "Instead of `public_key`, the OpenSSH **RSA** public key to import as a write-only argument " +
+					"(Terraform 1.11 and later): Terraform hands it to the provider and stores it nowhere, neither in the state nor " +
+					"in a plan file, and the provider keeps `public_key` null for this key pair, also after a refresh; " +
+					"`fingerprint` is still set. It takes an ephemeral value, such as `public_key_openssh` of the ephemeral " +
+					"`tls_private_key` of `hashicorp/tls`, or `file(...)` of a local key. Checked at plan as `public_key` is. " +
+					"Read only when the key pair is created: a new key makes no change until `public_key_wo_version` changes. " +
+					"Not with `public_key` or `pgp_key`.",
+				Optional:  true,
+				WriteOnly: true,
+				Validators: []validator.String{
+					publicKeyValidator{},
+					stringvalidator.ConflictsWith(path.MatchRoot("public_key")),
+				},
+			},
+			"public_key_wo_version": schema.Int64Attribute{
+				MarkdownDescription: "A number kept in the state for `public_key_wo`, which is not: set it to another number to " +
+					"replace the key pair with one made from the current `public_key_wo`. Removing it replaces nothing, and " +
+					"neither does setting it for the first time on a key pair whose public key is in the state (after " +
+					"`terraform import`, or moving from `public_key`): that key pair is replaced only when `public_key_wo` " +
+					"holds another key. Requires `public_key_wo`.",
+				Optional: true,
+				Validators: []validator.Int64{
+					int64validator.AlsoRequires(path.MatchRoot("public_key_wo")),
+				},
+				PlanModifiers: []planmodifier.Int64{
+					int64planmodifier.RequiresReplaceIf(writeOnlyVersionChanged,
+						"A new public_key_wo_version replaces the key pair.", "A new `public_key_wo_version` replaces the key pair."),
 				},
 			},
 			"private_key": schema.StringAttribute{
@@ -168,11 +201,11 @@ func keyPairSchemaV1(ctx context.Context) schema.Schema {
 				MarkdownDescription: "A base64-encoded public PGP key (`gpg --export KEYID | base64`). When set, the generated " +
 					"private key is kept in state only encrypted to it, as `encrypted_private_key`, and `private_key` and " +
 					"`private_key_openssh` stay null. " +
-					"Not with `public_key`, which has no private key to keep. Changing it replaces the key pair.",
+					"Not with `public_key` or `public_key_wo`, which have no private key to keep. Changing it replaces the key pair.",
 				Optional: true,
 				Validators: []validator.String{
 					pgpKeyValidator{},
-					stringvalidator.ConflictsWith(path.MatchRoot("public_key")),
+					stringvalidator.ConflictsWith(path.MatchRoot("public_key"), path.MatchRoot("public_key_wo")),
 				},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
@@ -243,21 +276,15 @@ func keyPairSchemaV1(ctx context.Context) schema.Schema {
 	}
 }
 
-// publicKeyChanged replaces the key pair only for a different key, not for
-// a different comment or spacing of the same key.
-func publicKeyChanged(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-	resp.RequiresReplace = publicKeyReplaces(sshPublicKeyValue{StringValue: req.StateValue}, sshPublicKeyValue{StringValue: req.PlanValue})
-}
-
 // privateKeyPlan plans private_key and private_key_openssh: null for a key
-// pair made from a public_key, which never has one, and with a pgp_key,
-// which keeps it only encrypted; the prior value while the key pair stays;
-// unknown for a key pair that Tencent Cloud is to generate, or while
-// public_key or pgp_key is unknown.
+// pair made from a public_key or public_key_wo, which never has one, and
+// with a pgp_key, which keeps it only encrypted; the prior value while the
+// key pair stays; unknown for a key pair that Tencent Cloud is to
+// generate, or while public_key, public_key_wo or pgp_key is unknown.
 type privateKeyPlan struct{}
 
 func (privateKeyPlan) Description(context.Context) string {
-	return "Null when public_key or pgp_key is set; otherwise the prior value while the key pair stays."
+	return "Null when public_key, public_key_wo or pgp_key is set; otherwise the prior value while the key pair stays."
 }
 
 func (m privateKeyPlan) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
@@ -267,10 +294,11 @@ func (privateKeyPlan) PlanModifyString(ctx context.Context, req planmodifier.Str
 	var pgpKey types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("public_key"), &publicKey)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("pgp_key"), &pgpKey)...)
+	wo := writeOnlyKey(ctx, req.Config, &resp.Diagnostics)
 	switch {
-	case publicKey.IsUnknown() || pgpKey.IsUnknown():
+	case publicKey.IsUnknown() || pgpKey.IsUnknown() || wo.IsUnknown():
 		// Known at apply only.
-	case !publicKey.IsNull() || !pgpKey.IsNull():
+	case !publicKey.IsNull() || !pgpKey.IsNull() || !wo.IsNull():
 		resp.PlanValue = types.StringNull()
 	case !req.State.Raw.IsNull() && req.PlanValue.IsUnknown():
 		resp.PlanValue = req.StateValue
@@ -319,15 +347,27 @@ func (r *KeyPairResource) Create(ctx context.Context, req resource.CreateRequest
 		name = uniqueKeyName(plan.KeyNamePrefix.ValueString())
 	}
 
+	// public_key_wo is in the configuration only; the plan holds null.
+	publicKey, keptOut := plan.PublicKey, false
+	if publicKey.IsNull() || publicKey.IsUnknown() {
+		if wo := writeOnlyKey(ctx, req.Config, &resp.Diagnostics); !wo.IsNull() {
+			publicKey, keptOut = sshPublicKeyValue{StringValue: wo}, true
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	markPublicKeyKeptOut(ctx, resp.Private, keptOut, &resp.Diagnostics)
+
 	// The client returns once DescribeKeyPairs shows the key pair with its
 	// tags; the state is built from what it shows. When it does not show
 	// in time, the key pair exists all the same: its id (and private key)
 	// go to the state, so that nothing is orphaned or lost.
 	var kp *client.KeyPair
 	var notShown *client.NotShownError
-	if !plan.PublicKey.IsNull() && !plan.PublicKey.IsUnknown() {
+	if !publicKey.IsNull() && !publicKey.IsUnknown() {
 		var err error
-		kp, err = r.client.ImportKeyPair(ctx, name, projectID, plan.PublicKey.ValueString(), tags)
+		kp, err = r.client.ImportKeyPair(ctx, name, projectID, publicKey.ValueString(), tags)
 		if errors.As(err, &notShown) {
 			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), types.StringValue(notShown.KeyPair.ID))...)
 			resp.Diagnostics.AddError("Key pair imported but not readable", fmt.Sprintf("Key pair %s was imported, but reading it back failed: %s", notShown.KeyPair.ID, err))
@@ -384,6 +424,7 @@ func (r *KeyPairResource) Create(ctx context.Context, req resource.CreateRequest
 	wantDescription := plan.Description
 	plan.Description = types.StringNull()
 	resp.Diagnostics.Append(r.refreshWithDefaultTags(ctx, &plan, kp)...)
+	plan.keepPublicKeyOut(keptOut)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -454,6 +495,7 @@ func (r *KeyPairResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	resp.Diagnostics.Append(r.refreshWithDefaultTags(ctx, &state, kp)...)
+	state.keepPublicKeyOut(publicKeyKeptOut(ctx, req.Private, &resp.Diagnostics))
 	if state.ForceStop.IsNull() {
 		// Imported key pairs start without the default.
 		state.ForceStop = types.BoolValue(false)
@@ -512,6 +554,15 @@ func (r *KeyPairResource) Update(ctx context.Context, req resource.UpdateRequest
 			addAPIError(r.client, &resp.Diagnostics, "change the tags of key pair "+id, err)
 			return
 		}
+	}
+	// The plan has public_key null when the key is kept out of the state
+	// (writeOnlyPublicKeyPlan); after `terraform import`, this is where the
+	// key pair gets the mark, and where public_key in the configuration
+	// takes it away.
+	if !writeOnlyKey(ctx, req.Config, &resp.Diagnostics).IsNull() {
+		markPublicKeyKeptOut(ctx, resp.Private, true, &resp.Diagnostics)
+	} else if !plan.PublicKey.IsNull() {
+		markPublicKeyKeptOut(ctx, resp.Private, false, &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }

@@ -26,3 +26,13 @@ resource "tencentcloud_key_pair" "rotated" {
     create_before_destroy = true
   }
 }
+
+# The same import as a write-only argument (Terraform 1.11 and later): the
+# public key reaches neither the state nor a plan file; fingerprint is
+# still set. Change public_key_wo_version to replace the key pair with one
+# of a new key.
+resource "tencentcloud_key_pair" "write_only" {
+  key_name              = "bob_laptop"
+  public_key_wo         = file("~/.ssh/id_rsa.pub")
+  public_key_wo_version = 1
+}

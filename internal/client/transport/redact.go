@@ -34,6 +34,13 @@ var secretFields = map[string]bool{
 	"webidentitytoken": true,
 }
 
+// keptOutFields are no secret, but never reach a log either: the public
+// key of ImportKeyPair and DescribeKeyPairs, which a configuration may keep
+// out of the state (public_key_wo of tencentcloud_key_pair), and the
+// base64 public key of Secrets Manager's GetSSHKeyPairValue. Unlike
+// secretFields, they stay in recorded snapshots.
+var keptOutFields = map[string]bool{"publickey": true}
+
 // secretMarkers make a string value secret whatever its field is called,
 // such as a PEM private key inside a message, also base64-encoded, as
 // Secrets Manager answers keys (GetSSHKeyPairValue): the encodings of
@@ -54,22 +61,6 @@ func base64Markers(s string) []string {
 	return out
 }
 
-// encodedKeyFields are JSON fields whose value is withheld when it is
-// base64: Secrets Manager answers a key pair's PublicKey (and PrivateKey,
-// a secret field anyway) base64-encoded, where a CVM answer's PublicKey
-// is an OpenSSH line, which has spaces and so is never base64, and is
-// kept.
-var encodedKeyFields = map[string]bool{"publickey": true}
-
-// isBase64 reports whether s is a non-empty standard base64 text.
-func isBase64(s string) bool {
-	if s == "" {
-		return false
-	}
-	_, err := base64.StdEncoding.DecodeString(s)
-	return err == nil
-}
-
 // IsSecretField reports whether a JSON field, lowercased, holds a secret.
 func IsSecretField(lower string) bool { return secretFields[lower] }
 
@@ -84,8 +75,8 @@ func HasSecretMarker(s string) bool {
 	return false
 }
 
-// RedactJSON returns body with the value of every secret field replaced by
-// "<redacted>", at any depth. A body that is not JSON cannot be redacted
+// RedactJSON returns body with the value of every secret field, and of
+// every field kept out of logs, replaced by "<redacted>", at any depth. A body that is not JSON cannot be redacted
 // field by field, so only its length is kept.
 func RedactJSON(body []byte) string {
 	if len(bytes.TrimSpace(body)) == 0 {
@@ -110,12 +101,7 @@ func redactValue(v any) any {
 	switch v := v.(type) {
 	case map[string]any:
 		for k, field := range v {
-			lower := strings.ToLower(k)
-			if secretFields[lower] {
-				v[k] = Redacted
-				continue
-			}
-			if text, ok := field.(string); ok && encodedKeyFields[lower] && isBase64(text) {
+			if lower := strings.ToLower(k); secretFields[lower] || keptOutFields[lower] {
 				v[k] = Redacted
 				continue
 			}

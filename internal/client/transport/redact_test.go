@@ -33,6 +33,12 @@ func TestRedactJSON(t *testing.T) {
 			secrets: []string{"MIIEowIBAAKCAQEA"},
 		},
 		{
+			name:    "public keys of an import and of an answer",
+			in:      `{"KeyName":"k","PublicKey":"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 alice","Response":{"KeyPairSet":[{"KeyId":"skey-00000001","PublicKey":"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7"}]}}`,
+			want:    `{"KeyName":"k","PublicKey":"<redacted>","Response":{"KeyPairSet":[{"KeyId":"skey-00000001","PublicKey":"<redacted>"}]}}`,
+			secrets: []string{"AAAAB3NzaC1yc2EAAAADAQABAAABAQC7"},
+		},
+		{
 			name:    "sts credentials, any case",
 			in:      `{"Response":{"Credentials":{"Token":"tok-123","TmpSecretId":"AKIDtmp","TmpSecretKey":"tmpkey"},"ExpiredTime":1700000000}}`,
 			want:    `{"Response":{"Credentials":{"TmpSecretId":"<redacted>","TmpSecretKey":"<redacted>","Token":"<redacted>"},"ExpiredTime":1700000000}}`,
