@@ -74,12 +74,12 @@ func TestRedactJSON(t *testing.T) {
 			secrets: []string{`"x"`},
 		},
 		{
-			// Secrets Manager answers both keys base64-encoded; a CVM
-			// answer's OpenSSH public key is kept.
+			// Secrets Manager answers both keys base64-encoded; a
+			// public key never reaches a log, base64 or not.
 			name: "ssm key pair value, base64",
 			in: `{"Response":{"SSHKeyID":"skey-00000001","PublicKey":` + mustJSON(b64("ssh-rsa AAAAB3Nza skey_1")) +
 				`,"PrivateKey":` + mustJSON(b64(pem)) + `,"SSHKeyName":"k","KeyPair":{"PublicKey":"ssh-rsa AAAAB3Nza skey_1"}}}`,
-			want: `{"Response":{"KeyPair":{"PublicKey":"ssh-rsa AAAAB3Nza skey_1"},"PrivateKey":"<redacted>","PublicKey":"<redacted>",` +
+			want: `{"Response":{"KeyPair":{"PublicKey":"<redacted>"},"PrivateKey":"<redacted>","PublicKey":"<redacted>",` +
 				`"SSHKeyID":"skey-00000001","SSHKeyName":"k"}}`,
 			secrets: []string{b64(pem)[:20], b64("ssh-rsa AAAAB3Nza skey_1")},
 		},
