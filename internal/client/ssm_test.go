@@ -47,3 +47,48 @@ func TestClient_secretTagReadsShareCalls(t *testing.T) {
 		}
 	})
 }
+
+// Empty, null, object-less and event-stream answers to Secrets Manager
+// are lost answers: a create of a secret recovers and makes exactly one
+// secret and one key pair, the reads read again, and nothing panics.
+func TestClient_ssmIncompleteAnswersAreLostAnswers(t *testing.T) {
+	t.Parallel()
+	for _, rule := range []emulator.FaultRule{
+		{Action: "CreateSSHKeyPairSecret", EmptyBody: 0.5},
+		{Action: "CreateSSHKeyPairSecret", NullResponse: 0.5},
+		{Action: "CreateSSHKeyPairSecret", NoObject: 0.5},
+		{Action: "CreateSSHKeyPairSecret", EventStream: 0.5},
+		{Action: "DescribeSecret", EmptyBody: 0.4, NullResponse: 0.3},
+		{Action: "GetSSHKeyPairValue", NoObject: 0.4, EventStream: 0.3},
+	} {
+		c, ctl := newTestClient(t, emulator.Config{}, 100)
+		if err := ctl.SetFaults(t.Context(), emulator.Faults{Seed: 3, Rules: []emulator.FaultRule{rule}}); err != nil {
+			t.Fatal(err)
+		}
+		names := []string{"s-a", "s-b", "s-c"}
+		for _, name := range names {
+			if _, err := c.CreateSSHKeyPairSecret(t.Context(), SecretSpec{Name: name}); err != nil {
+				t.Errorf("%+v: create %s: %v", rule, name, err)
+				continue
+			}
+			value, err := c.GetSSHKeyPairValue(t.Context(), name, "")
+			if err != nil || value.PrivateKey == "" {
+				t.Errorf("%+v: value of %s: %v", rule, name, err)
+			}
+		}
+		all, err := c.ListKeyPairs(t.Context(), nil)
+		if err != nil {
+			t.Fatalf("%+v: list: %v", rule, err)
+		}
+		if len(all) != len(names) {
+			t.Errorf("%+v: %d key pairs, want %d", rule, len(all), len(names))
+		}
+		s := stats(t, ctl)
+		if s.Faults[rule.Action] == 0 {
+			t.Errorf("%+v: no fault happened: the test proves nothing", rule)
+		}
+		if rule.Action == "CreateSSHKeyPairSecret" && s.Calls["CreateSSHKeyPairSecret"] < len(names) {
+			t.Errorf("%+v: %d creates", rule, s.Calls["CreateSSHKeyPairSecret"])
+		}
+	}
+}
