@@ -10,8 +10,9 @@ resource "tencentcloud_key_pair" "generated" {
 }
 
 # A key pair from an existing public key: no private key reaches Terraform.
-# RSA keys only: ssh-keygen -t rsa -b 4096 (ssh-keygen makes ed25519 keys
-# unless told otherwise).
+# RSA keys only: make it with ssh-keygen -t rsa -b 4096. Name the type:
+# ssh-keygen's default is ed25519 since OpenSSH 9.5 (RSA before), and an
+# ed25519 key (ssh-keygen -t ed25519) fails at plan.
 resource "tencentcloud_key_pair" "imported" {
   key_name   = "alice_laptop"
   public_key = file("~/.ssh/id_rsa.pub")
