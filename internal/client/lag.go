@@ -47,7 +47,7 @@ const (
 // meanwhile wait for the first one's sample saves reads, but its one
 // sample is long by up to its last delay, and the slots wait for that
 // while the probes bring it down, and the strict bench's apply of 100 was
-// slower for it: the README's "Numbers" has the figures.)
+// slower for it: docs/performance.md, "Numbers", has the figures.)
 //
 // The probes and the several samples are what a simpler rule lacked: one
 // remembered lag, the least that the waits saw and raised when a wait
@@ -55,7 +55,7 @@ const (
 // backoff, so that the slots wait longer than the lag. Against the strict
 // emulator it made one apply of 100, four pipelines' applies and the
 // pipelines' destroys slower, and four pipelines were refused more reads
-// (the README's "Figures behind the code's choices").
+// (docs/performance.md, "Figures behind the code's choices").
 type lagEstimate struct {
 	now func() time.Time
 

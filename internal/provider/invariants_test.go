@@ -1,6 +1,6 @@
 package provider
 
-// The provider's invariants (README, "Reliability") under hostile answers:
+// The provider's invariants (docs/reliability.md) under hostile answers:
 // each test here makes one kind of answer that once broke one of them,
 // through real Terraform against the emulator, with a proxy in between
 // that answers as a broken network or gateway would.

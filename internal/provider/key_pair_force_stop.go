@@ -39,8 +39,8 @@ func warnOfForceStop(ctx context.Context, req resource.ModifyPlanRequest, resp *
 	}
 	// force_stop alone first: it is false for most key pairs, and reading
 	// the whole state into the model is a large share of the allocations
-	// of every plan of every key pair (BenchmarkPlan; the README's
-	// "Numbers" has the figure).
+	// of every plan of every key pair (BenchmarkPlan; docs/performance.md
+	// has the figure).
 	var forceStop types.Bool
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("force_stop"), &forceStop)...)
 	if resp.Diagnostics.HasError() || !forceStop.ValueBool() {

@@ -1,5 +1,5 @@
 // Package maketest tests the behaviour of the GNUmakefile's targets that
-// the README promises (make test without terraform, make testacc-cloud
+// the README and docs/development.md promise (make test without terraform, make testacc-cloud
 // without credentials, make install, make emulator), by running make in
 // the module's root. It has no code besides its tests; `make test` runs them with the
 // rest of `go test ./...`.
