@@ -435,8 +435,8 @@ func (c *Client) ModifySecretTags(ctx context.Context, s *Secret, replace map[st
 func (c *Client) GetSSHKeyPairValue(ctx context.Context, secretName, keyID string) (*SSHKeyPairValue, error) {
 	var a getSSHKeyPairValueAnswer
 	err := c.ssmCall(ctx, actGetSSHKeyPairValue, getSSHKeyPairValueRequest{SecretName: secretName, SSHKeyId: keyID}, &a, func() string {
-		if str(a.SSHKeyID) == "" || str(a.PrivateKey) == "" || str(a.PublicKey) == "" {
-			return "SSHKeyID, PublicKey and PrivateKey"
+		if str(a.SSHKeyID) == "" || str(a.PublicKey) == "" {
+			return "SSHKeyID and PublicKey"
 		}
 		return ""
 	})
@@ -446,6 +446,12 @@ func (c *Client) GetSSHKeyPairValue(ctx context.Context, secretName, keyID strin
 	}
 	if err != nil {
 		return nil, ssmError(err, which)
+	}
+	if str(a.PrivateKey) == "" {
+		// The key pair without its private key: a Disabled secret's
+		// plain text cannot be had (DisableSecret's page).
+		return nil, &SecretUnavailableError{Name: which,
+			Err: errors.New("the answer holds no private key: a Disabled secret's plain text can be read only once it is Enabled again (status = \"Enabled\")")}
 	}
 	public, errPublic := base64.StdEncoding.DecodeString(str(a.PublicKey))
 	private, errPrivate := base64.StdEncoding.DecodeString(str(a.PrivateKey))

@@ -2,8 +2,10 @@ package client
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -90,5 +92,30 @@ func TestClient_ssmIncompleteAnswersAreLostAnswers(t *testing.T) {
 		if rule.Action == "CreateSSHKeyPairSecret" && s.Calls["CreateSSHKeyPairSecret"] < len(names) {
 			t.Errorf("%+v: %d creates", rule, s.Calls["CreateSSHKeyPairSecret"])
 		}
+	}
+}
+
+// A Disabled secret's key pair is answered without its private key: the
+// client says so at once, as a *SecretUnavailableError, and does not take
+// the answer for a lost one (which would be read again until the
+// operation's time ran out).
+func TestClient_disabledSecretValueIsUnavailable(t *testing.T) {
+	t.Parallel()
+	c, ctl := newTestClient(t, emulator.Config{}, 100)
+	ctx := t.Context()
+	if _, err := c.CreateSSHKeyPairSecret(ctx, SecretSpec{Name: "off"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetSecretEnabled(ctx, "off", false); err != nil {
+		t.Fatal(err)
+	}
+	before := stats(t, ctl).Calls["GetSSHKeyPairValue"]
+	_, err := c.GetSSHKeyPairValue(ctx, "off", "")
+	var unavailable *SecretUnavailableError
+	if !errors.As(err, &unavailable) || !strings.Contains(err.Error(), "Enabled") {
+		t.Fatalf("value of a Disabled secret: %v; want a *SecretUnavailableError that says to enable it", err)
+	}
+	if got := stats(t, ctl).Calls["GetSSHKeyPairValue"] - before; got != 1 {
+		t.Errorf("%d GetSSHKeyPairValue calls, want 1", got)
 	}
 }

@@ -257,9 +257,17 @@ func TestSSMLifecycle(t *testing.T) {
 	wantCode(t, e.ssmCall(testRegion, "DeleteSecret", byName("deploy-key_1"), nil), "FailedOperation")
 	e.mustSSM(testRegion, "DisableSecret", byName("deploy-key_1"), &named)
 	e.mustSSM(testRegion, "DisableSecret", byName("deploy-key_1"), &named) // again: no change
-	wantCode(t, e.ssmCall(testRegion, "GetSSHKeyPairValue", byName("deploy-key_1"), nil), "ResourceUnavailable")
+	// A Disabled secret answers its key pair, not its private key.
+	var disabled keyPairValueOut
+	e.mustSSM(testRegion, "GetSSHKeyPairValue", byName("deploy-key_1"), &disabled)
+	if disabled.SSHKeyID != v.SSHKeyID || disabled.PublicKey == "" || disabled.PrivateKey != "" {
+		t.Fatalf("GetSSHKeyPairValue of a Disabled secret = %+v: want its key id and public key, no private key", disabled)
+	}
 	e.mustSSM(testRegion, "EnableSecret", byName("deploy-key_1"), &named)
 	e.mustSSM(testRegion, "GetSSHKeyPairValue", byName("deploy-key_1"), &v)
+	if v.PrivateKey == "" {
+		t.Fatal("GetSSHKeyPairValue of an Enabled secret answered no private key")
+	}
 	e.mustSSM(testRegion, "DisableSecret", byName("deploy-key_1"), &named)
 
 	var del deleteSecretOut
