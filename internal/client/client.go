@@ -4,6 +4,7 @@
 // pairs (keypairs.go) and projects (projects.go), finding them in the
 // region's listing (listing.go), the rule that every write returns once
 // DescribeKeyPairs shows it, and deletes (consistency.go, lag.go), the
+// INFO lines that tell the waits long enough to notice (progress.go), the
 // recovery after a lost answer (recovery.go), credentials and STS
 // (credentials.go) and the typed errors (errors.go). The mechanisms that
 // know nothing of key pairs are its leaf packages: retry, batch,

@@ -67,7 +67,7 @@ func (c *Client) WaitForKeyPair(ctx context.Context, id string, ready func(*KeyP
 // cuts a call short.
 func (c *Client) waitFor(ctx context.Context, id string, ready func(*KeyPair) bool, bound time.Duration, lag *lagEstimate) (*KeyPair, error) {
 	var kp *KeyPair
-	err := c.waitLearning(ctx, lag, within(bound, isNotYet), "wait for key pair "+id, func(ctx context.Context) error {
+	err := c.waitLearning(ctx, lag, within(bound, isNotYet), "key pair "+id+" to show in DescribeKeyPairs", func(ctx context.Context) error {
 		var found bool
 		var err error
 		kp, found, err = c.reads.Do(ctx, id)
@@ -90,20 +90,29 @@ func (c *Client) waitFor(ctx context.Context, id string, ready func(*KeyPair) bo
 // waitLearning reads with read until it succeeds, backing off with
 // waitPolicy while retryable accepts its error. With lag, the first read
 // comes when the estimate says (lag.go), and the wait is the estimate's
-// next sample.
+// next sample. what says what it waits for ("key pair skey-3glfot13 to
+// show in DescribeKeyPairs"), for the logs: a wait long enough to notice
+// is told at INFO (progress.go).
 func (c *Client) waitLearning(ctx context.Context, lag *lagEstimate, retryable func(error) bool, what string, read func(ctx context.Context) error) error {
 	start := time.Now()
 	reads := 0
 	var firstReadAt time.Duration
 	var err error
+	told := &consistencyWait{ctx: ctx, what: what, start: start}
+	defer func() { told.ended(err) }()
 	if lag != nil {
 		w := lag.start(start)
 		defer func() { lag.end(w, err == nil, reads, firstReadAt, time.Since(start)) }()
+		told.sleeping(0, w.first)
 		if err = retry.Sleep(ctx, w.first); err != nil {
-			return fmt.Errorf("%s: %w", what, err)
+			return fmt.Errorf("wait for %s: %w", what, err)
 		}
 	}
-	err = retry.When(ctx, waitPolicy, retryTransientInRecovery(ctx, retryable), c.countWait(ctx, what), func(ctx context.Context, _ int) error {
+	count := c.countWait(ctx, "wait for "+what)
+	err = retry.When(ctx, waitPolicy, retryTransientInRecovery(ctx, retryable), func(attempt int, readErr error, delay time.Duration) {
+		count(attempt, readErr, delay)
+		told.sleeping(time.Since(start), delay)
+	}, func(ctx context.Context, _ int) error {
 		if reads++; reads == 1 {
 			firstReadAt = time.Since(start)
 		}
@@ -131,7 +140,7 @@ func HasTags(tags map[string]string) func(*KeyPair) bool {
 // whether it went within bound (0: as long as ctx allows). With lag, it
 // learns from and follows how long deletes take to show.
 func (c *Client) waitGone(ctx context.Context, id string, bound time.Duration, lag *lagEstimate) (bool, error) {
-	err := c.waitLearning(ctx, lag, within(bound, isNotYet), "wait for key pair "+id+" to go", func(ctx context.Context) error {
+	err := c.waitLearning(ctx, lag, within(bound, isNotYet), "key pair "+id+" to leave DescribeKeyPairs", func(ctx context.Context) error {
 		_, found, err := c.reads.Do(ctx, id)
 		if err == nil && found {
 			return fmt.Errorf("key pair %s still shows: %w", id, errNotYet)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
@@ -29,6 +30,30 @@ type KeyPair struct {
 	CreatedTime           string
 	AssociatedInstanceIDs []string
 	Tags                  map[string]string
+}
+
+// GeneratedByTencent reports whether Tencent Cloud generated the key pair
+// (CreateKeyPair, or a Secrets Manager SSH key pair secret), as far as its
+// public key tells: the public key of a generated key pair ends in a
+// comment of skey_ and a number (the answer example of CreateKeyPair,
+// 213/15702: "ssh-rsa AAAA... skey_112168"), or, in the emulator's default
+// mode, skey_ and the suffix of its own id (internal/emulator/keypairs.go,
+// keyComment). An imported public key keeps the comment it was imported
+// with, whatever it is, and no comment at all counts as imported; a key
+// whose comment a user wrote as skey_ and digits passes for generated.
+func (kp *KeyPair) GeneratedByTencent() bool {
+	fields := strings.Fields(kp.PublicKey)
+	if len(fields) != 3 {
+		return false
+	}
+	suffix, ok := strings.CutPrefix(fields[2], "skey_")
+	if !ok || suffix == "" {
+		return false
+	}
+	if own, ok := strings.CutPrefix(kp.ID, "skey-"); ok && suffix == own {
+		return true
+	}
+	return strings.Trim(suffix, "0123456789") == ""
 }
 
 // Filter is one DescribeKeyPairs filter: key-name, project-id, tag-key,

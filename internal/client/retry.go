@@ -138,7 +138,10 @@ func (c *Client) do(ctx context.Context, a apiAction, send func(context.Context)
 		}
 	}
 	err := retry.When(ctx, policy, retryable, c.countRetry(ctx, action), func(ctx context.Context, attempt int) error {
-		sentAt, err := limiter.Wait(ctx)
+		// A wait long enough to notice is told at INFO (progress.go).
+		sentAt, err := limiter.WaitTelling(ctx, noticeWait, func(expected time.Duration, rate float64) {
+			c.tellRateLimitWait(ctx, a, expected, rate)
+		})
 		if err != nil {
 			if ctx.Err() == nil {
 				// The limiter refuses to wait past the deadline.

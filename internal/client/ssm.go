@@ -346,7 +346,7 @@ func strPtr(s string) *string { return &s }
 // the wait as within does (0: as long as ctx allows).
 func (c *Client) waitSecret(ctx context.Context, name string, withTags bool, ready func(*Secret) bool, bound time.Duration) (*Secret, error) {
 	var s *Secret
-	err := c.waitLearning(ctx, nil, within(bound, isNotYet), "wait for secret "+name, func(ctx context.Context) error {
+	err := c.waitLearning(ctx, nil, within(bound, isNotYet), "secret "+name+" to show in DescribeSecret", func(ctx context.Context) error {
 		var err error
 		s, err = c.readSecret(ctx, name, withTags)
 		var notFound *NotFoundError
@@ -569,7 +569,7 @@ func (c *Client) keyPairUsers(ctx context.Context, s *Secret, keyID string) *InU
 // waitGoneSecret reads a deleted secret until DescribeSecret no longer
 // finds it.
 func (c *Client) waitGoneSecret(ctx context.Context, name string) error {
-	return c.waitLearning(ctx, nil, isNotYet, "wait for secret "+name+" to go", func(ctx context.Context) error {
+	return c.waitLearning(ctx, nil, isNotYet, "secret "+name+" to leave DescribeSecret", func(ctx context.Context) error {
 		_, err := c.DescribeSecret(ctx, name)
 		var notFound *NotFoundError
 		if errors.As(err, &notFound) {

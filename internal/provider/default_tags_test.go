@@ -109,7 +109,7 @@ func TestAccKeyPair_defaultTags(t *testing.T) {
 				ResourceName:            keyPairAddr,
 				ImportState:             true,
 				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"private_key"},
+				ImportStateVerifyIgnore: []string{"private_key", "public_key"},
 			},
 		},
 	})

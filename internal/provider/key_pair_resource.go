@@ -495,7 +495,7 @@ func (r *KeyPairResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	resp.Diagnostics.Append(r.refreshWithDefaultTags(ctx, &state, kp)...)
-	state.keepPublicKeyOut(publicKeyKeptOut(ctx, req.Private, &resp.Diagnostics))
+	state.keepPublicKeyOut(publicKeyKeptOutAfterRead(ctx, req.Private, resp.Private, kp, &resp.Diagnostics))
 	if state.ForceStop.IsNull() {
 		// Imported key pairs start without the default.
 		state.ForceStop = types.BoolValue(false)
@@ -603,8 +603,10 @@ func (r *KeyPairResource) Delete(ctx context.Context, req resource.DeleteRequest
 
 // ImportState takes a key pair id (skey-...) or, for anything else, the
 // exact name of a key pair, as the console shows both; the private key
-// cannot be recovered.
+// cannot be recovered. The Read that follows decides whether the public
+// key stays out of the state (key_pair_import.go).
 func (r *KeyPairResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	markImported(ctx, resp.Private, &resp.Diagnostics)
 	if apicontract.KeyPairIDPattern.MatchString(req.ID) {
 		resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
 		return

@@ -67,10 +67,12 @@ resource "tencentcloud_key_pair" "test" {
 				),
 			},
 			{
-				ResourceName:            keyPairAddr,
-				ImportState:             true,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"private_key", "private_key_openssh"},
+				ResourceName:      keyPairAddr,
+				ImportState:       true,
+				ImportStateVerify: true,
+				// A generated key pair's public key stays out of the
+				// imported state (key_pair_import.go).
+				ImportStateVerifyIgnore: []string{"private_key", "private_key_openssh", "public_key"},
 			},
 			{
 				// An import block plans the import with no other change; the
@@ -82,6 +84,10 @@ resource "tencentcloud_key_pair" "test" {
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("key_name"), knownvalue.StringExact(name)),
 						plancheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("private_key"), knownvalue.Null()),
+						// Tencent Cloud generated it: its public key stays
+						// out, its fingerprint tells it.
+						plancheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("public_key"), knownvalue.Null()),
+						plancheck.ExpectKnownValue(keyPairAddr, tfjsonpath.New("fingerprint"), knownvalue.StringRegexp(regexp.MustCompile(`^SHA256:`))),
 					},
 				},
 			},

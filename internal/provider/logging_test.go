@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -111,5 +112,57 @@ resource "tencentcloud_key_pair" "test" {
 	logPath := filepath.Join(filepath.Dir(tf.Dir), "terraform.log")
 	if got := run("plan-path", []string{"TF_LOG_PATH=" + logPath}, "plan", "-no-color", "-input=false"); logged(got) != 0 {
 		t.Errorf("with TF_LOG_PATH alone, the provider logged; lines by module: %v", got)
+	}
+}
+
+// Creates that queue for the rate limit say so in Terraform's log at
+// TF_LOG_PROVIDER=info, through the terraform binary as a user runs it:
+// with rate_limit = 0.5 and three key pairs, two of the creates wait
+// about 2 s and 4 s for CreateKeyPair, and their lines say how long and why.
+// No line of the sort holds a key or a credential.
+func TestAccKeyPair_progressLogsRateLimitWaits(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	env.SkipInCloud()
+	tf := acctest.NewCLI(t, acctest.OurAddress)
+	tf.Write("main.tf", `
+terraform {
+  required_providers {
+    tencentcloud = {
+      source = "keypairlabs/tencentcloud"
+    }
+  }
+}
+`+env.ProviderConfigWith("  rate_limit = 0.5")+`
+resource "tencentcloud_key_pair" "test" {
+  count    = 3
+  key_name = "progress_${count.index}"
+}
+`)
+	logPath := filepath.Join(filepath.Dir(tf.Dir), "apply.log")
+	tf.Env = append(tf.Env, "TF_LOG_PROVIDER=info", "TF_LOG_PATH="+logPath)
+	tf.Run([]int{0}, "apply", "-no-color", "-auto-approve", "-input=false")
+	data, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatalf("terraform wrote no log: %v", err)
+	}
+	waiting := regexp.MustCompile(`Tencent Cloud API: waiting (\d+(?:\.\d)?s) for the CreateKeyPair rate limit \(0.5 calls/s, shared by this provider's CreateKeyPair calls\)`)
+	var told []string
+	for line := range strings.SplitSeq(string(data), "\n") {
+		if !strings.Contains(line, "Tencent Cloud API: ") || strings.Contains(line, "[DEBUG]") {
+			continue
+		}
+		for _, secret := range []string{emulator.DemoSecretKey, "PRIVATE KEY", "ssh-rsa"} {
+			if strings.Contains(line, secret) {
+				t.Errorf("a progress line holds %q: %s", secret, line)
+			}
+		}
+		t.Log(line)
+		if m := waiting.FindStringSubmatch(line); m != nil {
+			told = append(told, m[1])
+		}
+	}
+	if len(told) != 2 {
+		t.Errorf("told %d waits for the CreateKeyPair rate limit (%v), want 2 (the second and third creates)\n%s", len(told), told, data)
 	}
 }

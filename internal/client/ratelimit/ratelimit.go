@@ -118,13 +118,32 @@ func New(rateLimit float64, fixed bool) *Limiter {
 // Wait waits for the call's turn and returns when it leaves. It fails when
 // ctx ends first, or when its deadline would pass before the turn comes.
 func (l *Limiter) Wait(ctx context.Context) (time.Time, error) {
+	return l.WaitTelling(ctx, 0, nil)
+}
+
+// WaitTelling is Wait that first calls tell, when the call is expected to
+// wait at least notice, with that expected wait and the rate: so that a
+// caller can say why a call that waits long enough to notice is slow. The
+// expectation is Delay's, reckoned under the lock that Wait takes anyway,
+// so that a limiter that tells nothing costs nothing more; it may come out
+// shorter or longer than the wait when the rate changes meanwhile. tell
+// runs on the caller's goroutine, without the limiter's lock.
+func (l *Limiter) WaitTelling(ctx context.Context, notice time.Duration, tell func(expected time.Duration, rate float64)) (time.Time, error) {
 	l.mu.Lock()
+	var expected time.Duration
+	rate := l.rate.rate
+	if tell != nil {
+		expected = l.delayLocked()
+	}
 	turn := make(chan struct{})
 	l.queue = append(l.queue, turn)
 	if len(l.queue) == 1 {
 		close(turn)
 	}
 	l.mu.Unlock()
+	if tell != nil && expected >= notice && expected > 0 {
+		tell(expected, rate)
+	}
 
 	select {
 	case <-turn:
@@ -195,6 +214,11 @@ func (l *Limiter) leaveQueue(turn chan struct{}) {
 func (l *Limiter) Delay() time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	return l.delayLocked()
+}
+
+// delayLocked is Delay; the caller holds mu.
+func (l *Limiter) delayLocked() time.Duration {
 	now := l.now()
 	at := l.pace.next(now, l.rate.rate)
 	// Each call already waiting leaves first.

@@ -164,6 +164,51 @@ func TestLimiter_orderAndCancel(t *testing.T) {
 	})
 }
 
+// WaitTelling tells the calls that are expected to wait at least the
+// notice, with their expected wait, and no other: at 2 calls per second,
+// of four calls that ask together, the third (1 s) and the fourth (1.5 s),
+// whose waits then come out as told.
+func TestLimiter_waitTelling(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		l := New(2, true)
+		start := time.Now()
+		var mu sync.Mutex
+		told := map[int]time.Duration{}
+		var wg sync.WaitGroup
+		for i := range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				sentAt, err := l.WaitTelling(context.Background(), time.Second, func(expected time.Duration, rate float64) {
+					if rate != 2 {
+						t.Errorf("call %d: told rate %v, want 2", i, rate)
+					}
+					mu.Lock()
+					told[i] = expected
+					mu.Unlock()
+				})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				if expected, ok := told[i]; ok && sentAt.Sub(start) != expected {
+					t.Errorf("call %d: told %v, left after %v", i, expected, sentAt.Sub(start))
+				}
+			}()
+			// The calls ask in order.
+			synctest.Wait()
+		}
+		wg.Wait()
+		want := map[int]time.Duration{2: time.Second, 3: 1500 * time.Millisecond}
+		if fmt.Sprint(told) != fmt.Sprint(want) {
+			t.Errorf("told %v, want %v", told, want)
+		}
+	})
+}
+
 // A call whose deadline would pass before its turn fails at once, and
 // gives its turn to the next.
 func TestLimiter_deadline(t *testing.T) {
