@@ -138,9 +138,11 @@ func keyPairSchemaV1(ctx context.Context) schema.Schema {
 			},
 			"public_key": schema.StringAttribute{
 				MarkdownDescription: "An OpenSSH **RSA** public key (`ssh-rsa AAAA... comment`) to import: Tencent Cloud takes no other " +
-					"type (`ssh-keygen -t rsa -b 4096`; `ssh-keygen` makes ed25519 keys unless told). When set, the key pair is made " +
+					"type: name it (`ssh-keygen -t rsa -b 4096`), as `ssh-keygen` makes ed25519 keys by default since OpenSSH 9.5. When set, the key pair is made " +
 					"with ImportKeyPair and has no `private_key`; when not set, Tencent Cloud generates the key pair and this is its " +
-					"public key. Changing the key replaces the key pair; a change of the trailing comment or whitespace alone is no change.",
+					"public key. Changing the key replaces the key pair; a change of the trailing comment or whitespace alone is no change. " +
+					"After `terraform import` of a key pair that Tencent Cloud generated (its key's comment is `skey_...`), this stays null, " +
+					"so that generated configuration (`-generate-config-out`) does not pin the key and a later replacement makes a new one.",
 				CustomType: sshPublicKeyType{},
 				Optional:   true,
 				Computed:   true,
