@@ -56,7 +56,12 @@ func tagSpecification(tags map[string]string) []*cvm.TagSpecification {
 // alone), never guessed. The tag stays on the key pair; this package hides
 // it from KeyPair.Tags, so it never shows in tags or tags_all. It counts
 // toward the API's limit of tags per key pair.
-const CreateTokenTagKey = "keypairlabs:create-token"
+const CreateTokenTagKey = OwnTagKeyPrefix + "create-token"
+
+// OwnTagKeyPrefix starts the keys of the tags that this provider sets
+// itself (CreateTokenTagKey): tags of the configuration may not start
+// with it.
+const OwnTagKeyPrefix = "keypairlabs:"
 
 // MaxTags is the most tags a key pair made by this provider may have of
 // its own: the API's limit, less the create token.
