@@ -105,3 +105,54 @@ func TestPublicKeyMaterial(t *testing.T) {
 		t.Errorf("another key has material %q", other.Material)
 	}
 }
+
+// dsaLine is an OpenSSH DSA public key (ssh-keygen -t dsa), no secret.
+const dsaLine = "ssh-dss AAAAB3NzaC1kc3MAAACBAOHv3Th2r0Ybnviv2AVfF7smD/DH2IsW0QM0R1wLG6RbDl+C4+5hEl7vnoZwdJinNCIgMz1tTWHDSi9Yk3C1rmuM1CCS9BfBakWh7R3BA1uMJRryLm5SkSMgS5siafdzm6ObVi3VEE9u35mEaFsoWzWhT/u9iOBl3Ib2XquE7MP5AAAAFQDSYJN0yxla0gyds6XCaTdWlVPBowAAAIAvtUGfzAvy69DpByWsmKT/nnztLhVxYXaWe3a8/KItFLI+271Mu9J/eNQy8276BTXqZwj/jI1P3wLghZNoS3sRrzS1NguAJnWJ9DDvBS7W6DTlJ9PUwm+FmGMDrN+Tp+kCiPs1K5QKzv3Crni7yauw4XUcFzmaU11O/MCc1YE6pAAAAIBtHf7/uGzf3kLsaNdr0IjfusY8WCGkPXp5eNXbOXqdwedtJQuWxLV4MTEOpmzXxWLzs8f2Mkk3wpJ3sXiMH3XhhppnWl1lcTwqiAVqyF8o7ifmyNvSuTetrwGFeYMlhZQKETDd21hDAXsHHgnUATP6VfgRuX2PkYVgWlIfxC0oyw== root@vm"
+
+// Each usual mistake is told apart, refused as InvalidPublicKey.Malformed
+// with a rule that names it, and nothing else is taken for one.
+func TestPublicKeyFormOf(t *testing.T) {
+	t.Parallel()
+	pem := func(kind, body string) string {
+		return "-----BEGIN " + kind + "-----\n" + body + "\n-----END " + kind + "-----\n"
+	}
+	tests := []struct {
+		name, input string
+		form        PublicKeyForm
+		rule        string
+	}{
+		{"rsa", rsaLine, FormOther, ""},
+		{"ed25519", ed25519Line, FormOther, "only ssh-rsa"},
+		{"garbage", "not a key", FormOther, "one line of ssh-rsa"},
+		{"dsa", dsaLine, FormDSA, "ssh-dss, a DSA key"},
+		{"truncated", rsaLine[:100], FormTruncated, "cut short or damaged"},
+		{"truncated unpadded", rsaLine[:101], FormTruncated, "cut short or damaged"},
+		{"truncated ed25519", ed25519Line[:40], FormTruncated, "cut short or damaged"},
+		{"pkcs8", pem("PUBLIC KEY", "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDHJcg3"), FormPKCS8, "not a PEM public key"},
+		{"pkcs1", pem("RSA PUBLIC KEY", "MIGJAoGBAMclyDciaWHvU1fd"), FormPKCS1, "not a PEM public key"},
+		{"rfc4716", "---- BEGIN SSH2 PUBLIC KEY ----\nComment: \"x\"\n" + rsaBlob + "\n---- END SSH2 PUBLIC KEY ----", FormRFC4716, "RFC 4716"},
+		{"rsa private", pem("RSA PRIVATE KEY", "MIICXAIBAAKBgQDf6IZx"), FormPrivateKey, "is a private key"},
+		{"openssh private", pem("OPENSSH PRIVATE KEY", "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ"), FormPrivateKey, "is a private key"},
+		{"pkcs8 private", pem("PRIVATE KEY", "MIICdgIBADANBgkqhkiG9w0BAQEFAASC"), FormPrivateKey, "is a private key"},
+		{"putty private", "PuTTY-User-Key-File-3: ssh-rsa\nEncryption: none\n", FormPrivateKey, "is a private key"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := PublicKeyFormOf(tt.input); got != tt.form {
+				t.Errorf("PublicKeyFormOf = %d, want %d", got, tt.form)
+			}
+			_, v := PublicKey(tt.input)
+			if tt.rule == "" {
+				if v != nil {
+					t.Errorf("PublicKey refused it: %v", v)
+				}
+				return
+			}
+			checkViolation(t, "PublicKey", tt.input, v, CodePublicKeyMalformed)
+			if v != nil && !strings.Contains(v.Rule, tt.rule) {
+				t.Errorf("rule %q, want it to say %q", v.Rule, tt.rule)
+			}
+		})
+	}
+}

@@ -77,6 +77,24 @@ func (e *DuplicateNameError) Error() string {
 
 func (e *DuplicateNameError) Unwrap() error { return e.Err }
 
+// DuplicatePublicKeyError says that an import was refused because another
+// key pair already holds its public key: HolderID and HolderName name it,
+// "" when it could not be found.
+type DuplicatePublicKeyError struct {
+	HolderID, HolderName string
+	Err                  error
+}
+
+func (e *DuplicatePublicKeyError) Error() string {
+	holder := "another key pair"
+	if e.HolderID != "" {
+		holder = fmt.Sprintf("key pair %s (%s)", e.HolderID, e.HolderName)
+	}
+	return fmt.Sprintf("the public key is already held by %s: %v", holder, e.Err)
+}
+
+func (e *DuplicatePublicKeyError) Unwrap() error { return e.Err }
+
 // InUseError says that a key pair cannot be deleted while instances or
 // images use it.
 type InUseError struct {

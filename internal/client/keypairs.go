@@ -81,7 +81,12 @@ func tagSpecification(tags map[string]string) []*cvm.TagSpecification {
 // alone), never guessed. The tag stays on the key pair; this package hides
 // it from KeyPair.Tags, so it never shows in tags or tags_all. It counts
 // toward the API's limit of tags per key pair.
-const CreateTokenTagKey = "keypairlabs:create-token"
+const CreateTokenTagKey = OwnTagKeyPrefix + "create-token"
+
+// OwnTagKeyPrefix starts the keys of the tags that this provider sets
+// itself (CreateTokenTagKey): tags of the configuration may not start
+// with it.
+const OwnTagKeyPrefix = "keypairlabs:"
 
 // MaxTags is the most tags a key pair made by this provider may have of
 // its own: the API's limit, less the create token.
@@ -298,9 +303,35 @@ func (c *Client) importOnce(ctx context.Context, name string, projectID int64, p
 		}
 	}
 	if err != nil {
-		return "", c.withHolder(ctx, name, err)
+		return "", c.withKeyHolder(ctx, publicKey, c.withHolder(ctx, name, err))
 	}
 	return id, nil
+}
+
+// withKeyHolder turns the API's duplicate-public-key error into a
+// *DuplicatePublicKeyError that names the key pair holding the key: the
+// one of the listing whose key material is the import's. It costs one
+// listing of the region, on the way to an error only.
+func (c *Client) withKeyHolder(ctx context.Context, publicKey string, err error) error {
+	if code(err) != apicontract.CodePublicKeyDuplicate {
+		return err
+	}
+	dup := &DuplicatePublicKeyError{Err: err}
+	want, v := apicontract.PublicKey(publicKey)
+	if v != nil {
+		return dup
+	}
+	all, listErr := c.ListKeyPairs(ctx, nil)
+	if listErr != nil {
+		return dup
+	}
+	for _, kp := range all {
+		if have, v := apicontract.PublicKey(kp.PublicKey); v == nil && have.Material == want.Material {
+			dup.HolderID, dup.HolderName = kp.ID, kp.Name
+			break
+		}
+	}
+	return dup
 }
 
 func (c *Client) importKeyPair(ctx context.Context, name string, projectID int64, publicKey string, tags map[string]string, token string) (string, error) {
@@ -426,8 +457,26 @@ func (c *Client) listAll(ctx context.Context) ([]*KeyPair, error) {
 	return c.ListKeyPairs(ctx, nil)
 }
 
-// FindKeyPairByName finds the key pair of a name in the region (names are
-// unique per region); a *NotFoundError when there is none.
+// ListedKeyPairByName finds the key pair named name in the region's
+// listing when a fresh one is at hand, as a plan's refresh leaves it; it
+// never calls the API. listed is false when there is no listing to ask;
+// kp is nil when the listing holds no key pair of that name.
+func (c *Client) ListedKeyPairByName(name string) (kp *KeyPair, listed bool) {
+	byID, ok := c.listing.fresh()
+	if !ok {
+		return nil, false
+	}
+	for _, kp := range byID {
+		if kp.Name == name {
+			return kp, true
+		}
+	}
+	return nil, true
+}
+
+// FindKeyPairByName finds the key pair of a name that the region's listing
+// shows (names are unique in the account, or at least in the region); a
+// *NotFoundError when there is none.
 func (c *Client) FindKeyPairByName(ctx context.Context, name string) (*KeyPair, error) {
 	list, err := c.ListKeyPairs(ctx, []Filter{{Name: "key-name", Values: []string{name}}})
 	if err != nil {

@@ -81,3 +81,15 @@ func (l *listing) lookup(ctx context.Context, fetch func(context.Context) ([]*Ke
 	kp, found = byID[id]
 	return kp, found, true, nil
 }
+
+// fresh returns the key pairs of the listing when one at hand can still
+// answer reads, and never fetches: ok is false when there is none, it is
+// older than listingTTL, or a write came since.
+func (l *listing) fresh() (byID map[string]*KeyPair, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.byID == nil || time.Since(l.fetchedAt) >= listingTTL || time.Since(l.lastWrite) < listingTTL {
+		return nil, false
+	}
+	return l.byID, true
+}

@@ -38,6 +38,7 @@ func addAPIError(c *client.Client, diags *diag.Diagnostics, doing string, err er
 	var (
 		maybe    *client.MaybeCreatedError
 		dup      *client.DuplicateNameError
+		dupKey   *client.DuplicatePublicKeyError
 		inUse    *client.InUseError
 		quota    *client.QuotaError
 		auth     *client.AuthError
@@ -58,14 +59,27 @@ func addAPIError(c *client.Client, diags *diag.Diagnostics, doing string, err er
 				"(or in the console: CVM, SSH Key). Importing such a key pair would give one without its private key.\n\n%s",
 				dup.HolderID, dup.Name, client.CreateTokenTagKey, c.Region(), dup.HolderID, detail))
 	case errors.As(err, &dup):
-		holder, id := "another key pair", "<key id>"
+		// In the account scope of key names, the listing shows key pairs
+		// of every region and does not say where one was made: no region
+		// is named for the holder.
+		holder, id := "another key pair holds it", "<key id>"
 		if dup.HolderID != "" {
-			holder, id = "key pair "+dup.HolderID, dup.HolderID
+			holder, id = "key pair "+dup.HolderID+" holds it", dup.HolderID
 		}
 		diags.AddAttributeError(path.Root("key_name"), "Key pair name already in use",
-			fmt.Sprintf("A key pair named %q already exists in region %s: %s. Key pair names are unique in a region.\n\n"+
+			fmt.Sprintf("A key pair named %q already exists in the account: %s. Tencent Cloud keeps key pair names unique in the "+
+				"account, so the holder may have been made in any region.\n\n"+
 				"Choose another key_name, or manage the existing key pair with Terraform:\n"+
-				"  terraform import tencentcloud_key_pair.<name> %s\n\n%s", dup.Name, c.Region(), holder, id, detail))
+				"  terraform import tencentcloud_key_pair.<name> %s\n\n%s", dup.Name, holder, id, detail))
+	case errors.As(err, &dupKey):
+		holder, id := "Another key pair", "<key id>"
+		if dupKey.HolderID != "" {
+			holder, id = fmt.Sprintf("Key pair %s (%s)", dupKey.HolderID, dupKey.HolderName), dupKey.HolderID
+		}
+		diags.AddAttributeError(path.Root("public_key"), "Public key already imported",
+			fmt.Sprintf("%s already holds this public key, and Tencent Cloud imports a public key only once.\n\n"+
+				"Use another key (ssh-keygen -t rsa -b 4096 -f key), or manage the existing key pair with Terraform:\n"+
+				"  terraform import tencentcloud_key_pair.<name> %s\n\n%s", holder, id, detail))
 	case errors.As(err, &inUse):
 		var users, todo []string
 		if len(inUse.InstanceIDs) > 0 {
@@ -107,7 +121,7 @@ func addAPIError(c *client.Client, diags *diag.Diagnostics, doing string, err er
 				"No project has this project_id in the account. Use 0 (the default project) or the id of an existing project.\n\n"+detail)
 		case "public_key":
 			diags.AddAttributeError(path.Root(attr), summary,
-				"Tencent Cloud refused the public key. A key can be imported only once, and must be an OpenSSH RSA key.\n\n"+detail)
+				"Tencent Cloud refused the public key: it takes one OpenSSH RSA public key line (ssh-rsa AAAA...).\n\n"+detail)
 		default:
 			diags.AddAttributeError(path.Root(attr), summary, detail)
 		}

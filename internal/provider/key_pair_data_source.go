@@ -98,7 +98,7 @@ func keyPairObjectAttributes() map[string]schema.Attribute {
 			Computed:            true,
 		},
 		"key_name": schema.StringAttribute{
-			MarkdownDescription: "Name of the key pair, unique in the region.",
+			MarkdownDescription: "Name of the key pair, unique in the account.",
 			Computed:            true,
 		},
 		"project_id": schema.Int64Attribute{
@@ -242,7 +242,7 @@ func (d *KeyPairDataSource) Read(ctx context.Context, req datasource.ReadRequest
 // pickKeyPairByName returns the one key pair of list named exactly name,
 // or else the summary and detail of the error to report. The key-name filter
 // of the real API may match more than the exact name, so the list is checked
-// again; and although names are unique in a region, more than one exact
+// again; and although names are unique in the account, more than one exact
 // match is reported rather than one picked at random.
 func pickKeyPairByName(list []*client.KeyPair, name, region string) (kp *client.KeyPair, summary, detail string) {
 	var found []*client.KeyPair

@@ -15,7 +15,7 @@ import (
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/apicontract"
 )
 
-// key_name_prefix: key names are unique in a region, so a key pair with a
+// key_name_prefix: key names are unique in the account, so a key pair with a
 // fixed name cannot be made again before the old one is deleted, and
 // create_before_destroy fails on the duplicate name. With a prefix, each
 // key pair gets a name of its own: the prefix and a random suffix. The

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -54,6 +55,10 @@ func encryptToPGPKey(encodedKey, plaintext string) (encrypted, fingerprint strin
 	return base64.StdEncoding.EncodeToString(buf.Bytes()), hex.EncodeToString(entity.PrimaryKey.Fingerprint), nil
 }
 
+// pgpExportCommand is how to make the value of pgp_key from a key in the
+// GnuPG key ring; ID stands for the key's id or e-mail address.
+const pgpExportCommand = "  gpg --export ID | base64 -w0\n(on macOS: gpg --export ID | base64)"
+
 // pgpKeyValidator accepts one base64-encoded public PGP key that can
 // encrypt.
 type pgpKeyValidator struct{}
@@ -66,6 +71,25 @@ func (v pgpKeyValidator) MarkdownDescription(ctx context.Context) string { retur
 
 func (v pgpKeyValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	value := strings.TrimSpace(req.ConfigValue.ValueString())
+	switch {
+	case strings.HasPrefix(value, "keybase:"):
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid PGP key",
+			"keybase: is not supported: unlike the keybase:<username> form of the AWS provider's pgp_key, this provider "+
+				"looks up no keys on Keybase, or anywhere else. Give the public key itself, binary and base64-encoded:\n"+
+				pgpExportCommand)
+		return
+	case strings.Contains(value, "-----BEGIN PGP PUBLIC KEY BLOCK-----"):
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid PGP key",
+			"pgp_key takes the binary public key, base64-encoded, and this is an ASCII-armored key "+
+				"(-----BEGIN PGP PUBLIC KEY BLOCK-----). Export it so:\n"+pgpExportCommand)
+		return
+	case strings.Contains(value, "-----BEGIN PGP PRIVATE KEY BLOCK-----"):
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid PGP key",
+			"pgp_key takes a public PGP key, and this is a private key block: never put it in the configuration. "+
+				"Export the public key, binary and base64-encoded:\n"+pgpExportCommand)
 		return
 	}
 	if _, _, err := encryptToPGPKey(req.ConfigValue.ValueString(), "check"); err != nil {

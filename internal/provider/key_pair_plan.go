@@ -15,13 +15,15 @@ var _ resource.ResourceWithModifyPlan = &KeyPairResource{}
 
 // ModifyPlan completes the plan with what no attribute decides alone: a
 // warning when the plan deletes a key pair (destroys or replaces it) whose
-// deletion stops instances, and tags_all from the provider's default_tags.
+// deletion stops instances, a key name that is taken (key_pair_name_check.go),
+// and tags_all from the provider's default_tags.
 func (r *KeyPairResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	warnOfForceStop(ctx, req, resp)
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
 	checkProjectAtPlan(ctx, r.client, req, resp)
+	r.checkKeyNameAtPlan(ctx, req, resp)
 	r.planTagsAll(ctx, req, resp)
 }
 

@@ -51,6 +51,9 @@ type KeyPairResource struct {
 	client *client.Client
 	// providerDefaultTags are the provider's default_tags.
 	providerDefaultTags map[string]string
+	// names are the key names that the key pairs of the configuration
+	// planned (key_pair_name_check.go).
+	names *plannedNames
 }
 
 type keyPairResourceModel struct {
@@ -102,7 +105,7 @@ func keyPairSchemaV1(ctx context.Context) schema.Schema {
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"key_name": schema.StringAttribute{
-				MarkdownDescription: "Name of the key pair: 1 to 25 letters, digits and underscores, unique in the region. Renamed in place. " +
+				MarkdownDescription: "Name of the key pair: 1 to 25 letters, digits and underscores, unique in the account. Renamed in place. " +
 					"Exactly one of `key_name` and `key_name_prefix` is required; with `key_name_prefix`, this is the name made from it.",
 				Optional:      true,
 				Computed:      true,
@@ -318,7 +321,7 @@ func (r *KeyPairResource) Configure(_ context.Context, req resource.ConfigureReq
 		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *resourceData, got %T.", req.ProviderData))
 		return
 	}
-	r.client, r.providerDefaultTags = data.client, data.defaultTags
+	r.client, r.providerDefaultTags, r.names = data.client, data.defaultTags, data.names
 }
 
 // Create makes the key pair, with its tags, in one call.

@@ -269,7 +269,7 @@ func (p *TencentCloudProvider) Configure(ctx context.Context, req provider.Confi
 	if p.onConfigure != nil {
 		p.onConfigure(c)
 	}
-	resp.ResourceData = &resourceData{client: c, defaultTags: defaultTags}
+	resp.ResourceData = &resourceData{client: c, defaultTags: defaultTags, names: &plannedNames{}}
 	resp.DataSourceData = c
 	resp.EphemeralResourceData = c
 }
@@ -279,6 +279,9 @@ func (p *TencentCloudProvider) Configure(ctx context.Context, req provider.Confi
 type resourceData struct {
 	client      *client.Client
 	defaultTags map[string]string
+	// names are the key names that the key pairs of this configuration
+	// planned (key_pair_name_check.go).
+	names *plannedNames
 }
 
 // DefaultRegion is the region when none is set anywhere: the official

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -77,8 +78,47 @@ func (publicKeyValidator) MarkdownDescription(ctx context.Context) string {
 	return publicKeyRule.MarkdownDescription(ctx)
 }
 
-func (publicKeyValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	publicKeyRule.ValidateString(ctx, req, resp)
+func (publicKeyValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	value := req.ConfigValue.ValueString()
+	_, violation := apicontract.PublicKey(value)
+	if violation == nil {
+		return
+	}
+	detail := violation.Rule
+	if fix := publicKeyFix(apicontract.PublicKeyFormOf(value)); fix != "" {
+		detail += " " + fix
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, publicKeyRule.summary, fmt.Sprintf("%s\n\nAttribute %s.", detail, req.Path))
+}
+
+// publicKeyFix says how to turn a value of the form into the OpenSSH line
+// that Tencent Cloud takes. key.pem, key.pub and key stand for the user's
+// files; the value itself is never repeated, as it may be a private key.
+func publicKeyFix(form apicontract.PublicKeyForm) string {
+	switch form {
+	case apicontract.FormDSA:
+		return "DSA keys cannot be imported, and OpenSSH itself no longer supports them; make an RSA key pair instead:\n" +
+			"  ssh-keygen -t rsa -b 4096 -f key\nand use the contents of key.pub."
+	case apicontract.FormTruncated:
+		return "Copy the whole line again from the .pub file (it is one long line; a terminal or an editor may have cut or " +
+			"wrapped it), or write it again from the private key:\n  ssh-keygen -y -f key"
+	case apicontract.FormPKCS8:
+		return "This is a PEM public key (-----BEGIN PUBLIC KEY-----); convert it to the OpenSSH line with\n" +
+			"  ssh-keygen -i -m PKCS8 -f key.pem"
+	case apicontract.FormPKCS1:
+		return "This is a PEM RSA public key (-----BEGIN RSA PUBLIC KEY-----); convert it to the OpenSSH line with\n" +
+			"  ssh-keygen -i -m PEM -f key.pem"
+	case apicontract.FormRFC4716:
+		return "This is an SSH2 public key file (---- BEGIN SSH2 PUBLIC KEY ----); convert it to the OpenSSH line with\n" +
+			"  ssh-keygen -i -f key.pub"
+	case apicontract.FormPrivateKey:
+		return "Never put a private key in the configuration: it would be kept in the plan and the state. Give its public " +
+			"key instead, which ssh-keygen writes from the private key file:\n  ssh-keygen -y -f key"
+	}
+	return ""
 }
 
 func tagsValidators() []validator.Map {
@@ -87,11 +127,31 @@ func tagsValidators() []validator.Map {
 		mapvalidator.SizeAtMost(client.MaxTags),
 		mapvalidator.KeysAre(ruleValidator{
 			summary: "Invalid tag key", rule: apicontract.TagKey, description: apicontract.TagKeyRule, showValue: true,
+		}, ruleValidator{
+			summary: "Reserved tag key", rule: ownTagKey, description: ownTagKeyRule, showValue: true,
 		}),
 		mapvalidator.ValueStringsAre(ruleValidator{
 			summary: "Invalid tag value", rule: apicontract.TagValue, description: apicontract.TagValueRule, showValue: true,
 		}),
 	}
+}
+
+// ownTagKeyRule is the provider's own rule for tag keys, not the API's:
+// the keys of the tags that the provider sets itself are its own.
+var ownTagKeyRule = fmt.Sprintf("Tag keys starting with %s are reserved by this provider: it tags every key pair and secret it "+
+	"creates with %s, the proof of which create made it, and hides that tag from tags and tags_all.",
+	client.OwnTagKeyPrefix, client.CreateTokenTagKey)
+
+// ownTagKey refuses the tag keys that start with client.OwnTagKeyPrefix.
+// Tencent Cloud takes them, but a tags entry of client.CreateTokenTagKey
+// is replaced by the create token, so that the create waits until its
+// timeout for a tag that never shows and leaves the key pair tainted; the
+// rest of the prefix is kept for the tags the provider may set later.
+func ownTagKey(key string) *apicontract.Violation {
+	if !strings.HasPrefix(key, client.OwnTagKeyPrefix) {
+		return nil
+	}
+	return &apicontract.Violation{Rule: ownTagKeyRule + " Choose a key that does not start with " + client.OwnTagKeyPrefix + "."}
 }
 
 // ruleValidator checks a string with one of apicontract's rules. Its
