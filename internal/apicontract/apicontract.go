@@ -14,6 +14,9 @@
 //   - ModifyKeyPairAttribute: https://cloud.tencent.com/document/api/213/15701
 //   - AssociateInstancesKeyPairs: https://cloud.tencent.com/document/api/213/15698
 //   - DisassociateInstancesKeyPairs: https://cloud.tencent.com/document/api/213/15697
+//   - DescribeInstances (instances.go): https://cloud.tencent.com/document/api/213/15728
+//   - Data types, the instance states: https://cloud.tencent.com/document/api/213/15753#InstanceStatus
+//   - CVM API frequency limits: https://www.tencentcloud.com/document/product/213/568
 //   - API introduction (ids, Offset, Limit): https://cloud.tencent.com/document/api/213/15688
 //   - Common error codes: https://cloud.tencent.com/document/api/213/15694
 //   - SSH keys (product documentation): https://cloud.tencent.com/document/product/213/6092

@@ -51,6 +51,9 @@ var (
 	actDeleteKeyPairs                = apiAction{name: "DeleteKeyPairs", write: true, idempotent: true, batchable: true}
 	actAssociateInstancesKeyPairs    = apiAction{name: "AssociateInstancesKeyPairs", write: true, idempotent: true}
 	actDisassociateInstancesKeyPairs = apiAction{name: "DisassociateInstancesKeyPairs", write: true, idempotent: true}
+	// The states of the instances a key pair is bound to, so that a plan
+	// and an error name the running ones (instances.go).
+	actDescribeInstances = apiAction{name: "DescribeInstances", idempotent: true, rate: apicontract.DescribeInstancesRateLimit}
 	// The Tag API's reading of projects.
 	actDescribeProjects = apiAction{name: "DescribeProjects", idempotent: true}
 	// The Tag API's reading of a secret's tags (ssm.go): key pairs show

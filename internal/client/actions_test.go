@@ -23,7 +23,7 @@ func TestActions_batcherOnlyForBatchable(t *testing.T) {
 
 // The listing survives only the actions that write nothing.
 func TestActions_properties(t *testing.T) {
-	for _, a := range []apiAction{actDescribeKeyPairs, actDescribeProjects} {
+	for _, a := range []apiAction{actDescribeKeyPairs, actDescribeProjects, actDescribeInstances} {
 		if a.invalidatesListing() || !a.idempotent {
 			t.Errorf("%s reads: it must keep the listing and be sent again when its answer is lost", a.name)
 		}

@@ -207,7 +207,8 @@ func errorMessage(err error) string {
 // for it. A terminated instance stays bound for a while, and unbinding it
 // answers that it does not exist: the delete is then tried again, with
 // backoff, until the binding clears or ctx ends. An instance that must be
-// stopped gives an *InstanceRunningError that names the instances.
+// stopped gives an *InstanceRunningError that names the instances, and
+// the running ones among them when DescribeInstances tells.
 //
 // It returns the instances it unbound the key pair from, also when it
 // fails afterwards: with forceStop, those of them that were running were
@@ -267,7 +268,13 @@ func (c *Client) unbind(ctx context.Context, id string, instanceIDs []string, fo
 	case code(err) != apicontract.CodeInstanceNotFound:
 		var running *InstanceRunningError
 		if errors.As(err, &running) {
+			// The API names one running instance in its message, at
+			// most: DescribeInstances tells which of them run. When it
+			// cannot, the error says "some of" them.
 			running.InstanceIDs = instanceIDs
+			if ids, _, readErr := c.RunningInstances(ctx, instanceIDs); readErr == nil {
+				running.Running = ids
+			}
 		}
 		return nil, err
 	case len(instanceIDs) == 1:

@@ -113,12 +113,23 @@ func (e *InUseError) Unwrap() error { return e.Err }
 // InstanceRunningError says that the API binds or unbinds key pairs only on
 // stopped instances, and force_stop was not given.
 type InstanceRunningError struct {
+	// InstanceIDs are the instances of the refused call.
 	InstanceIDs []string
-	Err         error
+	// Running are those of them that DescribeInstances showed RUNNING
+	// after the refusal; nil when it could not tell (the read failed, or
+	// showed none running any more).
+	Running []string
+	Err     error
 }
 
 func (e *InstanceRunningError) Error() string {
-	return fmt.Sprintf("instances %v are running: %v", e.InstanceIDs, e.Err)
+	if len(e.Running) > 0 {
+		return fmt.Sprintf("instances %v are running: %v", e.Running, e.Err)
+	}
+	if len(e.InstanceIDs) > 0 {
+		return fmt.Sprintf("some of instances %v are running: %v", e.InstanceIDs, e.Err)
+	}
+	return fmt.Sprintf("an instance is running: %v", e.Err)
 }
 
 func (e *InstanceRunningError) Unwrap() error { return e.Err }

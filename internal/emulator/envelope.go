@@ -130,8 +130,8 @@ func writeTruncatedJSON(w http.ResponseWriter, body []byte) {
 // objectFields are the fields of an answer that a no_object fault leaves
 // out: the object that its action always answers (for SSM, the key pair
 // of CreateSSHKeyPairSecret and GetSSHKeyPairValue and the list of
-// ListSecrets).
-var objectFields = []string{"KeyPair", "KeyId", "KeyPairSet", "TotalCount", "SSHKeyID", "SecretMetadatas"}
+// ListSecrets, and the InstanceSet of DescribeInstances).
+var objectFields = []string{"KeyPair", "KeyId", "KeyPairSet", "TotalCount", "SSHKeyID", "SecretMetadatas", "InstanceSet"}
 
 // withoutObject is result without its objectFields.
 func withoutObject(result map[string]any) map[string]any {

@@ -75,6 +75,7 @@ var faultSubjects = map[string][]string{
 	"ModifyKeyPairAttribute":        {"KeyId"},
 	"AssociateInstancesKeyPairs":    {"KeyIds", "InstanceIds"},
 	"DisassociateInstancesKeyPairs": {"KeyIds", "InstanceIds"},
+	"DescribeInstances":             {"InstanceIds", "Filters", "Offset", "Limit"},
 	"ModifyResourceTags":            {"Resource"},
 	"AssumeRole":                    {"RoleArn", "RoleSessionName"},
 	"CreateSSHKeyPairSecret":        {"SecretName"},

@@ -18,8 +18,8 @@ import (
 const (
 	keyPairResourceType = "keypair"
 	createdTimeLayout   = "2006-01-02T15:04:05Z"
-	stateRunning        = "RUNNING"
-	stateStopped        = "STOPPED"
+	stateRunning        = apicontract.InstanceStateRunning
+	stateStopped        = apicontract.InstanceStateStopped
 	stateTerminated     = "TERMINATED"
 	osLinux             = "LINUX"
 	osWindows           = "WINDOWS"
@@ -413,20 +413,9 @@ func (s *Server) describeKeyPairs(region string, body []byte) (map[string]any, *
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	offset, limit := int64(0), int64(apicontract.DefaultDescribeLimit)
-	if p.Offset != nil {
-		offset = *p.Offset
-	}
-	if p.Limit != nil && *p.Limit != 0 {
-		limit = *p.Limit
-	}
-	switch {
-	case offset < 0:
-		return nil, newError(apicontract.CodeInvalidParameterValue, "Offset must not be negative.")
-	case limit < 0:
-		return nil, newError(apicontract.CodeInvalidParameterValue, "Limit must not be negative.")
-	case limit > apicontract.MaxDescribeLimit:
-		return nil, newError(apicontract.CodeParameterValueLimitExceeded, "Limit may be at most %d, not %d.", apicontract.MaxDescribeLimit, limit)
+	offset, limit, apiErr := page(p.Offset, p.Limit, apicontract.DefaultDescribeLimit, apicontract.MaxDescribeLimit)
+	if apiErr != nil {
+		return nil, apiErr
 	}
 
 	now := s.lockState()
@@ -442,11 +431,28 @@ func (s *Server) describeKeyPairs(region string, body []byte) (map[string]any, *
 		}
 		found = append(found, s.view(kp, tags))
 	}
-	set := []keyPairView{}
-	for i := offset; i < int64(len(found)) && i < offset+limit; i++ {
-		set = append(set, found[i])
+	return map[string]any{"TotalCount": len(found), "KeyPairSet": pageOf(found, offset, limit)}, nil
+}
+
+// page reads the Offset and Limit of a Describe action whose Limit is def
+// when absent or 0 and at most maxLimit.
+func page(offsetParam, limitParam *int64, def, maxLimit int64) (offset, limit int, apiErr *apiError) {
+	o, l := int64(0), def
+	if offsetParam != nil {
+		o = *offsetParam
 	}
-	return map[string]any{"TotalCount": len(found), "KeyPairSet": set}, nil
+	if limitParam != nil && *limitParam != 0 {
+		l = *limitParam
+	}
+	switch {
+	case o < 0:
+		return 0, 0, newError(apicontract.CodeInvalidParameterValue, "Offset must not be negative.")
+	case l < 0:
+		return 0, 0, newError(apicontract.CodeInvalidParameterValue, "Limit must not be negative.")
+	case l > maxLimit:
+		return 0, 0, newError(apicontract.CodeParameterValueLimitExceeded, "Limit may be at most %d, not %d.", maxLimit, l)
+	}
+	return int(o), int(l), nil
 }
 
 // compileFilters turns Filters into one predicate of a key pair and the

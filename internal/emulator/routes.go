@@ -32,6 +32,12 @@ var products = map[string]product{
 			"ModifyKeyPairAttribute":        (*Server).modifyKeyPairAttribute,
 			"AssociateInstancesKeyPairs":    (*Server).associateInstancesKeyPairs,
 			"DisassociateInstancesKeyPairs": (*Server).disassociateInstancesKeyPairs,
+			"DescribeInstances":             (*Server).describeInstances,
+		},
+		// Documented: DescribeInstances 213/15728; the key pair actions
+		// take Config.RateLimit, which is theirs by default.
+		rates: map[string]float64{
+			"DescribeInstances": apicontract.DescribeInstancesRateLimit,
 		},
 	},
 	"tag": {

@@ -53,6 +53,7 @@ var (
 	everyAction = []string{
 		"CreateKeyPair", "ImportKeyPair", "DescribeKeyPairs", "DeleteKeyPairs", "ModifyKeyPairAttribute",
 		"AssociateInstancesKeyPairs", "DisassociateInstancesKeyPairs", "ModifyResourceTags", "DescribeProjects",
+		"DescribeInstances",
 	}
 	// makers are the writes whose lost answer the provider must recover
 	// from by looking the key pair up.

@@ -23,6 +23,7 @@ var subjects = map[string][]string{
 	"DisassociateInstancesKeyPairs": {"KeyIds", "InstanceIds"},
 	"ModifyResourceTags":            {"Resource"},
 	"DescribeProjects":              {"Filters", "Offset", "Limit"},
+	"DescribeInstances":             {"InstanceIds", "Filters", "Offset", "Limit"},
 }
 
 // keyIDPattern is a key pair id, as the API makes them.

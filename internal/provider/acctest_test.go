@@ -276,3 +276,17 @@ func elementAttr(i int) func(attr string) tfjsonpath.Path {
 		return tfjsonpath.New("key_pairs").AtSliceIndex(i).AtMapKey(attr)
 	}
 }
+
+// wrappedMessage matches the parts in order, as Terraform prints them:
+// wrapped at any space, with anything between the parts.
+func wrappedMessage(parts ...string) *regexp.Regexp {
+	quoted := make([]string, len(parts))
+	for i, p := range parts {
+		words := strings.Fields(p)
+		for j, w := range words {
+			words[j] = regexp.QuoteMeta(w)
+		}
+		quoted[i] = strings.Join(words, `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
+}

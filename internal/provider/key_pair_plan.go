@@ -15,10 +15,11 @@ var _ resource.ResourceWithModifyPlan = &KeyPairResource{}
 
 // ModifyPlan completes the plan with what no attribute decides alone: a
 // warning when the plan deletes a key pair (destroys or replaces it) whose
-// deletion stops instances, a key name that is taken (key_pair_name_check.go),
-// and tags_all from the provider's default_tags.
+// deletion stops running instances or fails for them
+// (key_pair_force_stop.go), a key name that is taken
+// (key_pair_name_check.go), and tags_all from the provider's default_tags.
 func (r *KeyPairResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	warnOfForceStop(ctx, req, resp)
+	r.warnOfBoundInstances(ctx, req, resp)
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}

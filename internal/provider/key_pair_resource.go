@@ -268,8 +268,10 @@ func keyPairSchemaV1(ctx context.Context) schema.Schema {
 				MarkdownDescription: "On destroy or replacement, a key pair bound to instances is first unbound from them, which Tencent " +
 					"Cloud allows only for stopped instances. With `true`, Tencent Cloud force-stops the running ones for it (a hard " +
 					"power-off) and, as it documents, starts them again once unbound; the plan of a destroy, or of a replacement for a " +
-					"changed argument, warns with the bound instances, and the apply names the instances it unbound. With `false` (the default), a running instance makes the destroy fail " +
-					"with an error that names it.",
+					"changed argument, warns with the running instances it will stop, and the apply names the instances it unbound. " +
+					"With `false` (the default), a running instance makes the destroy fail with an error that names the running " +
+					"instances, and the plan warns of that beforehand. The plan asks `DescribeInstances` which instances run, " +
+					"only when the key pair is bound to some.",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(false),
@@ -595,10 +597,7 @@ func (r *KeyPairResource) Delete(ctx context.Context, req resource.DeleteRequest
 	}
 	var running *client.InstanceRunningError
 	if errors.As(err, &running) {
-		resp.Diagnostics.AddAttributeError(path.Root("force_stop"), "Key pair is bound to a running instance",
-			fmt.Sprintf("Key pair %s is bound to instances %v, and Tencent Cloud unbinds a key pair only from stopped instances: %v\n\n"+
-				"Stop the instance first, or set force_stop = true (and apply) to let Tencent Cloud stop it for the unbinding.",
-				id, running.InstanceIDs, err))
+		resp.Diagnostics.AddAttributeError(path.Root("force_stop"), "Key pair is bound to a running instance", instanceRunningDetail(id, running))
 		return
 	}
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -255,20 +254,6 @@ func TestAccKeyPair_publicKeyWriteOnlyValidation(t *testing.T) {
 	if n := env.TotalCalls(); n != 0 {
 		t.Errorf("invalid configurations made %d API calls, want 0", n)
 	}
-}
-
-// wrappedMessage matches the parts in order, as Terraform prints them:
-// wrapped at any space, with anything between the parts.
-func wrappedMessage(parts ...string) *regexp.Regexp {
-	quoted := make([]string, len(parts))
-	for i, p := range parts {
-		words := strings.Fields(p)
-		for j, w := range words {
-			words[j] = regexp.QuoteMeta(w)
-		}
-		quoted[i] = strings.Join(words, `\s+`)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
 }
 
 // checkAPIKey checks that the key pair in the API holds the public key.
