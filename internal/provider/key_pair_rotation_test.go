@@ -18,6 +18,7 @@ import (
 // rotating-key-pairs), with a short create timeout so that a create that
 // the API keeps throttling fails in seconds.
 func TestAccKeyPair_rotationFailureRecoversWithReplace(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
 	env.SkipInCloud()
 	cli := acctest.NewCLI(t, acctest.OurAddress)

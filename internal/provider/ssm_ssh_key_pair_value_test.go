@@ -241,6 +241,7 @@ data "tencentcloud_ssm_ssh_key_pair_value" "example" {
 // backup, a saved plan or a TRACE log. Last, the data source warns at
 // plan that it stores the private key.
 func TestAccSSMSecret_cli(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
 	env.SkipInCloud()
 	cli := acctest.NewCLI(t, "registry.terraform.io/keypairlabs/tencentcloud")
