@@ -1,12 +1,8 @@
 package emulator
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/faultdraw"
@@ -90,58 +86,11 @@ var faultSubjects = map[string][]string{
 }
 
 // faultSubject is the canonical form of the parameters that say what a call
-// is about: lists are taken as sets (sorted), objects with sorted keys. A
-// body that is not a JSON object has the empty subject; the action rejects
-// it anyway.
+// is about (faultdraw.Subject): lists are taken as sets (sorted), objects
+// with sorted keys. A body that is not a JSON object has the empty
+// subject; the action rejects it anyway.
 func faultSubject(action string, body []byte) string {
-	var params map[string]any
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if err := dec.Decode(&params); err != nil {
-		return ""
-	}
-	var b strings.Builder
-	for _, name := range faultSubjects[action] {
-		v, ok := params[name]
-		if !ok {
-			continue
-		}
-		enc, err := json.Marshal(canonicalJSON(v))
-		if err != nil {
-			continue
-		}
-		fmt.Fprintf(&b, "%s=%s\n", name, enc)
-	}
-	return b.String()
-}
-
-// canonicalJSON sorts every list of a decoded JSON value by the encoding
-// of its elements, so that the order a caller lists ids or filters in does
-// not matter. Objects need nothing: encoding/json sorts map keys.
-func canonicalJSON(v any) any {
-	switch v := v.(type) {
-	case []any:
-		out := make([]string, 0, len(v))
-		for _, e := range v {
-			enc, err := json.Marshal(canonicalJSON(e))
-			if err != nil {
-				continue
-			}
-			out = append(out, string(enc))
-		}
-		slices.Sort(out)
-		raw := make([]json.RawMessage, len(out))
-		for i, e := range out {
-			raw[i] = json.RawMessage(e)
-		}
-		return raw
-	case map[string]any:
-		for k, e := range v {
-			v[k] = canonicalJSON(e)
-		}
-		return v
-	}
-	return v
+	return faultdraw.Subject(body, faultSubjects[action], nil)
 }
 
 // The independent rolls of one call; each draws from its own value. New

@@ -1,12 +1,9 @@
 package faultproxy
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
 	"regexp"
-	"slices"
-	"strings"
+
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/faultdraw"
 )
 
 // subjects names, per action, the request parameters that say what a call
@@ -39,60 +36,11 @@ var keyIDPattern = regexp.MustCompile(`skey-[0-9a-z]+`)
 // be about another key pair in the next run, and meet another answer.
 // Named after their key pairs, such calls are the same in every run.
 func subject(action string, body []byte, rename func(id string) string) string {
-	var params map[string]any
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if err := dec.Decode(&params); err != nil {
-		return ""
+	var renameIDs func(string) string
+	if rename != nil {
+		renameIDs = func(v string) string { return keyIDPattern.ReplaceAllStringFunc(v, rename) }
 	}
-	var b strings.Builder
-	for _, name := range subjects[action] {
-		v, ok := params[name]
-		if !ok {
-			continue
-		}
-		enc, err := json.Marshal(canonical(v, rename))
-		if err != nil {
-			continue
-		}
-		fmt.Fprintf(&b, "%s=%s\n", name, enc)
-	}
-	return b.String()
-}
-
-// canonical sorts every list of a decoded JSON value by the encoding of
-// its elements, so that the order in which a caller lists ids or filters
-// does not matter, after renaming the key ids in its strings. Objects
-// need nothing: encoding/json sorts map keys.
-func canonical(v any, rename func(string) string) any {
-	switch v := v.(type) {
-	case string:
-		if rename == nil {
-			return v
-		}
-		return keyIDPattern.ReplaceAllStringFunc(v, rename)
-	case []any:
-		out := make([]string, 0, len(v))
-		for _, e := range v {
-			enc, err := json.Marshal(canonical(e, rename))
-			if err != nil {
-				continue
-			}
-			out = append(out, string(enc))
-		}
-		slices.Sort(out)
-		raw := make([]json.RawMessage, len(out))
-		for i, e := range out {
-			raw[i] = json.RawMessage(e)
-		}
-		return raw
-	case map[string]any:
-		for k, e := range v {
-			v[k] = canonical(e, rename)
-		}
-		return v
-	}
-	return v
+	return faultdraw.Subject(body, subjects[action], renameIDs)
 }
 
 // The independent rolls of one call; each draws a value of its own. New
