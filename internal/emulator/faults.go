@@ -60,10 +60,11 @@ type faults struct {
 	emptyRead       bool
 }
 
-// faultSubjects names, per action, the request parameters that say what a
+// FaultSubjects names, per action, the request parameters that say what a
 // call is about. Other parameters (a public key, tags, a description) play
-// no part, so that the same call sent again is recognised as a retry.
-var faultSubjects = map[string][]string{
+// no part, so that the same call sent again is recognised as a retry. The
+// fault proxy (internal/faultproxy) decides by the same table.
+var FaultSubjects = map[string][]string{
 	"CreateKeyPair":                 {"KeyName"},
 	"ImportKeyPair":                 {"KeyName"},
 	"DescribeKeyPairs":              {"KeyIds", "Filters", "Offset", "Limit"},
@@ -73,6 +74,7 @@ var faultSubjects = map[string][]string{
 	"DisassociateInstancesKeyPairs": {"KeyIds", "InstanceIds"},
 	"DescribeInstances":             {"InstanceIds", "Filters", "Offset", "Limit"},
 	"ModifyResourceTags":            {"Resource"},
+	"DescribeProjects":              {"Filters", "Offset", "Limit"},
 	"AssumeRole":                    {"RoleArn", "RoleSessionName"},
 	"CreateSSHKeyPairSecret":        {"SecretName"},
 	"GetSSHKeyPairValue":            {"SecretName", "SSHKeyId"},
@@ -90,7 +92,7 @@ var faultSubjects = map[string][]string{
 // with sorted keys. A body that is not a JSON object has the empty
 // subject; the action rejects it anyway.
 func faultSubject(action string, body []byte) string {
-	return faultdraw.Subject(body, faultSubjects[action], nil)
+	return faultdraw.Subject(body, FaultSubjects[action], nil)
 }
 
 // The independent rolls of one call; each draws from its own value. New

@@ -118,15 +118,9 @@ func (s *Server) describeResourceTagsByResourceIds(_ string, body []byte) (map[s
 		return nil, apiErr
 	}
 	region := *p.ResourceRegion
-	kind := tagKind{*p.ServiceType, *p.ResourcePrefix}
-	if apiErr := checkResourceRegion(region, kind.known()); apiErr != nil {
+	kind, ids, apiErr := resourcesNamed(region, *p.ServiceType, *p.ResourcePrefix, p.ResourceIds)
+	if apiErr != nil {
 		return nil, apiErr
-	}
-	ids := stringsOf(p.ResourceIds)
-	if kind == keyPairKind {
-		if apiErr := checkKeyPairIDs(ids); apiErr != nil {
-			return nil, apiErr
-		}
 	}
 	rows := []tagResourceView{}
 	if kind.known() && custom {
@@ -310,15 +304,9 @@ func (s *Server) describeResourceTagsByTagKeys(_ string, body []byte) (map[strin
 		return nil, apiErr
 	}
 	region := *p.ResourceRegion
-	kind := tagKind{*p.ServiceType, *p.ResourcePrefix}
-	if apiErr := checkResourceRegion(region, kind.known()); apiErr != nil {
+	kind, ids, apiErr := resourcesNamed(region, *p.ServiceType, *p.ResourcePrefix, p.ResourceIds)
+	if apiErr != nil {
 		return nil, apiErr
-	}
-	ids := stringsOf(p.ResourceIds)
-	if kind == keyPairKind {
-		if apiErr := checkKeyPairIDs(ids); apiErr != nil {
-			return nil, apiErr
-		}
 	}
 	rows := []resourceIDTagView{}
 	if kind.known() {
@@ -651,4 +639,21 @@ func (s *Server) tagsWithDelete(match func(tag) bool) []tagWithDeleteView {
 		rows = append(rows, row)
 	}
 	return rows
+}
+
+// resourcesNamed checks the resources that a Tag API read names by
+// service, prefix and ids in region: the region must be one the service
+// is in, and key pair ids well formed. It returns their kind and ids.
+func resourcesNamed(region, service, prefix string, resourceIDs []*string) (tagKind, []string, *apiError) {
+	kind := tagKind{service, prefix}
+	if apiErr := checkResourceRegion(region, kind.known()); apiErr != nil {
+		return kind, nil, apiErr
+	}
+	ids := stringsOf(resourceIDs)
+	if kind == keyPairKind {
+		if apiErr := checkKeyPairIDs(ids); apiErr != nil {
+			return kind, nil, apiErr
+		}
+	}
+	return kind, ids, nil
 }

@@ -3,25 +3,9 @@ package faultproxy
 import (
 	"regexp"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/faultdraw"
 )
-
-// subjects names, per action, the request parameters that say what a call
-// is about: the same as the emulator's (internal/emulator/faults.go), so
-// that a call sent again is recognised as a retry of the same call and
-// gets a fresh roll, while calls about other things keep theirs.
-var subjects = map[string][]string{
-	"CreateKeyPair":                 {"KeyName"},
-	"ImportKeyPair":                 {"KeyName"},
-	"DescribeKeyPairs":              {"KeyIds", "Filters", "Offset", "Limit"},
-	"DeleteKeyPairs":                {"KeyIds"},
-	"ModifyKeyPairAttribute":        {"KeyId"},
-	"AssociateInstancesKeyPairs":    {"KeyIds", "InstanceIds"},
-	"DisassociateInstancesKeyPairs": {"KeyIds", "InstanceIds"},
-	"ModifyResourceTags":            {"Resource"},
-	"DescribeProjects":              {"Filters", "Offset", "Limit"},
-	"DescribeInstances":             {"InstanceIds", "Filters", "Offset", "Limit"},
-}
 
 // keyIDPattern is a key pair id, as the API makes them.
 var keyIDPattern = regexp.MustCompile(`skey-[0-9a-z]+`)
@@ -40,7 +24,7 @@ func subject(action string, body []byte, rename func(id string) string) string {
 	if rename != nil {
 		renameIDs = func(v string) string { return keyIDPattern.ReplaceAllStringFunc(v, rename) }
 	}
-	return faultdraw.Subject(body, subjects[action], renameIDs)
+	return faultdraw.Subject(body, emulator.FaultSubjects[action], renameIDs)
 }
 
 // The independent rolls of one call; each draws a value of its own. New

@@ -422,10 +422,10 @@ func (c *checks) mixed(ctx context.Context) {
 				return err
 			}
 			for addr, want := range map[string]string{
-				"tencentcloud_key_pair.theirs":             "registry.terraform.io/tencentcloudstack/tencentcloud",
-				"tencentcloud_key_pair.ours":               "registry.terraform.io/keypairlabs/tencentcloud",
-				"data.tencentcloud_key_pairs.official_all": "registry.terraform.io/tencentcloudstack/tencentcloud",
-				"data.tencentcloud_key_pair.ours_by_id":    "registry.terraform.io/keypairlabs/tencentcloud",
+				"tencentcloud_key_pair.theirs":             official,
+				"tencentcloud_key_pair.ours":               ours,
+				"data.tencentcloud_key_pairs.official_all": official,
+				"data.tencentcloud_key_pair.ours_by_id":    ours,
 			} {
 				if got := rs[addr].ProviderName; got != want {
 					return fmt.Errorf("%s is the provider %q's, want %q's", addr, got, want)
@@ -536,37 +536,53 @@ resource "tencentcloud_key_pair" "stays" {
 `, c.fx.migrationKey)
 }
 
+// The registry addresses of this provider and of the official one, as
+// the state names them.
+const (
+	ours     = "registry.terraform.io/keypairlabs/tencentcloud"
+	official = "registry.terraform.io/tencentcloudstack/tencentcloud"
+)
+
+// officialCreates applies config, whose key pairs the official provider
+// manages, and returns the state and the ids of the key pairs names: each
+// must be the official provider's, with an id, and the generated one,
+// deploy, must have its private key.
+func officialCreates(ctx context.Context, w *workspace, config string, names ...string) (map[string]resource, []string, error) {
+	if err := w.write(config); err != nil {
+		return nil, nil, err
+	}
+	if _, err := w.apply(ctx); err != nil {
+		return nil, nil, err
+	}
+	state, err := w.state(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var ids []string
+	for _, name := range names {
+		r := state["tencentcloud_key_pair."+name]
+		if r.ProviderName != official || str(r.Values, "id") == "" {
+			return nil, nil, fmt.Errorf("tencentcloud_key_pair.%s: provider %q, id %q", name, r.ProviderName, str(r.Values, "id"))
+		}
+		ids = append(ids, str(r.Values, "id"))
+	}
+	if str(state["tencentcloud_key_pair.deploy"].Values, "private_key") == "" {
+		return nil, nil, fmt.Errorf("the official provider kept no private key of the generated key pair")
+	}
+	return state, ids, nil
+}
+
 // migration moves key pairs that the official provider made to this one
 // with moved blocks.
 func (c *checks) migration(ctx context.Context) {
 	w := c.ws("migration")
 	var before map[string]resource
 	var ids []string
-	const ours = "registry.terraform.io/keypairlabs/tencentcloud"
-	const official = "registry.terraform.io/tencentcloudstack/tencentcloud"
 	c.r.steps(
 		gate("migration: the official provider creates the key pairs (generated with tags, from public_key)", func() error {
-			if err := w.write(c.migrationConfig(false)); err != nil {
-				return err
-			}
-			if _, err := w.apply(ctx); err != nil {
-				return err
-			}
 			var err error
-			if before, err = w.state(ctx); err != nil {
-				return err
-			}
-			for _, name := range []string{"deploy", "bob", "stays"} {
-				r := before["tencentcloud_key_pair."+name]
-				if r.ProviderName != official || str(r.Values, "id") == "" {
-					return fmt.Errorf("tencentcloud_key_pair.%s: provider %q, id %q", name, r.ProviderName, str(r.Values, "id"))
-				}
-				ids = append(ids, str(r.Values, "id"))
-			}
-			if str(before["tencentcloud_key_pair.deploy"].Values, "private_key") == "" {
-				return fmt.Errorf("the official provider kept no private key of the generated key pair")
-			}
-			return nil
+			before, ids, err = officialCreates(ctx, w, c.migrationConfig(false), "deploy", "bob", "stays")
+			return err
 		}),
 		gate("migration: the plan of the moved blocks moves the key pairs and changes nothing", func() error {
 			if err := w.write(c.migrationConfig(true)); err != nil {
@@ -661,24 +677,11 @@ func (c *checks) replace(ctx context.Context) {
 	w := c.ws("replace")
 	var before map[string]resource
 	var ids []string
-	const ours = "registry.terraform.io/keypairlabs/tencentcloud"
-	const official = "registry.terraform.io/tencentcloudstack/tencentcloud"
 	c.r.steps(
 		gate("replace-provider: the official provider creates the key pairs", func() error {
-			if err := w.write(c.replaceConfig(false)); err != nil {
-				return err
-			}
-			if _, err := w.apply(ctx); err != nil {
-				return err
-			}
 			var err error
-			if before, err = w.state(ctx); err != nil {
-				return err
-			}
-			for _, name := range []string{"deploy", "carol"} {
-				ids = append(ids, str(before["tencentcloud_key_pair."+name].Values, "id"))
-			}
-			return nil
+			before, ids, err = officialCreates(ctx, w, c.replaceConfig(false), "deploy", "carol")
+			return err
 		}),
 		gate("replace-provider: terraform state replace-provider moves them to this provider", func() error {
 			if err := w.write(c.replaceConfig(true)); err != nil {
