@@ -23,6 +23,7 @@ import (
 	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/testcloud"
 )
 
 // TestRun starts the command in-process, calls it with the SDK, and stops
@@ -348,9 +349,7 @@ func TestPrintEnv(t *testing.T) {
 			env[name] = value
 		}
 	}
-	prof := profile.NewClientProfile()
-	prof.HttpProfile.Endpoint, prof.HttpProfile.Scheme = strings.TrimPrefix(env["TENCENTCLOUD_ENDPOINT"], "http://"), "http"
-	client, err := cvm.NewClient(common.NewCredential(env["TENCENTCLOUD_SECRET_ID"], env["TENCENTCLOUD_SECRET_KEY"]), env["TENCENTCLOUD_REGION"], prof)
+	client, err := testcloud.NewCVM(env["TENCENTCLOUD_ENDPOINT"], env["TENCENTCLOUD_SECRET_ID"], env["TENCENTCLOUD_SECRET_KEY"], env["TENCENTCLOUD_REGION"])
 	if err != nil {
 		t.Fatal(err)
 	}

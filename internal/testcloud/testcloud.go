@@ -7,6 +7,7 @@ package testcloud
 import (
 	"fmt"
 	"maps"
+	"net/http"
 	"slices"
 	"strings"
 
@@ -19,10 +20,7 @@ import (
 // plain HTTP endpoint (such as the emulator's http://127.0.0.1:PORT), and
 // returns its id.
 func CreateKeyPair(endpoint, secretID, secretKey, region, name string, tags map[string]string) (string, error) {
-	cp := profile.NewClientProfile()
-	cp.HttpProfile.Endpoint = strings.TrimPrefix(endpoint, "http://")
-	cp.HttpProfile.Scheme = "HTTP"
-	c, err := cvm.NewClient(common.NewCredential(secretID, secretKey), region, cp)
+	c, err := NewCVM(endpoint, secretID, secretKey, region)
 	if err != nil {
 		return "", err
 	}
@@ -44,4 +42,20 @@ func CreateKeyPair(endpoint, secretID, secretKey, region, name string, tags map[
 		return "", fmt.Errorf("CreateKeyPair answered without a key pair")
 	}
 	return *resp.Response.KeyPair.KeyId, nil
+}
+
+// NewCVM is a plain SDK client of the CVM API at a plain HTTP endpoint
+// (such as the emulator's http://127.0.0.1:PORT), reached straight,
+// whatever proxy the environment names.
+func NewCVM(endpoint, secretID, secretKey, region string) (*cvm.Client, error) {
+	cp := profile.NewClientProfile()
+	cp.HttpProfile.Endpoint = strings.TrimPrefix(endpoint, "http://")
+	cp.HttpProfile.Scheme = "HTTP"
+	cp.DisableRegionBreaker = true
+	c, err := cvm.NewClient(common.NewCredential(secretID, secretKey), region, cp)
+	if err != nil {
+		return nil, err
+	}
+	c.WithHttpTransport(&http.Transport{Proxy: nil})
+	return c, nil
 }

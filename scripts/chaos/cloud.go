@@ -7,14 +7,13 @@ import (
 	"io"
 	"log"
 	"net"
-	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/testcloud"
+
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	sdkerrors "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
-	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/emulator"
@@ -63,19 +62,12 @@ type cloud struct {
 }
 
 func newCloud(endpoint string) (*cloud, error) {
-	u, err := url.Parse(endpoint)
+	// Straight to the emulator, whatever proxy the caller's environment
+	// names.
+	c, err := testcloud.NewCVM(endpoint, secretID, secretKey, region)
 	if err != nil {
 		return nil, err
 	}
-	cp := profile.NewClientProfile()
-	cp.HttpProfile.Scheme = "HTTP"
-	cp.HttpProfile.Endpoint = u.Host
-	cp.DisableRegionBreaker = true
-	c, err := cvm.NewClient(common.NewCredential(secretID, secretKey), region, cp)
-	if err != nil {
-		return nil, err
-	}
-	c.WithHttpTransport(&http.Transport{Proxy: nil})
 	return &cloud{cvm: c}, nil
 }
 

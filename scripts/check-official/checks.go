@@ -422,10 +422,10 @@ func (c *checks) mixed(ctx context.Context) {
 				return err
 			}
 			for addr, want := range map[string]string{
-				"tencentcloud_key_pair.theirs":             official,
-				"tencentcloud_key_pair.ours":               ours,
-				"data.tencentcloud_key_pairs.official_all": official,
-				"data.tencentcloud_key_pair.ours_by_id":    ours,
+				"tencentcloud_key_pair.theirs":             officialAddress,
+				"tencentcloud_key_pair.ours":               ourAddress,
+				"data.tencentcloud_key_pairs.official_all": officialAddress,
+				"data.tencentcloud_key_pair.ours_by_id":    ourAddress,
 			} {
 				if got := rs[addr].ProviderName; got != want {
 					return fmt.Errorf("%s is the provider %q's, want %q's", addr, got, want)
@@ -539,8 +539,8 @@ resource "tencentcloud_key_pair" "stays" {
 // The registry addresses of this provider and of the official one, as
 // the state names them.
 const (
-	ours     = "registry.terraform.io/keypairlabs/tencentcloud"
-	official = "registry.terraform.io/tencentcloudstack/tencentcloud"
+	ourAddress      = "registry.terraform.io/keypairlabs/tencentcloud"
+	officialAddress = "registry.terraform.io/tencentcloudstack/tencentcloud"
 )
 
 // officialCreates applies config, whose key pairs the official provider
@@ -561,7 +561,7 @@ func officialCreates(ctx context.Context, w *workspace, config string, names ...
 	var ids []string
 	for _, name := range names {
 		r := state["tencentcloud_key_pair."+name]
-		if r.ProviderName != official || str(r.Values, "id") == "" {
+		if r.ProviderName != officialAddress || str(r.Values, "id") == "" {
 			return nil, nil, fmt.Errorf("tencentcloud_key_pair.%s: provider %q, id %q", name, r.ProviderName, str(r.Values, "id"))
 		}
 		ids = append(ids, str(r.Values, "id"))
@@ -612,8 +612,8 @@ func (c *checks) migration(ctx context.Context) {
 			}
 			for from, to := range map[string]string{"deploy": "deploy_kp", "bob": "bob_kp"} {
 				b, a := before["tencentcloud_key_pair."+from].Values, after["tencentcloud_key_pair."+to]
-				if a.ProviderName != ours || str(a.Values, "id") != str(b, "id") {
-					return fmt.Errorf("tencentcloud_key_pair.%s: provider %q, id %q, want %s's %s", to, a.ProviderName, str(a.Values, "id"), ours, str(b, "id"))
+				if a.ProviderName != ourAddress || str(a.Values, "id") != str(b, "id") {
+					return fmt.Errorf("tencentcloud_key_pair.%s: provider %q, id %q, want %s's %s", to, a.ProviderName, str(a.Values, "id"), ourAddress, str(b, "id"))
 				}
 				if str(a.Values, "private_key") != str(b, "private_key") {
 					return fmt.Errorf("tencentcloud_key_pair.%s: the private key did not carry over", to)
@@ -622,7 +622,7 @@ func (c *checks) migration(ctx context.Context) {
 			if err := wantTags("tencentcloud_key_pair.deploy_kp", tagsOf(after["tencentcloud_key_pair.deploy_kp"].Values), map[string]string{"team": "platform"}); err != nil {
 				return err
 			}
-			if r := after["tencentcloud_key_pair.stays"]; r.ProviderName != official || str(r.Values, "id") != ids[2] {
+			if r := after["tencentcloud_key_pair.stays"]; r.ProviderName != officialAddress || str(r.Values, "id") != ids[2] {
 				return fmt.Errorf("tencentcloud_key_pair.stays: provider %q, id %q: it should have stayed with the official provider", r.ProviderName, str(r.Values, "id"))
 			}
 			return nil
@@ -687,7 +687,7 @@ func (c *checks) replace(ctx context.Context) {
 			if err := w.write(c.replaceConfig(true)); err != nil {
 				return err
 			}
-			out, err := w.mustSucceed(ctx, "state", "replace-provider", "-auto-approve", "-no-color", official, ours)
+			out, err := w.mustSucceed(ctx, "state", "replace-provider", "-auto-approve", "-no-color", officialAddress, ourAddress)
 			if err != nil {
 				return err
 			}
@@ -707,7 +707,7 @@ func (c *checks) replace(ctx context.Context) {
 			}
 			for _, name := range []string{"deploy", "carol"} {
 				b, a := before["tencentcloud_key_pair."+name].Values, after["tencentcloud_key_pair."+name]
-				if a.ProviderName != ours || str(a.Values, "id") != str(b, "id") || str(a.Values, "private_key") != str(b, "private_key") {
+				if a.ProviderName != ourAddress || str(a.Values, "id") != str(b, "id") || str(a.Values, "private_key") != str(b, "private_key") {
 					return fmt.Errorf("tencentcloud_key_pair.%s: provider %q, id %q (was %q), or the private key did not carry over", name, a.ProviderName, str(a.Values, "id"), str(b, "id"))
 				}
 			}

@@ -5,12 +5,11 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"fmt"
-	"net/http"
-	"net/url"
 	"strings"
 
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/testcloud"
+
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
-	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 	"golang.org/x/crypto/ssh"
 )
@@ -23,20 +22,12 @@ type cloud struct {
 }
 
 func newCloud(endpoint string) (*cloud, error) {
-	u, err := url.Parse(endpoint)
-	if err != nil {
-		return nil, err
-	}
-	cp := profile.NewClientProfile()
-	cp.HttpProfile.Scheme = "HTTP"
-	cp.HttpProfile.Endpoint = u.Host
-	c, err := cvm.NewClient(common.NewCredential(secretID, secretKey), region, cp)
-	if err != nil {
-		return nil, err
-	}
 	// Straight to the emulator, whatever proxy the caller's environment
 	// names.
-	c.WithHttpTransport(&http.Transport{Proxy: nil})
+	c, err := testcloud.NewCVM(endpoint, secretID, secretKey, region)
+	if err != nil {
+		return nil, err
+	}
 	return &cloud{cvm: c}, nil
 }
 

@@ -19,11 +19,10 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
-	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 
 	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/acctest"
+	"github.com/keypairlabs/terraform-provider-tencentcloud/internal/testcloud"
 )
 
 // runMake runs a make target of this repository, in its root, with the
@@ -218,9 +217,7 @@ func TestMakeEmulator_printsTheLinesToPaste(t *testing.T) {
 			t.Fatalf("make emulator printed no export line for %s (got %v)", name, env)
 		}
 	}
-	prof := profile.NewClientProfile()
-	prof.HttpProfile.Endpoint, prof.HttpProfile.Scheme = strings.TrimPrefix(env["TENCENTCLOUD_ENDPOINT"], "http://"), "http"
-	client, err := cvm.NewClient(common.NewCredential(env["TENCENTCLOUD_SECRET_ID"], env["TENCENTCLOUD_SECRET_KEY"]), env["TENCENTCLOUD_REGION"], prof)
+	client, err := testcloud.NewCVM(env["TENCENTCLOUD_ENDPOINT"], env["TENCENTCLOUD_SECRET_ID"], env["TENCENTCLOUD_SECRET_KEY"], env["TENCENTCLOUD_REGION"])
 	if err != nil {
 		t.Fatal(err)
 	}
