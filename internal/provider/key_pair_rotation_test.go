@@ -15,14 +15,21 @@ import (
 // create fails has already moved its trigger, so the next plan does not
 // replace the key pair; `terraform apply -replace=ADDRESS` rotates it.
 // The configuration is the guide's example (examples/guides/
-// rotating-key-pairs), with a short create timeout so that a create that
-// the API keeps throttling fails in seconds.
+// rotating-key-pairs), with a short create timeout for the rotation that
+// fails.
 func TestAccKeyPair_rotationFailureRecoversWithReplace(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
 	env.SkipInCloud()
 	cli := acctest.NewCLI(t, acctest.OurAddress)
-	config := func(rotation string) string {
+	// createTimeout, when set, bounds the creates, so that a create that
+	// the API keeps throttling fails in seconds; the other applies keep the
+	// default, which no busy machine runs out of.
+	config := func(rotation, createTimeout string) string {
+		timeouts := ""
+		if createTimeout != "" {
+			timeouts = fmt.Sprintf("\n  timeouts {\n    create = %q\n  }\n", createTimeout)
+		}
 		return acctest.ProviderBlocks(env.Endpoint, acctest.Region, acctest.OurProvider) + fmt.Sprintf(`
 resource "terraform_data" "rotation" {
   input = %q
@@ -31,24 +38,20 @@ resource "terraform_data" "rotation" {
 resource "tencentcloud_key_pair" "deploy" {
   key_name_prefix = "deploy_"
   description     = "CI deploy key"
-
-  timeouts {
-    create = "5s"
-  }
-
+%s
   lifecycle {
     create_before_destroy = true
     replace_triggered_by  = [terraform_data.rotation]
   }
 }
-`, rotation)
+`, rotation, timeouts)
 	}
 	const addr = "tencentcloud_key_pair.deploy"
 	idOf := func() string {
 		id, _ := cli.Resources()[addr].Values["id"].(string)
 		return id
 	}
-	cli.Write("main.tf", config("2026-01"))
+	cli.Write("main.tf", config("2026-01", ""))
 	cli.Run([]int{0}, "apply", "-auto-approve", "-no-color")
 	first := idOf()
 
@@ -57,7 +60,7 @@ resource "tencentcloud_key_pair" "deploy" {
 	if err := ctl.SetFaults(t.Context(), emulator.Faults{Rules: []emulator.FaultRule{{Action: "CreateKeyPair", Throttle: 1}}}); err != nil {
 		t.Fatal(err)
 	}
-	cli.Write("main.tf", config("2026-02"))
+	cli.Write("main.tf", config("2026-02", "5s"))
 	cli.Run([]int{1}, "apply", "-auto-approve", "-no-color")
 	if err := ctl.SetFaults(t.Context(), emulator.Faults{}); err != nil {
 		t.Fatal(err)
@@ -70,6 +73,7 @@ resource "tencentcloud_key_pair" "deploy" {
 	}
 
 	// The guide's recovery.
+	cli.Write("main.tf", config("2026-02", ""))
 	cli.Run([]int{0}, "apply", "-auto-approve", "-no-color", "-replace="+addr)
 	if second := idOf(); second == "" || second == first {
 		t.Fatalf("after -replace the key pair is %q, was %q: want a new one", second, first)
